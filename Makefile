@@ -1,0 +1,41 @@
+# Two commands: `make run` and `make test`. Each installs what is missing first.
+VENV := .venv
+PY := $(VENV)/bin/python
+APT_RUN := tesseract-ocr tesseract-ocr-eng tesseract-ocr-mri tesseract-ocr-osd
+APT_TEST := $(APT_RUN) chromium
+
+.PHONY: run test venv system-run system-test migrate bench lint format
+
+run: venv system-run migrate
+	$(PY) -m app.run
+
+test: venv system-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/pytest
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3.11 -m venv $(VENV) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+system-run:
+	@bash scripts/apt-install.sh $(APT_RUN)
+
+system-test:
+	@bash scripts/apt-install.sh $(APT_TEST)
+
+migrate: venv
+	$(VENV)/bin/flask --app app db upgrade
+
+bench: venv system-run
+	$(PY) bench/ingest.py
+	$(PY) bench/ocr.py
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .

@@ -1,0 +1,32 @@
+"""OIA Desk: read, tag and export released official information."""
+
+from flask import Flask
+
+from app.config import INSTANCE, load_settings
+
+
+def create_app(**overrides) -> Flask:
+    """Build the web app: config, database, sign-in, blueprints, errors, CLI."""
+    app = Flask(__name__, instance_path=str(INSTANCE))
+    app.config.update(load_settings(**overrides))
+    app.config.update(
+        MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_CHECK_DEFAULT=False,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+
+    from app import auth, cli, errors, web
+    from app.auth import views as auth_views
+    from app.documents import views as documents
+    from app.projects import views as projects
+
+    web.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth_views.bp)
+    app.register_blueprint(projects.bp)
+    app.register_blueprint(documents.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,76 @@
+"""Command-line tools: flask --app app users|tokens|db|cleanup ..."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from app import migrate
+from app.auth import service as auth_service
+from app.errors import AppError
+from app.models import Document
+from app.processing import storage
+
+users = AppGroup("users", help="Manage accounts.")
+tokens = AppGroup("tokens", help="Manage API tokens.")
+database = AppGroup("db", help="Apply or write database migrations.")
+
+
+def _sessions():
+    return current_app.extensions["sessions"]
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_user(email: str, password: str) -> None:
+    """Create an account."""
+    with _sessions()() as session:
+        try:
+            user = auth_service.create_user(session, email, password)
+        except AppError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Created {user.email}.", err=True)
+
+
+@tokens.command("create")
+@click.argument("email")
+def create_token(email: str) -> None:
+    """Print a new API token for EMAIL, alone on stdout."""
+    with _sessions()() as session:
+        try:
+            click.echo(auth_service.create_token(session, email))
+        except AppError as error:
+            raise click.ClickException(str(error)) from None
+
+
+@database.command("upgrade")
+def upgrade() -> None:
+    """Apply every migration."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+
+
+@database.command("revision")
+@click.option("-m", "--message", required=True)
+def revision(message: str) -> None:
+    """Write a new migration by comparing the models with the database."""
+    from alembic import command
+
+    command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message, autogenerate=True)
+
+
+@click.command("cleanup")
+def cleanup() -> None:
+    """Remove interrupted uploads and files no document refers to (run while nothing is uploading)."""
+    with _sessions()() as session:
+        documents = session.execute(select(Document.id, Document.sha256)).all()
+    removed = storage.remove_leftovers(
+        current_app.config["UPLOAD_FOLDER"], {sha for _, sha in documents}, {id_ for id_, _ in documents}
+    )
+    click.echo(f"Removed {len(removed)} leftover file(s).", err=True)
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command_group in (users, tokens, database, cleanup):
+        app.cli.add_command(command_group)

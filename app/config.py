@@ -1,0 +1,50 @@
+"""Settings read in a fixed order: defaults, instance folder, environment, overrides."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
+
+# name -> (default, converter, description); the README lists these in the same order.
+SETTINGS = {
+    "HOST": ("127.0.0.1", str, "address the web server listens on"),
+    "PORT": (5000, int, "port the web server listens on"),
+    "DATABASE_URL": (None, str, "SQLAlchemy URL; default sqlite file instance/oia-desk.db"),
+    "UPLOAD_FOLDER": (str(ROOT / "uploads"), str, "originals and rendered page images"),
+    "SECRET_KEY": (None, str, "signs sessions; default generated once into instance/secret_key"),
+    "QUEUE_DATABASE": (None, str, "Huey's SQLite queue file; default instance/queue.db"),
+    "MAX_UPLOAD_MB": (200, int, "largest accepted file, in MiB"),
+    "MAX_PAGES": (2000, int, "largest accepted page count"),
+    "PARSE_TIMEOUT_SECONDS": (900, int, "wall time allowed to process one document"),
+    "PARSE_MEMORY_MB": (1536, int, "address-space limit of each parsing process, in MiB"),
+    "PARSE_PROCESSES": (2, int, "parsing processes per document (use both cores)"),
+    "WORKER_CONCURRENCY": (2, int, "documents processed at the same time"),
+    "OCR_LANGUAGES": ("eng", str, "Tesseract languages, joined with + (eng+mri)"),
+    "OCR_DPI": (300, int, "resolution scanned pages are rendered at for OCR"),
+}
+
+
+def load_settings(**overrides) -> dict:
+    """Return the settings: defaults, then instance files, then the environment, then overrides."""
+    settings = {name: default for name, (default, _, _) in SETTINGS.items()}
+    for name, (_, convert, _) in SETTINGS.items():
+        if name in os.environ and os.environ[name] != "":
+            settings[name] = convert(os.environ[name])
+    settings.update(overrides)
+    settings["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{INSTANCE / 'oia-desk.db'}"
+    settings["QUEUE_DATABASE"] = settings["QUEUE_DATABASE"] or str(INSTANCE / "queue.db")
+    settings["SECRET_KEY"] = settings["SECRET_KEY"] or _instance_secret_key()
+    return settings
+
+
+def _instance_secret_key() -> str:
+    """Return the key kept under instance/, generating it on first use."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()

@@ -1,0 +1,1 @@
+"""Documents: upload, metadata, processing status and pages."""

@@ -1,0 +1,249 @@
+"""Use cases for documents: add uploads, edit metadata, read pages."""
+
+import hashlib
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import BadInput, Conflict, NotFound
+from app.models import Document, Page, Project, User
+from app.pdf import looks_like_pdf
+from app.processing import storage
+from app.processing.queue import enqueue_documents
+
+CHUNK = 1024 * 1024
+METADATA_LIMITS = {
+    "title": 500,
+    "agency": 300,
+    "oia_reference": 200,
+    "date_released": 10,
+    "source_url": 2000,
+    "description": 20000,
+}
+
+
+@dataclass
+class Upload:
+    """A file as received: the name the user gave it and its bytes."""
+
+    filename: str
+    stream: IO[bytes]
+
+
+@dataclass
+class _Staged:
+    filename: str
+    path: Path
+    sha256: str
+    size: int
+
+
+def add_documents(
+    session: Session, settings: dict, project: Project, user: User, uploads: list[Upload]
+) -> list[Document]:
+    """Store uploaded PDFs and queue them; a file already in the project returns its document.
+
+    All files are checked before any is kept: one bad file refuses the whole request.
+    """
+    if not uploads:
+        raise BadInput("Choose at least one PDF file to upload (form field 'file').")
+    folder = settings["UPLOAD_FOLDER"]
+    staged: list[_Staged] = []
+    placed: list[Path] = []
+    try:
+        for upload in uploads:
+            staged.append(_stage(upload, folder, settings["MAX_UPLOAD_MB"]))
+        documents, new = [], []
+        for item in staged:
+            existing = _find(session, project.id, item.sha256) or next(
+                (d for d in new if d.sha256 == item.sha256), None
+            )
+            if existing is not None:
+                documents.append(existing)
+                continue
+            if _place_original(item, folder):
+                placed.append(storage.original_path(folder, item.sha256))
+            document = Document(
+                project_id=project.id,
+                sha256=item.sha256,
+                filename=item.filename,
+                size=item.size,
+                title=_title_from_filename(item.filename),
+                uploaded_by=user.id,
+            )
+            session.add(document)
+            documents.append(document)
+            new.append(document)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        for path in placed:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for item in staged:
+            item.path.unlink(missing_ok=True)
+    enqueue_documents([d.id for d in new])
+    return documents
+
+
+def _stage(upload: Upload, folder: str, max_mb: int) -> _Staged:
+    """Copy an upload into incoming/ while hashing it, and check it looks like a PDF."""
+    filename = clean_filename(upload.filename)
+    incoming = storage.incoming_dir(folder)
+    incoming.mkdir(parents=True, exist_ok=True)
+    digest, size, head = hashlib.sha256(), 0, b""
+    fd, name = tempfile.mkstemp(dir=incoming, suffix=".part")
+    path = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := upload.stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_mb * 1024 * 1024:
+                    raise BadInput(f"“{filename}” is larger than the limit of {max_mb} MB.")
+                head = head if len(head) >= 1024 else (head + chunk)[:1024]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise BadInput(f"“{filename}” is empty (0 bytes).")
+        if not looks_like_pdf(head):
+            raise BadInput(f"“{filename}” is not a PDF file. Only PDF documents can be uploaded.")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _Staged(filename, path, digest.hexdigest(), size)
+
+
+def _place_original(item: _Staged, folder: str) -> bool:
+    """Rename a staged file to originals/<sha256>.pdf; False when that file was already there."""
+    target = storage.original_path(folder, item.sha256)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        return False
+    os.replace(item.path, target)
+    return True
+
+
+def _find(session: Session, project_id: int, sha256: str) -> Document | None:
+    return session.scalar(select(Document).where(Document.project_id == project_id, Document.sha256 == sha256))
+
+
+def clean_filename(filename: str | None) -> str:
+    """The base name of an uploaded file without control characters, at most 255 characters."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    return name[:255] or "upload.pdf"
+
+
+def _title_from_filename(filename: str) -> str:
+    stem = re.sub(r"\.pdf$", "", filename, flags=re.IGNORECASE)
+    return " ".join(stem.replace("_", " ").split()) or filename
+
+
+def get_document(session: Session, user: User, document_id: int) -> Document:
+    """The document if the user may open its project; NotFound otherwise."""
+    document = session.get(Document, document_id)
+    if document is None or document.project.owner_id != user.id:
+        raise NotFound("That document does not exist, or you do not have access to it.")
+    return document
+
+
+def update_metadata(session: Session, document: Document, changes: dict) -> Document:
+    """Apply metadata changes after checking every field; nothing is saved if one is wrong."""
+    unknown = sorted(set(changes) - set(METADATA_LIMITS))
+    if unknown:
+        raise BadInput(f"These fields cannot be changed: {', '.join(unknown)}. Editable: {', '.join(METADATA_LIMITS)}.")
+    cleaned = {name: _clean_field(name, value) for name, value in changes.items()}
+    if "title" in cleaned:
+        if not cleaned["title"]:
+            raise BadInput("A document needs a title.")
+        document.title_edited = True
+    for name, value in cleaned.items():
+        setattr(document, name, value)
+    session.commit()
+    return document
+
+
+def _clean_field(name: str, value):
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadInput(f"{name} must be text or null.")
+    value = value.strip() if name == "description" else " ".join(value.split())
+    if len(value) > METADATA_LIMITS[name]:
+        raise BadInput(f"{name} can be at most {METADATA_LIMITS[name]} characters.")
+    if not value:
+        return None
+    if name == "date_released":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise BadInput("date_released must be a date written as YYYY-MM-DD.") from None
+    if name == "source_url" and not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
+        raise BadInput("source_url must be a web address starting with http:// or https://.")
+    return value
+
+
+def get_page(session: Session, document: Document, number: int) -> Page:
+    """Page `number` (from 1) of a document; NotFound or Conflict with a reason."""
+    if document.page_count is not None and not 1 <= number <= document.page_count:
+        raise NotFound(f"Page {number} does not exist; this document has {document.page_count} pages.")
+    page = session.scalar(select(Page).where(Page.document_id == document.id, Page.number == number))
+    if page is None:
+        if document.status == "failed":
+            raise Conflict(f"This document could not be processed: {document.error}")
+        raise Conflict(f"Page {number} is still being processed; try again in a moment.")
+    return page
+
+
+def page_sizes(session: Session, document: Document) -> list[dict]:
+    """Number, size and rotation of each processed page, for laying out the viewer."""
+    rows = session.execute(
+        select(Page.number, Page.width, Page.height, Page.rotation, Page.ocr)
+        .where(Page.document_id == document.id)
+        .order_by(Page.number)
+    )
+    return [{"number": n, "width": w, "height": h, "rotation": r, "ocr": o} for n, w, h, r, o in rows]
+
+
+def document_json(document: Document) -> dict:
+    """The API view of a document."""
+    return {
+        "id": document.id,
+        "project_id": document.project_id,
+        "title": document.title,
+        "filename": document.filename,
+        "status": document.status,
+        "progress": document.progress,
+        "error": document.error,
+        "page_count": document.page_count,
+        "pages_done": document.pages_done,
+        "sha256": document.sha256,
+        "size": document.size,
+        "agency": document.agency,
+        "oia_reference": document.oia_reference,
+        "date_released": document.date_released.isoformat() if document.date_released else None,
+        "source_url": document.source_url,
+        "description": document.description,
+        "created_at": document.created_at.isoformat(),
+    }
+
+
+def page_json(page: Page) -> dict:
+    """The API view of a page; word boxes in PDF points on the unrotated page."""
+    return {
+        "number": page.number,
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
+        "ocr": page.ocr,
+        "text": page.text,
+        "words": page.words,
+    }

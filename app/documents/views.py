@@ -1,0 +1,92 @@
+"""Document pages (viewer, metadata form, page images) and API."""
+
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
+
+from app.auth import signed_in_user
+from app.documents import service
+from app.errors import AppError, NotFound
+from app.processing import storage
+from app.projects.service import get_project
+from app.web import db, json_body
+
+bp = Blueprint("documents", __name__)
+
+IMAGE_MAX_AGE = 24 * 3600
+
+
+@bp.post("/api/projects/<int:project_id>/documents")
+def api_upload(project_id: int):
+    """POST /api/projects/<id>/documents with one or more multipart `file` fields -> 202."""
+    project = get_project(db(), signed_in_user(), project_id)
+    uploads = [service.Upload(f.filename or "", f.stream) for f in request.files.getlist("file")]
+    documents = service.add_documents(db(), current_app.config, project, signed_in_user(), uploads)
+    return {"documents": [service.document_json(d) for d in documents]}, 202
+
+
+@bp.get("/api/projects/<int:project_id>/documents")
+def api_list(project_id: int):
+    """GET /api/projects/<id>/documents: every document with its status and progress."""
+    project = get_project(db(), signed_in_user(), project_id)
+    return {"documents": [service.document_json(d) for d in project.documents]}
+
+
+@bp.get("/api/documents/<int:document_id>")
+def api_show(document_id: int):
+    """GET /api/documents/<id>: status, progress, error, page count, SHA-256 and metadata."""
+    return service.document_json(service.get_document(db(), signed_in_user(), document_id))
+
+
+@bp.patch("/api/documents/<int:document_id>")
+def api_update(document_id: int):
+    """PATCH /api/documents/<id> with any of the metadata fields."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    return service.document_json(service.update_metadata(db(), document, json_body()))
+
+
+@bp.get("/api/documents/<int:document_id>/pages/<int:number>")
+def api_page(document_id: int, number: int):
+    """GET /api/documents/<id>/pages/<n>: text and word boxes of page n (from 1)."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    return service.page_json(service.get_page(db(), document, number))
+
+
+@bp.get("/documents/<int:document_id>")
+def show(document_id: int):
+    """The viewer: page images with a selectable text layer."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    return render_template(
+        "documents/show.html",
+        document=document,
+        doc_json=service.document_json(document),
+        pages=service.page_sizes(db(), document),
+    )
+
+
+@bp.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
+def edit(document_id: int):
+    """Edit a document's metadata."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    if request.method == "POST":
+        fields = {name: request.form.get(name, "") for name in service.METADATA_LIMITS}
+        try:
+            service.update_metadata(db(), document, fields)
+        except AppError as error:
+            db().rollback()
+            return render_template("documents/edit.html", document=document, values=fields, error=str(error)), 400
+        return redirect(url_for("documents.show", document_id=document.id))
+    values = service.document_json(document)
+    return render_template("documents/edit.html", document=document, values=values, error=None)
+
+
+@bp.get("/documents/<int:document_id>/pages/<int:number>.png")
+def page_image(document_id: int, number: int):
+    """A page rendered at reading size (or ?size=thumb), cached privately by the browser."""
+    service.get_document(db(), signed_in_user(), document_id)
+    thumb = request.args.get("size") == "thumb"
+    path = storage.page_image_path(current_app.config["UPLOAD_FOLDER"], document_id, number, thumb)
+    if not path.is_file():
+        raise NotFound("That page image does not exist yet.")
+    response = send_file(path, mimetype="image/png", max_age=IMAGE_MAX_AGE, conditional=True)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    return response

@@ -1,0 +1,119 @@
+"""Typed models. Models never commit; services do."""
+
+import json
+from datetime import UTC, date, datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC."""
+    return datetime.now(UTC)
+
+
+class User(Base):
+    """A journalist who signs in."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Bumped on sign-out so that an old session cookie stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for scripts; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class Project(Base):
+    """One investigation, holding many documents."""
+
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    documents: Mapped[list["Document"]] = relationship(
+        back_populates="project", order_by="Document.id", passive_deletes=True
+    )
+
+
+class Document(Base):
+    """One released PDF in a project, with its processing state and metadata."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("project_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    error: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(500))
+    # False until a person edits the title; until then the PDF's own title may replace it.
+    title_edited: Mapped[bool] = mapped_column(default=False)
+    agency: Mapped[str | None] = mapped_column(String(300))
+    oia_reference: Mapped[str | None] = mapped_column(String(200))
+    date_released: Mapped[date | None]
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    description: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="documents")
+
+    @property
+    def progress(self) -> float:
+        """Share of pages processed, from 0 to 1."""
+        if self.status == "ready":
+            return 1.0
+        if not self.page_count:
+            return 0.0
+        return round(min(self.pages_done / self.page_count, 1.0), 3)
+
+
+class Page(Base):
+    """One page's text and word boxes; boxes in PDF points on the unrotated page."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    width: Mapped[float]
+    height: Mapped[float]
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    ocr: Mapped[bool] = mapped_column(default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    # JSON list of [text, x0, y0, x1, y1], in reading order.
+    words_json: Mapped[str] = mapped_column(Text, default="[]")
+
+    @property
+    def words(self) -> list[dict]:
+        """The words as dicts with text and box."""
+        return [
+            {"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in json.loads(self.words_json)
+        ]

@@ -1,0 +1,137 @@
+"""Open, inspect, read and render PDFs with PyMuPDF."""
+
+import os
+from pathlib import Path
+
+import pymupdf
+
+from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
+from app.pdf.ocr import ocr_page_image
+from app.pdf.words import join_words, rounded_box
+
+pymupdf.TOOLS.mupdf_display_errors(False)
+pymupdf.TOOLS.mupdf_display_warnings(False)
+
+READING_DPI = 150
+THUMB_WIDTH_PX = 150
+# A page is OCRed when it has this little text and an image covering this much of it.
+SPARSE_TEXT_CHARS = 50
+SCAN_IMAGE_COVER = 0.3
+
+DAMAGED = (
+    "The PDF is damaged and could not be read. Try opening it and saving (or printing) "
+    "it again as a PDF, then upload the new copy."
+)
+
+
+def open_pdf(path: str | Path) -> pymupdf.Document:
+    """Open a PDF, raising PdfRefused with a reason when it is not a readable PDF."""
+    with open(path, "rb") as f:
+        head = f.read(1024)
+    if not head:
+        raise PdfRefused("The file is empty.")
+    if not looks_like_pdf(head):
+        raise PdfRefused("The file is not a PDF (it does not start with a PDF header).")
+    try:
+        doc = pymupdf.open(path, filetype="pdf")
+    except Exception as error:  # MuPDF raises several types for a broken file
+        raise PdfRefused(DAMAGED) from error
+    if not doc.is_pdf:
+        raise PdfRefused("The file is not a PDF.")
+    if doc.needs_pass:
+        raise PdfRefused(
+            "The PDF is protected by a password. Ask the agency for an unprotected copy, "
+            "or remove the password, then upload it again."
+        )
+    return doc
+
+
+def inspect_pdf(path: str | Path, max_pages: int) -> PdfInfo:
+    """Return page count and title, refusing empty documents and ones over max_pages."""
+    doc = open_pdf(path)
+    if doc.page_count == 0:
+        raise PdfRefused("The PDF has no readable pages; it may be damaged or incomplete.")
+    if doc.page_count > max_pages:
+        raise PdfRefused(
+            f"The PDF has {doc.page_count} pages, more than the limit of {max_pages}. "
+            "Split it into smaller files, or ask an administrator to raise MAX_PAGES."
+        )
+    title = (doc.metadata or {}).get("title") or ""
+    return PdfInfo(page_count=doc.page_count, title=" ".join(title.split())[:500] or None)
+
+
+def extract_page(
+    doc: pymupdf.Document, number: int, image_dir: Path | None, languages: str, ocr_dpi: int
+) -> PageContent:
+    """Read page `number` (from 1): words and text, OCR when it is a scan; render into image_dir if given."""
+    try:
+        page = doc[number - 1]
+        content = _read_text(page, number)
+        if _is_scan(page, content.text):
+            content = _read_by_ocr(page, number, languages, ocr_dpi)
+        if image_dir is not None:
+            render_page_images(page, image_dir, number)
+    except PdfRefused:
+        raise
+    except Exception as error:
+        if _out_of_memory(error):
+            raise MemoryError(str(error)) from error
+        raise PdfRefused(f"Page {number} of the PDF is damaged and could not be read.") from error
+    return content
+
+
+def _out_of_memory(error: Exception) -> bool:
+    """Tell whether MuPDF failed because an allocation hit the memory limit."""
+    message = str(error).lower()
+    return "malloc" in message or "out of memory" in message or "memory" in type(error).__name__.lower()
+
+
+def _page_box(page: pymupdf.Page) -> tuple[float, float, int]:
+    """Unrotated width, height and the rotation of a page."""
+    box = page.cropbox
+    return round(box.width, 2), round(box.height, 2), page.rotation
+
+
+def _read_text(page: pymupdf.Page, number: int) -> PageContent:
+    width, height, rotation = _page_box(page)
+    rows = page.get_text("words")  # x0, y0, x1, y1, text, block, line, word
+    words = [(r[4], *rounded_box(*r[:4])) for r in rows]
+    text = join_words([(r[4], r[5], r[6]) for r in rows])
+    return PageContent(number, width, height, rotation, False, text, words)
+
+
+def _is_scan(page: pymupdf.Page, text: str) -> bool:
+    if len("".join(text.split())) >= SPARSE_TEXT_CHARS:
+        return False
+    page_area = abs(page.rect) or 1
+    covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
+    return covered / page_area >= SCAN_IMAGE_COVER or (covered > 0 and not text.strip())
+
+
+def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int) -> PageContent:
+    width, height, rotation = _page_box(page)
+    zoom = dpi / 72
+    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
+    recognised = ocr_page_image(pixmap.tobytes("png"), languages)
+    # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
+    to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
+    words = []
+    for text, box in recognised.words:
+        rect = pymupdf.Rect(box) * to_unrotated
+        words.append((text, *rounded_box(*rect)))
+    return PageContent(number, width, height, rotation, True, recognised.text, words)
+
+
+def render_page_images(page: pymupdf.Page, image_dir: Path, number: int) -> None:
+    """Write the reading-size and thumbnail PNGs of a page, each atomically."""
+    reading = READING_DPI / 72
+    thumb = THUMB_WIDTH_PX / max(page.rect.width, 1)
+    for name, zoom in ((f"{number}.png", reading), (f"{number}-thumb.png", thumb)):
+        pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        _write_atomically(image_dir / name, pixmap.tobytes("png"))
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)

@@ -1,0 +1,1 @@
+"""Document processing: the job queue, the worker and sandboxed parsing."""

@@ -1,0 +1,164 @@
+"""Process one document: claim it, read it in limited children, store pages, finish.
+
+Runs in the worker. Each stage that touches the PDF runs in forked children
+(app.processing.sandbox); this module only coordinates and writes to the database.
+"""
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.models import Document, Page
+from app.pdf import PageContent, PdfRefused
+from app.processing import storage
+from app.processing.sandbox import UNEXPECTED, Limits, run_in_children
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+FLUSH_EVERY_SECONDS = 0.25
+FLUSH_EVERY_PAGES = 100
+
+
+@dataclass
+class ParseOptions:
+    """What a parsing child needs, all plain values so that it pickles."""
+
+    original: str
+    image_dir: str
+    max_pages: int
+    languages: str
+    ocr_dpi: int
+    render: bool = True
+
+
+def process_document(document_id: int, settings: dict, sessions: sessionmaker[Session], render: bool = True) -> None:
+    """Turn a queued document into stored pages and images, or a failed document with a reason."""
+    document = claim_document(sessions, document_id)
+    if document is None:
+        return
+    folder = settings["UPLOAD_FOLDER"]
+    image_dir = storage.page_images_dir(folder, document_id)
+    image_dir.mkdir(parents=True, exist_ok=True)
+    options = ParseOptions(
+        original=str(storage.original_path(folder, document.sha256)),
+        image_dir=str(image_dir),
+        max_pages=settings["MAX_PAGES"],
+        languages=settings["OCR_LANGUAGES"],
+        ocr_dpi=settings["OCR_DPI"],
+        render=render,
+    )
+    limits = Limits(
+        deadline=time.monotonic() + settings["PARSE_TIMEOUT_SECONDS"],
+        memory_mb=settings["PARSE_MEMORY_MB"],
+        timeout_seconds=settings["PARSE_TIMEOUT_SECONDS"],
+    )
+    try:
+        _read_document(sessions, document_id, options, limits, settings["PARSE_PROCESSES"])
+    except PdfRefused as refused:
+        fail_document(sessions, document_id, str(refused))
+        storage.remove_page_images(folder, document_id)
+    except Exception:
+        log.exception("processing document %s failed", document_id)
+        fail_document(sessions, document_id, UNEXPECTED)
+        storage.remove_page_images(folder, document_id)
+
+
+def _read_document(sessions, document_id: int, options: ParseOptions, limits: Limits, processes: int) -> None:
+    info = next(run_in_children(_inspect, [options], limits))
+    with sessions.begin() as session:
+        document = session.get(Document, document_id)
+        document.page_count = info.page_count
+        if info.title and not document.title_edited:
+            document.title = info.title
+    jobs = [(options, list(range(first, info.page_count + 1, processes))) for first in range(1, processes + 1)]
+    batch: list[PageContent] = []
+    flushed_at = time.monotonic()
+    for page in run_in_children(_extract, [job for job in jobs if job[1]], limits):
+        batch.append(page)
+        if page.number == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
+            store_pages(sessions, document_id, batch)
+            batch, flushed_at = [], time.monotonic()
+    store_pages(sessions, document_id, batch)
+    with sessions.begin() as session:
+        session.execute(update(Document).where(Document.id == document_id).values(status="ready", error=None))
+
+
+def _inspect(options: ParseOptions):
+    from app.pdf.extract import inspect_pdf
+
+    yield inspect_pdf(options.original, options.max_pages)
+
+
+def _extract(job: tuple[ParseOptions, list[int]]):
+    from app.pdf.extract import extract_page, open_pdf
+
+    options, numbers = job
+    doc = open_pdf(options.original)
+    image_dir = Path(options.image_dir) if options.render else None
+    for number in numbers:
+        yield extract_page(doc, number, image_dir, options.languages, options.ocr_dpi)
+
+
+def claim_document(sessions: sessionmaker[Session], document_id: int) -> Document | None:
+    """Mark a queued document as processing and clear any earlier partial pages; None if not queued."""
+    with sessions.begin() as session:
+        document = session.get(Document, document_id)
+        if document is None or document.status != "queued":
+            return None
+        if document.attempts >= MAX_ATTEMPTS:
+            document.status = "failed"
+            document.error = (
+                f"Processing was interrupted {document.attempts} times and has been given up. "
+                "The file may be too demanding for this server; try splitting it."
+            )
+            return None
+        document.status = "processing"
+        document.attempts += 1
+        document.pages_done = 0
+        session.execute(delete(Page).where(Page.document_id == document_id))
+        return document
+
+
+def store_pages(sessions: sessionmaker[Session], document_id: int, pages: list[PageContent]) -> None:
+    """Insert processed pages and advance the document's progress, in one transaction."""
+    if not pages:
+        return
+    with sessions.begin() as session:
+        session.add_all(
+            Page(
+                document_id=document_id,
+                number=p.number,
+                width=p.width,
+                height=p.height,
+                rotation=p.rotation,
+                ocr=p.ocr,
+                text=p.text,
+                words_json=json.dumps(p.words, ensure_ascii=False, separators=(",", ":")),
+            )
+            for p in pages
+        )
+        session.execute(
+            update(Document).where(Document.id == document_id).values(pages_done=Document.pages_done + len(pages))
+        )
+
+
+def fail_document(sessions: sessionmaker[Session], document_id: int, reason: str) -> None:
+    """Mark a document failed with a reason, removing any pages stored so far."""
+    with sessions.begin() as session:
+        session.execute(delete(Page).where(Page.document_id == document_id))
+        session.execute(
+            update(Document).where(Document.id == document_id).values(status="failed", error=reason, pages_done=0)
+        )
+
+
+def requeue_interrupted(sessions: sessionmaker[Session]) -> list[int]:
+    """Put documents left 'processing' by a crash back in the queue; return every queued id."""
+    with sessions.begin() as session:
+        session.execute(update(Document).where(Document.status == "processing").values(status="queued"))
+        return list(session.scalars(select(Document.id).where(Document.status == "queued")))

@@ -1,0 +1,1 @@
+"""Projects: one investigation each, holding many documents."""

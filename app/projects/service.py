@@ -1,0 +1,40 @@
+"""Use cases for projects. Access is checked here, in one place."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import BadInput, NotFound
+from app.models import Project, User
+
+MAX_NAME_LENGTH = 200
+
+
+def create_project(session: Session, owner: User, name: str) -> Project:
+    """Create a project owned by `owner`."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise BadInput("Give the project a name.")
+    if len(name) > MAX_NAME_LENGTH:
+        raise BadInput(f"A project name can be at most {MAX_NAME_LENGTH} characters.")
+    project = Project(name=name, owner_id=owner.id)
+    session.add(project)
+    session.commit()
+    return project
+
+
+def list_projects(session: Session, user: User) -> list[Project]:
+    """Projects the user may open, newest first."""
+    return list(session.scalars(select(Project).where(Project.owner_id == user.id).order_by(Project.id.desc())))
+
+
+def get_project(session: Session, user: User, project_id: int) -> Project:
+    """The project with this id if the user may open it; NotFound otherwise."""
+    project = session.get(Project, project_id)
+    if project is None or project.owner_id != user.id:
+        raise NotFound("That project does not exist, or you do not have access to it.")
+    return project
+
+
+def project_json(project: Project) -> dict:
+    """The API view of a project."""
+    return {"id": project.id, "name": project.name, "created_at": project.created_at.isoformat()}

@@ -1,0 +1,57 @@
+"""Project pages and API."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from app.auth import signed_in_user
+from app.documents.service import document_json
+from app.errors import AppError
+from app.projects import service
+from app.web import db, json_body
+
+bp = Blueprint("projects", __name__)
+
+
+@bp.get("/")
+def index():
+    """List the user's projects, with a form to create one."""
+    return render_template("projects/index.html", projects=service.list_projects(db(), signed_in_user()))
+
+
+@bp.post("/projects")
+def create():
+    """Create a project from the form."""
+    try:
+        project = service.create_project(db(), signed_in_user(), request.form.get("name", ""))
+    except AppError as error:
+        projects = service.list_projects(db(), signed_in_user())
+        return render_template("projects/index.html", projects=projects, error=str(error)), error.status
+    return redirect(url_for("projects.show", project_id=project.id))
+
+
+@bp.get("/projects/<int:project_id>")
+def show(project_id: int):
+    """A project's documents with their processing status, and the upload area."""
+    project = service.get_project(db(), signed_in_user(), project_id)
+    documents = [document_json(d) for d in project.documents]
+    return render_template("projects/show.html", project=project, documents=documents)
+
+
+@bp.get("/api/projects")
+def api_list():
+    """GET /api/projects."""
+    return {"projects": [service.project_json(p) for p in service.list_projects(db(), signed_in_user())]}
+
+
+@bp.post("/api/projects")
+def api_create():
+    """POST /api/projects {"name": ...}."""
+    name = json_body().get("name")
+    project = service.create_project(db(), signed_in_user(), name if isinstance(name, str) else "")
+    return service.project_json(project), 201
+
+
+@bp.get("/api/projects/<int:project_id>")
+def api_show(project_id: int):
+    """GET /api/projects/<id>: the project and its documents."""
+    project = service.get_project(db(), signed_in_user(), project_id)
+    return {**service.project_json(project), "documents": [document_json(d) for d in project.documents]}

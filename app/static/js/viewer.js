@@ -1,0 +1,92 @@
+// Viewer: lazy page images and text layers, thumbnails, page jumper and keyboard paging.
+import { api } from "./api.js";
+import { buildTextLayer, displaySize, fitTextLayer } from "./textlayer.js";
+
+const data = JSON.parse(document.getElementById("viewer-data").textContent);
+const documentId = data.document.id;
+const pagesByNumber = new Map(data.pages.map((p) => [p.number, p]));
+const sections = [...document.querySelectorAll("section.page")];
+const jump = document.getElementById("page-jump");
+let current = 1;
+
+function frameOf(section) {
+  return section.querySelector(".page-frame");
+}
+
+function layOut(section) {
+  const page = pagesByNumber.get(Number(section.dataset.number));
+  const size = displaySize(page);
+  const frame = frameOf(section);
+  frame.style.aspectRatio = `${size.width} / ${size.height}`;
+  const layer = frame.querySelector(".text-layer");
+  if (layer) fitTextLayer(layer, page, frame.clientWidth);
+}
+
+async function loadPage(section) {
+  if (section.dataset.loaded) return;
+  section.dataset.loaded = "loading";
+  const number = Number(section.dataset.number);
+  const frame = frameOf(section);
+  const image = new Image();
+  image.alt = `Page ${number}`;
+  image.className = "page-image";
+  image.src = `/documents/${documentId}/pages/${number}.png`;
+  frame.append(image);
+  try {
+    const page = await api(`/api/documents/${documentId}/pages/${number}`);
+    pagesByNumber.set(number, page);
+    frame.append(buildTextLayer(page, page.words));
+    layOut(section);
+    section.dataset.loaded = "yes";
+  } catch (error) {
+    frame.append(Object.assign(document.createElement("p"), { className: "page-error", textContent: error.message }));
+  }
+}
+
+function goTo(number) {
+  const target = Math.min(Math.max(number, 1), sections.length);
+  const section = document.getElementById(`page-${target}`);
+  if (section) section.scrollIntoView({ block: "start" });
+}
+
+function markCurrent(number) {
+  current = number;
+  jump.value = String(number);
+  document.querySelectorAll(".thumb").forEach((thumb) => {
+    const active = Number(thumb.dataset.number) === number;
+    thumb.classList.toggle("active", active);
+    if (active) thumb.setAttribute("aria-current", "page");
+    else thumb.removeAttribute("aria-current");
+  });
+}
+
+const loader = new IntersectionObserver(
+  (entries) => entries.filter((e) => e.isIntersecting).forEach((e) => loadPage(e.target)),
+  { rootMargin: "1200px 0px" },
+);
+const tracker = new IntersectionObserver(
+  (entries) => {
+    const visible = entries.filter((e) => e.isIntersecting).sort((a, b) => b.intersectionRatio - a.intersectionRatio);
+    if (visible.length) markCurrent(Number(visible[0].target.dataset.number));
+  },
+  { threshold: [0.25, 0.5, 0.75] },
+);
+sections.forEach((section) => {
+  layOut(section);
+  loader.observe(section);
+  tracker.observe(section);
+});
+new ResizeObserver(() => sections.forEach(layOut)).observe(document.getElementById("pages"));
+
+document.getElementById("prev-page").addEventListener("click", () => goTo(current - 1));
+document.getElementById("next-page").addEventListener("click", () => goTo(current + 1));
+jump.addEventListener("change", () => goTo(Number(jump.value)));
+document.addEventListener("keydown", (event) => {
+  if (event.target.closest("input, textarea, select, [contenteditable]") || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "j" || event.key === "ArrowRight") goTo(current + 1);
+  else if (event.key === "k" || event.key === "ArrowLeft") goTo(current - 1);
+  else return;
+  event.preventDefault();
+});
+const hashPage = /^#page-(\d+)$/.exec(location.hash);
+if (hashPage) goTo(Number(hashPage[1]));

@@ -1,0 +1,27 @@
+"""Alembic environment: batch mode on SQLite, foreign keys off while migrating."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+import app.models  # noqa: F401 - registers the tables
+from app.db import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    """Run migrations on a live connection."""
+    url = config.get_main_option("sqlalchemy.url")
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            # Batch migrations recreate tables; with foreign keys on that cascades deletes.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()
