@@ -1,6 +1,7 @@
 """Open, inspect, read and render PDFs with PyMuPDF."""
 
 import os
+import re
 from pathlib import Path
 
 import pymupdf
@@ -18,9 +19,16 @@ THUMB_WIDTH_PX = 150
 SPARSE_TEXT_CHARS = 50
 SCAN_IMAGE_COVER = 0.3
 
+PLACEHOLDER_TITLES = {"untitled", "untitled document", "document", "title", "none", "pdf", "scan", "scanned document"}
+
 DAMAGED = (
     "The PDF is damaged and could not be read. Try opening it and saving (or printing) "
     "it again as a PDF, then upload the new copy."
+)
+
+INCOMPLETE = (
+    "The PDF is incomplete: it stops before its end, as when a download is interrupted. "
+    "Download it again and upload the new copy."
 )
 
 
@@ -28,6 +36,8 @@ def open_pdf(path: str | Path) -> pymupdf.Document:
     """Open a PDF, raising PdfRefused with a reason when it is not a readable PDF."""
     with open(path, "rb") as f:
         head = f.read(1024)
+        f.seek(max(0, os.fstat(f.fileno()).st_size - 2048))
+        tail = f.read()
     if not head:
         raise PdfRefused("The file is empty.")
     if not looks_like_pdf(head):
@@ -35,9 +45,11 @@ def open_pdf(path: str | Path) -> pymupdf.Document:
     try:
         doc = pymupdf.open(path, filetype="pdf")
     except Exception as error:  # MuPDF raises several types for a broken file
-        raise PdfRefused(DAMAGED) from error
+        raise PdfRefused(DAMAGED if b"%%EOF" in tail else INCOMPLETE) from error
     if not doc.is_pdf:
         raise PdfRefused("The file is not a PDF.")
+    if doc.is_repaired and b"%%EOF" not in tail:
+        raise PdfRefused(INCOMPLETE)
     if doc.needs_pass:
         raise PdfRefused(
             "The PDF is protected by a password. Ask the agency for an unprotected copy, "
@@ -56,8 +68,16 @@ def inspect_pdf(path: str | Path, max_pages: int) -> PdfInfo:
             f"The PDF has {doc.page_count} pages, more than the limit of {max_pages}. "
             "Split it into smaller files, or ask an administrator to raise MAX_PAGES."
         )
-    title = (doc.metadata or {}).get("title") or ""
-    return PdfInfo(page_count=doc.page_count, title=" ".join(title.split())[:500] or None)
+    return PdfInfo(page_count=doc.page_count, title=useful_title((doc.metadata or {}).get("title")))
+
+
+def useful_title(title: str | None) -> str | None:
+    """The PDF's own title, unless it is a placeholder such as "Untitled" or a bare file name."""
+    title = " ".join((title or "").split())
+    title = re.sub(r"^Microsoft (Word|PowerPoint|Excel) - ", "", title)
+    if title.lower() in PLACEHOLDER_TITLES or re.fullmatch(r"[\w\- ]+\.(docx?|pdf|xlsx?|pptx?|tiff?)", title, re.I):
+        return None
+    return title[:500] or None
 
 
 def extract_page(
@@ -76,6 +96,8 @@ def extract_page(
     except Exception as error:
         if _out_of_memory(error):
             raise MemoryError(str(error)) from error
+        if "overly large" in str(error).lower():
+            raise PdfRefused(f"Page {number} is too large for the PDF reader to display.") from error
         raise PdfRefused(f"Page {number} of the PDF is damaged and could not be read.") from error
     return content
 

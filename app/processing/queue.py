@@ -6,19 +6,23 @@ from huey import SqliteHuey
 
 from app.config import load_settings
 
-_settings = load_settings()
-huey = SqliteHuey("oia-desk", filename=_settings["QUEUE_DATABASE"])
+_state: dict = {"settings": load_settings()}
+huey = SqliteHuey("oia-desk", filename=_state["settings"]["QUEUE_DATABASE"])
 
-_worker_state: dict = {}
+
+def configure(settings: dict) -> None:
+    """Use these settings for the tasks run by this process (the tests use their own)."""
+    _state.update(settings=dict(settings), sessions=None)
 
 
 def _worker_sessions():
     """One engine per worker process, made after the fork that started it."""
     from app.db import make_sessionmaker
 
-    if _worker_state.get("pid") != os.getpid():
-        _worker_state.update(pid=os.getpid(), sessions=make_sessionmaker(_settings["DATABASE_URL"]))
-    return _worker_state["sessions"]
+    key = (os.getpid(), _state["settings"]["DATABASE_URL"])
+    if _state.get("sessions_key") != key or _state.get("sessions") is None:
+        _state.update(sessions_key=key, sessions=make_sessionmaker(key[1]))
+    return _state["sessions"]
 
 
 @huey.task()
@@ -26,7 +30,7 @@ def process_document_task(document_id: int) -> None:
     """Process one uploaded document (see app.processing.pipeline)."""
     from app.processing.pipeline import process_document
 
-    process_document(document_id, _settings, _worker_sessions())
+    process_document(document_id, _state["settings"], _worker_sessions())
 
 
 def enqueue_documents(document_ids: list[int]) -> None:

@@ -1,0 +1,128 @@
+"""Fixtures: a migrated SQLite database per test, the app, clients signed in by cookie or token."""
+
+import re
+import shutil
+
+import pytest
+
+import app.pdf.extract  # noqa: F401 - load PyMuPDF once, as the worker does, so forked parsers start fast
+from app import create_app, migrate
+from app.auth import service as auth_service
+from app.processing import queue
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database file built by the migrations once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path, migrated_database):
+    """Settings for one test: its own database copy and upload folder."""
+    database = tmp_path / "oia-desk.db"
+    shutil.copy(migrated_database, database)
+    return {
+        "DATABASE_URL": f"sqlite:///{database}",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "QUEUE_DATABASE": str(tmp_path / "queue.db"),
+        "SECRET_KEY": "test-secret",
+        "PARSE_PROCESSES": 2,
+    }
+
+
+@pytest.fixture
+def make_app(settings):
+    """Build an app with extra settings; queued work runs at once, in forked parsers."""
+
+    def build(**extra):
+        application = create_app(**{**settings, **extra})
+        application.config["TESTING"] = True
+        queue.configure(application.config)
+        return application
+
+    queue.huey.immediate = True
+    yield build
+    queue.huey.immediate = False
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sessions(app):
+    """The app's session factory, for checking what was stored."""
+    return app.extensions["sessions"]
+
+
+def create_user(app, email="reporter@example.nz"):
+    with app.extensions["sessions"]() as session:
+        return auth_service.create_user(session, email, PASSWORD)
+
+
+def csrf_token(client, path="/") -> str:
+    html = client.get(path).get_data(as_text=True)
+    return re.search(r'name="csrf-token" content="([^"]+)"', html).group(1)
+
+
+def sign_in(client, email="reporter@example.nz"):
+    token = csrf_token(client, "/login")
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+class Api:
+    """A test client that sends a bearer token with every call."""
+
+    def __init__(self, client, token: str):
+        self.client, self.headers = client, {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def call(path, **kwargs):
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            return getattr(self.client, method)(path, headers=headers, **kwargs)
+
+        return call
+
+
+@pytest.fixture
+def user(app):
+    return create_user(app)
+
+
+@pytest.fixture
+def api(app, client, user):
+    with app.extensions["sessions"]() as session:
+        token = auth_service.create_token(session, user.email)
+    return Api(client, token)
+
+
+@pytest.fixture
+def project(api):
+    response = api.post("/api/projects", json={"name": "Defence procurement"})
+    return response.get_json()
+
+
+def upload(api, project_id, *files):
+    """POST files (name, bytes) to a project; returns the response."""
+    import io
+
+    data = {"file": [(io.BytesIO(content), name) for name, content in files]}
+    return api.post(f"/api/projects/{project_id}/documents", data=data, content_type="multipart/form-data")
