@@ -2,7 +2,7 @@
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
 from app import migrate
@@ -60,6 +60,7 @@ def revision(message: str) -> None:
 
 
 @click.command("cleanup")
+@with_appcontext
 def cleanup() -> None:
     """Remove interrupted uploads and files no document refers to (run while nothing is uploading)."""
     with _sessions()() as session:

@@ -30,7 +30,10 @@ def briefing_pdf(page_count: int) -> bytes:
     pages = []
     for number in range(1, page_count + 1):
         lines = [(72, 72, f"Briefing to the Minister of Defence, page {number}")]
-        lines += [(72, 100 + 16 * i, f"Line {i} of page {number}: supply chain resilience and sustainment.") for i in range(40)]
+        lines += [
+            (72, 100 + 16 * i, f"Line {i} of page {number}: supply chain resilience and sustainment.")
+            for i in range(40)
+        ]
         pages.append(lines)
     return text_pdf(pages, title="Briefing: Defence industry programme")
 
@@ -49,7 +52,7 @@ def scanned_pdf(lines: list[tuple[float, float, str]], dpi: int = 200, rotation:
     doc = pymupdf.open()
     width, height = (792, 612) if rotation in (90, 270) else (612, 792)
     scan = doc.new_page(width=width, height=height)
-    scan.insert_image(scan.rect, stream=pixmap.tobytes("png"), rotate=-rotation % 360)
+    scan.insert_image(scan.rect, stream=pixmap.tobytes("png"), rotate=rotation)
     if rotation:
         scan.set_rotation(rotation)
     return doc.tobytes()

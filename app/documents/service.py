@@ -23,7 +23,7 @@ METADATA_LIMITS = {
     "title": 500,
     "agency": 300,
     "oia_reference": 200,
-    "date_released": 10,
+    "date_released": 40,
     "source_url": 2000,
     "description": 20000,
 }

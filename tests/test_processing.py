@@ -1,0 +1,160 @@
+"""The sandbox, crash recovery, start-up cleanup and OCR."""
+
+import os
+import time
+from pathlib import Path
+
+import pymupdf
+import pytest
+from conftest import upload
+from pdfs import briefing_pdf, scanned_pdf
+from sqlalchemy import func, select
+
+from app.models import Document, Page
+from app.pdf import PdfRefused
+from app.processing import storage
+from app.processing.pipeline import process_document, requeue_interrupted
+from app.processing.sandbox import Limits, run_in_children
+
+
+def limits(seconds=5, memory_mb=512) -> Limits:
+    return Limits(deadline=time.monotonic() + seconds, memory_mb=memory_mb, timeout_seconds=seconds)
+
+
+def counting(n):
+    yield from range(n)
+
+
+def sleeping(_):
+    yield "started"
+    time.sleep(60)
+
+
+def hungry(_):
+    hog = []
+    while True:
+        hog.append(bytearray(50 * 1024 * 1024))
+        yield len(hog)
+
+
+def vanishing(_):
+    os._exit(3)  # dies without a word, as a crash in the PDF library would
+    yield None
+
+
+def refusing(_):
+    raise PdfRefused("A sentence for the reader.")
+    yield None
+
+
+def test_children_stream_their_results():
+    assert sorted(run_in_children(counting, [3, 2], limits())) == [0, 0, 1, 1, 2]
+
+
+def test_a_child_past_the_deadline_is_stopped():
+    started = time.monotonic()
+    results = []
+    with pytest.raises(PdfRefused, match="longer than the limit of 1 seconds"):
+        results.extend(run_in_children(sleeping, [None, None], limits(seconds=1)))
+    assert time.monotonic() - started < 3
+    assert results == ["started", "started"]
+
+
+def test_a_child_over_the_memory_limit_is_stopped():
+    with pytest.raises(PdfRefused, match="more than the memory limit of 300 MB"):
+        list(run_in_children(hungry, [None], limits(memory_mb=300)))
+
+
+def test_a_child_that_dies_becomes_a_sentence():
+    with pytest.raises(PdfRefused, match="unexpected error in the PDF reader"):
+        list(run_in_children(vanishing, [None], limits()))
+
+
+def test_a_refusal_carries_its_sentence():
+    with pytest.raises(PdfRefused, match="^A sentence for the reader.$"):
+        list(run_in_children(refusing, [None], limits()))
+
+
+def test_children_are_reaped():
+    list(run_in_children(counting, [2, 2], limits()))
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_interrupted_document_is_requeued_and_finished(api, project, app, sessions):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(4))).get_json()["documents"][0]
+    with sessions.begin() as session:  # as a crash leaves it: processing, half its pages stored
+        session.get(Document, document["id"]).status = "processing"
+        session.get(Document, document["id"]).pages_done = 2
+        pages = session.scalars(select(Page).where(Page.document_id == document["id"], Page.number > 2))
+        for page in pages:
+            session.delete(page)
+    assert requeue_interrupted(sessions) == [document["id"]]
+    process_document(document["id"], app.config, sessions)
+    shown = api.get(f"/api/documents/{document['id']}").get_json()
+    assert (shown["status"], shown["pages_done"], shown["page_count"]) == ("ready", 4, 4)
+    with sessions() as session:
+        assert session.scalar(select(func.count()).where(Page.document_id == document["id"])) == 4
+
+
+def test_a_document_interrupted_three_times_is_given_up(api, project, app, sessions):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    with sessions.begin() as session:
+        row = session.get(Document, document["id"])
+        row.status, row.attempts = "queued", 3
+    process_document(document["id"], app.config, sessions)
+    shown = api.get(f"/api/documents/{document['id']}").get_json()
+    assert shown["status"] == "failed" and "interrupted 3 times" in shown["error"]
+
+
+def test_a_ready_document_is_not_processed_again(api, project, app, sessions):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    process_document(document["id"], app.config, sessions)
+    with sessions() as session:
+        assert session.get(Document, document["id"]).attempts == 1
+
+
+def test_cleanup_removes_leftovers_and_keeps_what_documents_use(api, project, runner, settings):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    folder = Path(settings["UPLOAD_FOLDER"])
+    kept_original = storage.original_path(str(folder), document["sha256"])
+    kept_image = storage.page_image_path(str(folder), document["id"], 1, thumb=False)
+    leftovers = [
+        folder / "incoming" / "tmpabc.part",
+        folder / "originals" / f"{'0' * 64}.pdf",
+        folder / "pages" / "999" / "1.png",
+        folder / "pages" / str(document["id"]) / "2.png.tmp",
+    ]
+    for path in leftovers:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"left over")
+    result = runner.invoke(args=["cleanup"])
+    assert result.exit_code == 0
+    assert [p.exists() for p in leftovers] == [False, False, False, False]
+    assert kept_original.exists() and kept_image.exists()
+
+
+def test_scanned_page_is_read_by_ocr_with_word_boxes(api, project):
+    lines = [(72, 120, "Withheld under section 9(2)(a)"), (72, 400, "Supply chain resilience briefing")]
+    document = upload(api, project["id"], ("scan.pdf", scanned_pdf(lines))).get_json()["documents"][0]
+    page = api.get(f"/api/documents/{document['id']}/pages/1").get_json()
+    assert page["ocr"] is True
+    assert "Supply chain resilience briefing" in page["text"]
+    assert "9(2)(a)" in page["text"]
+    supply = next(w for w in page["words"] if w["text"] == "Supply")
+    assert supply["x0"] == pytest.approx(72, abs=3)
+    assert supply["y0"] < 400 < supply["y1"] + 2  # the box sits on the baseline written at y=400
+
+
+def test_rotated_scan_is_read_upright_and_stored_unrotated(api, project):
+    lines = [(72, 120, "Cabinet in confidence"), (72, 300, "Programme sustainment risks")]
+    document = upload(api, project["id"], ("scan.pdf", scanned_pdf(lines, rotation=90))).get_json()["documents"][0]
+    page = api.get(f"/api/documents/{document['id']}/pages/1").get_json()
+    assert (page["rotation"], page["ocr"], page["width"], page["height"]) == (90, True, 792, 612)
+    assert "Programme sustainment risks" in page["text"]
+    word = next(w for w in page["words"] if w["text"] == "Programme")
+    # Map the stored unrotated box to the page as displayed: it must land where the text was written.
+    displayed = pymupdf.Rect(word["x0"], word["y0"], word["x1"], word["y1"]) * pymupdf.Matrix(0, 1, -1, 0, 612, 0)
+    assert displayed.x0 == pytest.approx(72, abs=3)
+    assert displayed.y0 < 300 < displayed.y1 + 2
+    assert word["y1"] - word["y0"] > word["x1"] - word["x0"]  # a horizontal word is tall on the unrotated page

@@ -1,0 +1,137 @@
+"""Projects and document metadata, through the API and the pages."""
+
+import pytest
+from conftest import csrf_token, sign_in, upload
+from pdfs import briefing_pdf
+
+
+def test_create_and_list_projects(api):
+    response = api.post("/api/projects", json={"name": "  Health NZ   restructure "})
+    assert response.status_code == 201
+    created = response.get_json()
+    assert created["name"] == "Health NZ restructure" and isinstance(created["id"], int)
+    assert [p["name"] for p in api.get("/api/projects").get_json()["projects"]] == ["Health NZ restructure"]
+
+
+@pytest.mark.parametrize(
+    ("body", "sentence"),
+    [
+        ({"name": ""}, "Give the project a name."),
+        ({"name": 42}, "Give the project a name."),
+        ({"name": "x" * 201}, "at most 200 characters"),
+        ([1, 2], "Send a JSON object"),
+    ],
+)
+def test_invalid_project_names(api, body, sentence):
+    response = api.post("/api/projects", json=body)
+    assert response.status_code == 400
+    assert sentence in response.get_json()["error"]
+
+
+def test_project_pages(client, user):
+    sign_in(client)
+    token = csrf_token(client, "/")
+    response = client.post("/projects", data={"name": "<script>alert(1)</script>", "csrf_token": token})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Drop released PDFs here" in page
+    assert "&lt;script&gt;" in client.get("/").get_data(as_text=True)
+
+
+def test_patch_metadata(api, project):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    changes = {
+        "title": "Briefing on the Defence Industry Programme",
+        "agency": "Ministry of Defence",
+        "oia_reference": "OIA-2026-0412",
+        "date_released": "2026-10-03",
+        "source_url": "https://www.defence.govt.nz/oia/2026-0412.pdf",
+        "description": "Released in part under s 9(2)(a).",
+    }
+    response = api.patch(f"/api/documents/{document['id']}", json=changes)
+    assert response.status_code == 200
+    shown = api.get(f"/api/documents/{document['id']}").get_json()
+    assert {name: shown[name] for name in changes} == changes
+
+
+@pytest.mark.parametrize(
+    ("changes", "sentence"),
+    [
+        ({"date_released": "3 October 2026"}, "YYYY-MM-DD"),
+        ({"source_url": "javascript:alert(1)"}, "http:// or https://"),
+        ({"title": ""}, "needs a title"),
+        ({"agency": ["a"]}, "must be text or null"),
+        ({"status": "ready"}, "cannot be changed: status"),
+        ({"agency": "x" * 301}, "at most 300 characters"),
+    ],
+)
+def test_patch_metadata_refuses_bad_fields_and_keeps_nothing(api, project, changes, sentence):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    before = api.get(f"/api/documents/{document['id']}").get_json()
+    response = api.patch(f"/api/documents/{document['id']}", json={"agency": "Changed", **changes})
+    assert response.status_code == 400
+    assert sentence in response.get_json()["error"]
+    assert api.get(f"/api/documents/{document['id']}").get_json() == before
+
+
+def test_edit_metadata_in_the_page(api, client, project):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    sign_in(client)
+    form = client.get(f"/documents/{document['id']}/edit").get_data(as_text=True)
+    assert "Document details" in form
+    token = csrf_token(client, f"/documents/{document['id']}/edit")
+    fields = {"title": "New title", "agency": "MBIE", "oia_reference": "", "date_released": "2026-01-31"}
+    fields |= {"source_url": "", "description": "", "csrf_token": token}
+    assert client.post(f"/documents/{document['id']}/edit", data=fields).status_code == 302
+    shown = api.get(f"/api/documents/{document['id']}").get_json()
+    assert (shown["title"], shown["agency"], shown["date_released"]) == ("New title", "MBIE", "2026-01-31")
+    bad = client.post(f"/documents/{document['id']}/edit", data={**fields, "date_released": "yesterday"})
+    assert bad.status_code == 400 and "YYYY-MM-DD" in bad.get_data(as_text=True)
+
+
+def test_edited_title_survives_reprocessing(api, project, app, sessions):
+    from app.models import Document
+    from app.processing.pipeline import process_document
+
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    api.patch(f"/api/documents/{document['id']}", json={"title": "My title"})
+    with sessions.begin() as session:
+        session.get(Document, document["id"]).status = "queued"
+    process_document(document["id"], app.config, sessions)
+    shown = api.get(f"/api/documents/{document['id']}").get_json()
+    assert (shown["status"], shown["title"]) == ("ready", "My title")
+
+
+def test_page_api_errors(api, project):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(2))).get_json()["documents"][0]
+    missing = api.get(f"/api/documents/{document['id']}/pages/3")
+    assert missing.status_code == 404
+    assert missing.get_json() == {"error": "Page 3 does not exist; this document has 2 pages."}
+    assert api.get(f"/api/documents/{document['id']}/pages/0").status_code == 404
+    assert api.get("/api/documents/999").status_code == 404
+
+
+def test_page_of_a_document_still_processing_is_a_conflict(api, project, sessions):
+    from sqlalchemy import delete
+
+    from app.models import Document, Page
+
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(2))).get_json()["documents"][0]
+    with sessions.begin() as session:
+        session.execute(delete(Page).where(Page.document_id == document["id"], Page.number == 2))
+        session.get(Document, document["id"]).status = "processing"
+    response = api.get(f"/api/documents/{document['id']}/pages/2")
+    assert response.status_code == 409
+    assert response.get_json() == {"error": "Page 2 is still being processed; try again in a moment."}
+
+
+def test_viewer_page_lists_pages_and_escapes_the_title(api, client, project):
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(3))).get_json()["documents"][0]
+    api.patch(f"/api/documents/{document['id']}", json={"title": "</script><b>x</b>"})
+    sign_in(client)
+    html = client.get(f"/documents/{document['id']}").get_data(as_text=True)
+    assert html.count('class="page"') == 3
+    assert "</script><b>" not in html
+    assert 'id="page-3"' in html

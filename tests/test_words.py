@@ -1,0 +1,80 @@
+"""Pure code, table-driven: joining words, parsing Tesseract output, sniffing files, cleaning names."""
+
+import pytest
+
+from app.documents.service import clean_filename
+from app.pdf import looks_like_pdf
+from app.pdf.extract import useful_title
+from app.pdf.ocr import parse_tsv
+from app.pdf.words import join_words
+
+
+@pytest.mark.parametrize(
+    ("rows", "text"),
+    [
+        ([], ""),
+        ([("One", 0, 0)], "One"),
+        ([("One", 0, 0), ("two", 0, 0)], "One two"),
+        ([("One", 0, 0), ("two", 0, 1)], "One\ntwo"),
+        ([("One", 0, 0), ("two", 1, 0)], "One\n\ntwo"),
+        ([("Māori", 0, 0), ("ā", 0, 0)], "Māori ā"),
+    ],
+)
+def test_join_words(rows, text):
+    assert join_words(rows) == text
+
+
+TSV = (
+    "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+    "1\t1\t0\t0\t0\t0\t0\t0\t1700\t2200\t-1\t\n"
+    "5\t1\t1\t1\t1\t1\t100\t200\t50\t20\t96.1\tWithheld\n"
+    "5\t1\t1\t1\t1\t2\t160\t200\t40\t20\t91.0\tunder\n"
+    "5\t1\t1\t1\t2\t1\t100\t230\t60\t20\t88.0\t9(2)(a)\n"
+    "5\t1\t1\t1\t2\t2\t170\t230\t60\t20\t95.0\t \n"
+    '5\t1\t2\t1\t1\t1\t100\t400\t60\t20\t90.0\t"quoted\n'
+)
+
+
+def test_parse_tsv_keeps_words_in_reading_order_with_boxes():
+    recognised = parse_tsv(TSV)
+    assert recognised.text == 'Withheld under\n9(2)(a)\n\n"quoted'
+    assert recognised.words[0] == ("Withheld", (100, 200, 150, 220))
+    assert [w for w, _ in recognised.words] == ["Withheld", "under", "9(2)(a)", '"quoted']
+
+
+@pytest.mark.parametrize(
+    ("head", "is_pdf"),
+    [(b"%PDF-1.7\n", True), (b"\xef\xbb\xbf%PDF-1.4", True), (b"PK\x03\x04", False), (b"", False), (b"oops\n", False)],
+)
+def test_looks_like_pdf(head, is_pdf):
+    assert looks_like_pdf(head) is is_pdf
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("report.pdf", "report.pdf"),
+        ("C:\\Users\\me\\OIA reply.pdf", "OIA reply.pdf"),
+        ("../../etc/passwd", "passwd"),
+        ("line\nbreak\x00.pdf", "linebreak.pdf"),
+        ("", "upload.pdf"),
+        (None, "upload.pdf"),
+    ],
+)
+def test_clean_filename(raw, clean):
+    assert clean_filename(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("Briefing: Defence industry", "Briefing: Defence industry"),
+        ("  Untitled ", None),
+        ("Microsoft Word - Cabinet paper final", "Cabinet paper final"),
+        ("OIA-123 response.docx", None),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_useful_title(raw, title):
+    assert useful_title(raw) == title
