@@ -9,7 +9,7 @@ FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
 def text_pdf(pages: list[list[tuple[float, float, str]]], title: str | None = None, rotation: int = 0) -> bytes:
-    """A PDF whose pages carry the given (x, baseline y, text) lines at 12 pt (Helvetica, or DejaVu Sans for macrons)."""
+    """A PDF of pages with (x, baseline y, text) lines at 12 pt: Helvetica, or DejaVu Sans for macrons."""
     doc = pymupdf.open()
     for lines in pages:
         page = doc.new_page(width=595, height=842)
