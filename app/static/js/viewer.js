@@ -46,7 +46,9 @@ async function loadPage(section) {
 function goTo(number) {
   const target = Math.min(Math.max(number, 1), sections.length);
   const section = document.getElementById(`page-${target}`);
-  if (section) section.scrollIntoView({ block: "start" });
+  if (!section) return;
+  section.scrollIntoView({ block: "start" });
+  markCurrent(target); // at once, so that quick key presses count from the page asked for
 }
 
 function markCurrent(number) {

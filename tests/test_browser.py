@@ -1,0 +1,143 @@
+"""End to end in Chromium: sign in, create a project, upload, watch progress, select words in the viewer.
+
+Runs the real thing: `python -m app.run` (waitress + worker) on a free port, driven by Playwright
+with Debian's /usr/bin/chromium.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pdfs import briefing_pdf, scanned_pdf
+
+from app.config import ROOT
+
+from playwright import sync_api as playwright_api
+from playwright.sync_api import expect
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+ARTIFACTS = ROOT / "test-artifacts"
+EMAIL, PASSWORD = "browser@example.nz", "a long browser password"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app and its worker, started as `make run` starts them, on a fresh database."""
+    home = tmp_path_factory.mktemp("server")
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{home / 'oia-desk.db'}",
+        "QUEUE_DATABASE": str(home / "queue.db"),
+        "UPLOAD_FOLDER": str(home / "uploads"),
+        "SECRET_KEY": "browser-test",
+        "PORT": str(port),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
+    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run([*flask, "users", "create", EMAIL, "--password", PASSWORD], env=env, cwd=ROOT, check=True)
+    log = open(home / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen([sys.executable, "-m", "app.run"], env=env, cwd=ROOT, stdout=log, stderr=log)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"{base}/login", timeout=1)  # noqa: S310 - our own server
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield {"base": base, "home": home}
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def select_by_mouse(page, word_span) -> str:
+    """Drag the mouse across a word of the text layer and return the selected text."""
+    word_span.scroll_into_view_if_needed()
+    box = word_span.bounding_box()
+    middle = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + 1, middle)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, middle, steps=3)
+    page.mouse.move(box["x"] + box["width"] - 1, middle, steps=3)
+    page.mouse.up()
+    return page.evaluate("window.getSelection().toString()")
+
+
+def test_upload_watch_progress_and_select_words(server, page, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.goto(server["base"] + "/")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.fill("input[name=name]", "Defence industry OIA")
+    page.click("text=Create project")
+    page.wait_for_selector("h1:has-text('Defence industry OIA')")
+
+    electronic = tmp_path / "briefing.pdf"
+    electronic.write_bytes(briefing_pdf(6))
+    scan = tmp_path / "scanned-letter.pdf"
+    lines = [(72, 120, "Withheld under section 9(2)(a)"), (72, 300, "Programme resilience review")]
+    scan.write_bytes(scanned_pdf(lines, rotation=90, fontsize=16))
+    page.set_input_files("#file-input", [str(electronic), str(scan)])
+
+    expect(page.locator("#document-rows tr")).to_have_count(2)
+    expect(page.locator("#document-rows tr[data-status=ready]")).to_have_count(2, timeout=90_000)
+    bars = page.locator("#document-rows progress")
+    assert [bars.nth(i).get_attribute("value") for i in range(2)] == ["1", "1"]
+    assert page.locator("#document-rows .status-text").all_inner_texts() == ["Ready", "Ready"]
+    page.screenshot(path=str(ARTIFACTS / "project.png"), full_page=True)
+
+    # The scanned, rotated page: OCR words under the mouse are the words selected.
+    page.click("text=scanned-letter")
+    word = page.locator(".text-layer span", has_text="resilience").first
+    word.wait_for()
+    assert select_by_mouse(page, word).strip() == "resilience"
+    page.screenshot(path=str(ARTIFACTS / "viewer-scan.png"))
+
+    # The electronic briefing: a word on page 4, reached with the keyboard.
+    page.goto(server["base"] + "/")
+    page.click("text=Defence industry OIA")
+    page.click("text=Briefing: Defence industry programme")
+    page.locator("#page-1 .text-layer span").first.wait_for()
+    for _ in range(3):
+        page.keyboard.press("j")
+    expect(page.locator("#page-jump")).to_have_value("4")
+    word = page.locator("#page-4 .text-layer span", has_text="Minister").first
+    word.wait_for()
+    assert select_by_mouse(page, word).strip() == "Minister"
+    page.screenshot(path=str(ARTIFACTS / "viewer-text.png"))
