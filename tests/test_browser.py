@@ -4,21 +4,14 @@ Runs the real thing: `python -m app.run` (waitress + worker) on a free port, dri
 with Debian's /usr/bin/chromium.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+from live import live_server
 from pdfs import briefing_pdf, scanned_pdf
+from playwright import sync_api as playwright_api
+from playwright.sync_api import expect
 
 from app.config import ROOT
 
-from playwright import sync_api as playwright_api
-from playwright.sync_api import expect
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -32,41 +25,11 @@ ARTIFACTS = ROOT / "test-artifacts"
 EMAIL, PASSWORD = "browser@example.nz", "a long browser password"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The app and its worker, started as `make run` starts them, on a fresh database."""
-    home = tmp_path_factory.mktemp("server")
-    port = free_port()
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{home / 'oia-desk.db'}",
-        "QUEUE_DATABASE": str(home / "queue.db"),
-        "UPLOAD_FOLDER": str(home / "uploads"),
-        "SECRET_KEY": "browser-test",
-        "PORT": str(port),
-    }
-    flask = [sys.executable, "-m", "flask", "--app", "app"]
-    subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run([*flask, "users", "create", EMAIL, "--password", PASSWORD], env=env, cwd=ROOT, check=True)
-    log = open(home / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    process = subprocess.Popen([sys.executable, "-m", "app.run"], env=env, cwd=ROOT, stdout=log, stderr=log)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"{base}/login", timeout=1)  # noqa: S310 - our own server
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield {"base": base, "home": home}
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    with live_server(tmp_path_factory.mktemp("server"), EMAIL, PASSWORD) as running:
+        yield running
 
 
 @pytest.fixture(scope="module")

@@ -117,7 +117,7 @@ def _page_box(page: pymupdf.Page) -> tuple[float, float, int]:
 def _read_text(page: pymupdf.Page, number: int) -> PageContent:
     width, height, rotation = _page_box(page)
     rows = page.get_text("words")  # x0, y0, x1, y1, text, block, line, word
-    words = [(r[4], *rounded_box(*r[:4])) for r in rows]
+    words = [(r[4], round(r[0], 2), round(r[1], 2), round(r[2], 2), round(r[3], 2)) for r in rows]
     text = join_words([(r[4], r[5], r[6]) for r in rows])
     return PageContent(number, width, height, rotation, False, text, words)
 
@@ -134,7 +134,7 @@ def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int) -> P
     width, height, rotation = _page_box(page)
     zoom = dpi / 72
     pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
-    recognised = ocr_page_image(pixmap.tobytes("png"), languages)
+    recognised = ocr_page_image(pixmap.tobytes("pnm"), languages)  # PNM: no encoding cost
     # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
     words = []

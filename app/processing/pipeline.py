@@ -6,11 +6,12 @@ Runs in the worker. Each stage that touches the PDF runs in forked children
 
 import json
 import logging
+import multiprocessing
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.models import Document, Page
@@ -76,12 +77,15 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
         document.page_count = info.page_count
         if info.title and not document.title_edited:
             document.title = info.title
-    jobs = [(options, list(range(first, info.page_count + 1, processes))) for first in range(1, processes + 1)]
-    batch: list[PageContent] = []
+    # Children take the next page from a shared counter, so page 1 comes first and a slow
+    # (scanned) page does not leave the other core idle.
+    next_page = multiprocessing.get_context("fork").Value("i", 0)
+    jobs = [(options, next_page, info.page_count)] * min(processes, info.page_count)
+    batch: list[dict] = []
     flushed_at = time.monotonic()
-    for page in run_in_children(_extract, [job for job in jobs if job[1]], limits):
-        batch.append(page)
-        if page.number == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
+    for row in run_in_children(_extract, jobs, limits):
+        batch.append(row)
+        if row["number"] == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
             store_pages(sessions, document_id, batch)
             batch, flushed_at = [], time.monotonic()
     store_pages(sessions, document_id, batch)
@@ -95,14 +99,32 @@ def _inspect(options: ParseOptions):
     yield inspect_pdf(options.original, options.max_pages)
 
 
-def _extract(job: tuple[ParseOptions, list[int]]):
+def _extract(job):
     from app.pdf.extract import extract_page, open_pdf
 
-    options, numbers = job
+    options, next_page, page_count = job
     doc = open_pdf(options.original)
     image_dir = Path(options.image_dir) if options.render else None
-    for number in numbers:
-        yield extract_page(doc, number, image_dir, options.languages, options.ocr_dpi)
+    while True:
+        with next_page.get_lock():
+            next_page.value += 1
+            number = next_page.value
+        if number > page_count:
+            return
+        yield page_row(extract_page(doc, number, image_dir, options.languages, options.ocr_dpi))
+
+
+def page_row(page: PageContent) -> dict:
+    """The pages-table row for a page; built in the parsing child, so both cores share the work."""
+    return {
+        "number": page.number,
+        "width": page.width,
+        "height": page.height,
+        "rotation": page.rotation,
+        "ocr": page.ocr,
+        "text": page.text,
+        "words_json": json.dumps(page.words, ensure_ascii=False, separators=(",", ":")),
+    }
 
 
 def claim_document(sessions: sessionmaker[Session], document_id: int) -> Document | None:
@@ -125,26 +147,14 @@ def claim_document(sessions: sessionmaker[Session], document_id: int) -> Documen
         return document
 
 
-def store_pages(sessions: sessionmaker[Session], document_id: int, pages: list[PageContent]) -> None:
-    """Insert processed pages and advance the document's progress, in one transaction."""
-    if not pages:
+def store_pages(sessions: sessionmaker[Session], document_id: int, rows: list[dict]) -> None:
+    """Insert processed page rows and advance the document's progress, in one transaction."""
+    if not rows:
         return
     with sessions.begin() as session:
-        session.add_all(
-            Page(
-                document_id=document_id,
-                number=p.number,
-                width=p.width,
-                height=p.height,
-                rotation=p.rotation,
-                ocr=p.ocr,
-                text=p.text,
-                words_json=json.dumps(p.words, ensure_ascii=False, separators=(",", ":")),
-            )
-            for p in pages
-        )
+        session.execute(insert(Page), [{**row, "document_id": document_id} for row in rows])
         session.execute(
-            update(Document).where(Document.id == document_id).values(pages_done=Document.pages_done + len(pages))
+            update(Document).where(Document.id == document_id).values(pages_done=Document.pages_done + len(rows))
         )
 
 

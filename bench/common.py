@@ -1,0 +1,81 @@
+"""Shared by the benchmarks: import paths, HTTP with a token, timing helpers."""
+
+import json
+import sys
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+
+def request(base: str, token: str, path: str, method: str = "GET", body: bytes | None = None, headers=None):
+    """Call the API; return (status, parsed JSON or raw bytes)."""
+    req = urllib.request.Request(base + path, data=body, method=method)  # noqa: S310 - our own server
+    req.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:  # noqa: S310
+            data = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        data, status = error.read(), error.code
+    try:
+        return status, json.loads(data)
+    except ValueError:
+        return status, data
+
+
+def multipart(name: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body with one `file` field."""
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def verdict(ok: bool) -> str:
+    """How a figure compares with its target."""
+    return "meets" if ok else "MISSES"
+
+
+def stored_document(pdf: bytes, folder: Path, **settings):
+    """A fresh migrated database holding one queued document for pdf; returns (sessions, id, settings)."""
+    import hashlib
+
+    from app import migrate
+    from app.config import load_settings
+    from app.db import make_sessionmaker
+    from app.models import Document, Project, User
+    from app.processing import storage
+
+    url = f"sqlite:///{folder / 'bench.db'}"
+    migrate.upgrade(url)
+    sessions = make_sessionmaker(url)
+    sha = hashlib.sha256(pdf).hexdigest()
+    uploads = str(folder / "uploads")
+    storage.original_path(uploads, sha).parent.mkdir(parents=True)
+    storage.original_path(uploads, sha).write_bytes(pdf)
+    with sessions.begin() as session:
+        user = User(email="bench@example.nz", password_hash="unusable")  # noqa: S106 - never signs in
+        session.add(user)
+        session.flush()
+        project = Project(name="bench", owner_id=user.id)
+        session.add(project)
+        session.flush()
+        document = Document(project_id=project.id, sha256=sha, filename="bench.pdf", size=len(pdf), title="bench")
+        session.add(document)
+    return sessions, document.id, load_settings(UPLOAD_FOLDER=uploads, DATABASE_URL=url, **settings)
+
+
+def processed(sessions, document_id: int) -> None:
+    """Fail loudly unless the document ended ready."""
+    from app.models import Document
+
+    with sessions() as session:
+        document = session.get(Document, document_id)
+        assert document.status == "ready", document.error
