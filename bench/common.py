@@ -1,41 +1,10 @@
-"""Shared by the benchmarks: import paths, HTTP with a token, timing helpers."""
+"""Shared by the benchmarks: import paths, a stored document to process, verdicts."""
 
-import json
 import sys
-import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-
-def request(base: str, token: str, path: str, method: str = "GET", body: bytes | None = None, headers=None):
-    """Call the API; return (status, parsed JSON or raw bytes)."""
-    req = urllib.request.Request(base + path, data=body, method=method)  # noqa: S310 - our own server
-    req.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        req.add_header(name, value)
-    try:
-        with urllib.request.urlopen(req, timeout=60) as response:  # noqa: S310
-            data = response.read()
-            status = response.status
-    except urllib.error.HTTPError as error:
-        data, status = error.read(), error.code
-    try:
-        return status, json.loads(data)
-    except ValueError:
-        return status, data
-
-
-def multipart(name: str, content: bytes) -> tuple[bytes, str]:
-    """A multipart body with one `file` field."""
-    boundary = uuid.uuid4().hex
-    head = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode()
-    return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def verdict(ok: bool) -> str:

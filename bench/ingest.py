@@ -9,8 +9,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import multipart, processed, request, stored_document, verdict
-from live import live_server
+from common import processed, stored_document, verdict
+from live import live_server, multipart, request
 from pdfs import briefing_pdf
 
 from app.processing.pipeline import process_document

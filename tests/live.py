@@ -1,11 +1,14 @@
-"""Start OIA Desk as `make run` does (waitress + worker), on a fresh database in a folder."""
+"""Run OIA Desk as `make run` does (waitress + worker) on a fresh database, and call its API."""
 
+import json
 import os
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
+import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,17 +22,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
-def live_server(home: Path, email: str, password: str, **settings):
-    """Yield {"base", "token", "home"} for a running app; stop it afterwards."""
-    port = free_port()
+def prepare(home: Path, email: str, password: str, **settings) -> tuple[dict, str]:
+    """Migrate a fresh database in home and create a user; return the environment and an API token."""
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{home / 'oia-desk.db'}",
         "QUEUE_DATABASE": str(home / "queue.db"),
         "UPLOAD_FOLDER": str(home / "uploads"),
         "SECRET_KEY": "live-server",
-        "PORT": str(port),
         **{name: str(value) for name, value in settings.items()},
     }
     flask = [sys.executable, "-m", "flask", "--app", "app"]
@@ -38,6 +38,14 @@ def live_server(home: Path, email: str, password: str, **settings):
     token = subprocess.run(
         [*flask, "tokens", "create", email], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.strip()
+    return env, token
+
+
+@contextmanager
+def live_server(home: Path, email: str, password: str, **settings):
+    """Yield {"base", "token", "home"} for a running app (web and worker); stop it afterwards."""
+    port = free_port()
+    env, token = prepare(home, email, password, PORT=port, **settings)
     with open(home / "server.log", "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "app.run"], env=env, cwd=ROOT, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
@@ -57,3 +65,39 @@ def _wait_until_up(base: str) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the server at {base} did not start")
+
+
+def request(base: str, token: str, path: str, method: str = "GET", body: bytes | None = None, headers=None):
+    """Call the API; return (status, parsed JSON or raw bytes)."""
+    req = urllib.request.Request(base + path, data=body, method=method)  # noqa: S310 - our own server
+    req.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        req.add_header(name, value)
+    try:
+        with urllib.request.urlopen(req, timeout=60) as response:  # noqa: S310
+            data = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        data, status = error.read(), error.code
+    try:
+        return status, json.loads(data)
+    except ValueError:
+        return status, data
+
+
+def multipart(name: str, content: bytes) -> tuple[bytes, str]:
+    """A multipart body with one `file` field."""
+    boundary = uuid.uuid4().hex
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/pdf\r\n\r\n"
+    ).encode()
+    return head + content + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
+
+
+def create_project(base: str, token: str, name: str) -> dict:
+    """Create a project through the API and return it."""
+    body = json.dumps({"name": name}).encode()
+    status, project = request(base, token, "/api/projects", "POST", body, {"Content-Type": "application/json"})
+    assert status == 201, project
+    return project

@@ -1,8 +1,11 @@
 """PDFs made in code, with known words at known places."""
 
+from pathlib import Path
+
 import pymupdf
 
-CORPUS = __import__("pathlib").Path(__file__).resolve().parents[2] / "shared" / "corpus"
+# Copies of the files we use from ../shared/corpus, with their sources and licences in README.md.
+CORPUS = Path(__file__).resolve().parent / "corpus"
 FONT_SIZE = 12
 # DejaVu Sans has the macrons of te reo Māori (Debian's fonts-dejavu-core, installed by make test).
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -59,5 +62,5 @@ def scanned_pdf(lines: list[tuple[float, float, str]], dpi: int = 200, rotation:
 
 
 def corpus(name: str) -> bytes:
-    """The bytes of a file from ../shared/corpus."""
+    """The bytes of a file from the test corpus."""
     return (CORPUS / name).read_bytes()

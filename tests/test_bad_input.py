@@ -128,8 +128,8 @@ def test_over_the_time_limit(make_app):
 
         api = Api(application.test_client(), create_token(session, user.email))
     project = api.post("/api/projects", json={"name": "P"}).get_json()
-    big = corpus("pymupdf_mupdf_explored_285p.pdf")  # 285 pages to render: far more than a second
-    document_id = upload(api, project["id"], ("book.pdf", big)).get_json()["documents"][0]["id"]
+    long = briefing_pdf(300)  # 300 pages to render take several seconds
+    document_id = upload(api, project["id"], ("long.pdf", long)).get_json()["documents"][0]["id"]
     document = api.get(f"/api/documents/{document_id}").get_json()
     assert document["status"] == "failed"
     assert "took longer than the limit of 1 seconds" in document["error"]

@@ -83,6 +83,14 @@ def test_upload_watch_progress_and_select_words(server, page, tmp_path):
     bars = page.locator("#document-rows progress")
     assert [bars.nth(i).get_attribute("value") for i in range(2)] == ["1", "1"]
     assert page.locator("#document-rows .status-text").all_inner_texts() == ["Ready", "Ready"]
+    # A Word file named .pdf is refused with a message, and the list is untouched.
+    impostor = tmp_path / "minutes.pdf"
+    impostor.write_bytes(b"PK\x03\x04 a Word document, not a PDF")
+    page.set_input_files("#file-input", [str(impostor)])
+    expect(page.locator("#upload-messages [role=alert]")).to_have_text(
+        "minutes.pdf: “minutes.pdf” is not a PDF file. Only PDF documents can be uploaded."
+    )
+    expect(page.locator("#document-rows tr")).to_have_count(2)
     page.screenshot(path=str(ARTIFACTS / "project.png"), full_page=True)
 
     # The scanned, rotated page: OCR words under the mouse are the words selected.

@@ -1,0 +1,82 @@
+"""The real worker process: queued work waits for it, and a crash mid-document is retried.
+
+The web app runs on waitress and the worker as `python -m app.processing.worker`, each in
+its own process, sharing only the database and the queue file, as `make run` starts them.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from live import create_project, free_port, multipart, prepare, request
+from pdfs import briefing_pdf
+
+from app.config import ROOT
+
+PAGES = 150
+
+
+@pytest.fixture
+def environment(tmp_path):
+    return prepare(tmp_path, "w@example.nz", "worker password")
+
+
+def start(command: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL)
+
+
+def wait_for(predicate, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except OSError:  # the server is not listening yet
+            value = None
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out")
+
+
+def test_queued_work_waits_for_the_worker_and_survives_a_crash(environment):
+    env, token = environment
+    port = free_port()
+    web = start([sys.executable, "-m", "waitress", f"--port={port}", "--call", "app:create_app"], env)
+    base = f"http://127.0.0.1:{port}"
+    workers = []
+    try:
+        wait_for(lambda: request(base, token, "/api/projects")[0] == 200, 20)
+        project = create_project(base, token, "P")
+        body, content_type = multipart("long.pdf", briefing_pdf(PAGES))
+        path = f"/api/projects/{project['id']}/documents"
+        status, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
+        assert status == 202
+        document_path = f"/api/documents/{answer['documents'][0]['id']}"
+
+        def document():
+            return request(base, token, document_path)[1]
+
+        time.sleep(1)
+        assert document()["status"] == "queued"  # no worker yet: the job waits in the queue file
+
+        workers.append(start([sys.executable, "-m", "app.processing.worker"], env))
+        wait_for(lambda: document()["pages_done"] > 0, 30)
+        os.killpg(workers[0].pid, signal.SIGKILL)  # the worker, its processes and parsers die at once
+        workers[0].wait()
+        interrupted = document()
+        assert interrupted["status"] == "processing"
+        assert 0 < interrupted["pages_done"] < PAGES
+
+        workers.append(start([sys.executable, "-m", "app.processing.worker"], env))
+        finished = wait_for(lambda: (d := document())["status"] in ("ready", "failed") and d, 90)
+        assert (finished["status"], finished["pages_done"], finished["page_count"]) == ("ready", PAGES, PAGES)
+        page = request(base, token, f"{document_path}/pages/{PAGES}")[1]
+        assert page["text"].startswith(f"Briefing to the Minister of Defence, page {PAGES}")
+    finally:
+        for process in [web, *workers]:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
