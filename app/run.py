@@ -13,7 +13,11 @@ def main() -> None:
     """Clean leftovers, start the worker process, then serve until interrupted."""
     app = create_app()
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cleanup"], check=True)
-    worker = subprocess.Popen([sys.executable, "-m", "app.processing.worker"])
+    # Its own session: Ctrl-C reaches only us, and we stop the worker at once (SIGTERM) rather
+    # than let Huey wait for a long document; an interrupted document is redone at next start.
+    worker = subprocess.Popen([sys.executable, "-m", "app.processing.worker"], start_new_session=True)
+    # Ctrl-C and SIGTERM end the server loop even when a shell started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         print(f"OIA Desk on http://{app.config['HOST']}:{app.config['PORT']} (Ctrl-C stops it)", flush=True)
@@ -27,7 +31,7 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        worker.send_signal(signal.SIGINT)
+        worker.terminate()
         try:
             worker.wait(timeout=30)
         except subprocess.TimeoutExpired:
