@@ -99,6 +99,8 @@ class Page(Base):
 
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("document_id", "number"),)
+    # Stored and served as they are; words are stored as JSON and served as dicts.
+    LAYOUT_FIELDS = ("number", "width", "height", "rotation", "ocr", "text")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

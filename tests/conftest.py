@@ -115,6 +115,20 @@ def api(app, client, user):
 
 
 @pytest.fixture
+def api_with(make_app):
+    """An API client and a project on an app built with extra settings: api_with(MAX_PAGES=3)."""
+
+    def build(**extra):
+        application = make_app(**extra)
+        user = create_user(application)
+        with application.extensions["sessions"]() as session:
+            client = Api(application.test_client(), auth_service.create_token(session, user.email))
+        return client, client.post("/api/projects", json={"name": "Limits"}).get_json()
+
+    return build
+
+
+@pytest.fixture
 def project(api):
     response = api.post("/api/projects", json={"name": "Defence procurement"})
     return response.get_json()

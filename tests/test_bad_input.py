@@ -54,16 +54,8 @@ def test_no_file_field(api, project):
     assert "Choose at least one PDF" in response.get_json()["error"]
 
 
-def test_file_over_the_size_limit(make_app, settings):
-    from conftest import Api, create_user
-
-    application = make_app(MAX_UPLOAD_MB=1)
-    user = create_user(application)
-    with application.extensions["sessions"]() as session:
-        from app.auth.service import create_token
-
-        api = Api(application.test_client(), create_token(session, user.email))
-    project = api.post("/api/projects", json={"name": "P"}).get_json()
+def test_file_over_the_size_limit(api_with, settings):
+    api, project = api_with(MAX_UPLOAD_MB=1)
     big = b"%PDF-1.7\n" + b"0" * (2 * 1024 * 1024)
     response = upload(api, project["id"], ("big.pdf", big))
     assert response.status_code == 413
@@ -102,32 +94,16 @@ def test_repaired_xref_is_read(api, project):
     assert api.get(f"/api/documents/{document_id}/pages/1").get_json()["text"] == "Potato"
 
 
-def test_over_the_page_limit(make_app):
-    from conftest import Api, create_user
-
-    application = make_app(MAX_PAGES=3)
-    user = create_user(application)
-    with application.extensions["sessions"]() as session:
-        from app.auth.service import create_token
-
-        api = Api(application.test_client(), create_token(session, user.email))
-    project = api.post("/api/projects", json={"name": "P"}).get_json()
+def test_over_the_page_limit(api_with):
+    api, project = api_with(MAX_PAGES=3)
     document_id = upload(api, project["id"], ("long.pdf", briefing_pdf(5))).get_json()["documents"][0]["id"]
     document = api.get(f"/api/documents/{document_id}").get_json()
     assert document["status"] == "failed"
     assert document["error"].startswith("The PDF has 5 pages, more than the limit of 3.")
 
 
-def test_over_the_time_limit(make_app):
-    from conftest import Api, create_user
-
-    application = make_app(PARSE_TIMEOUT_SECONDS=1)
-    user = create_user(application)
-    with application.extensions["sessions"]() as session:
-        from app.auth.service import create_token
-
-        api = Api(application.test_client(), create_token(session, user.email))
-    project = api.post("/api/projects", json={"name": "P"}).get_json()
+def test_over_the_time_limit(api_with):
+    api, project = api_with(PARSE_TIMEOUT_SECONDS=1)
     long = briefing_pdf(300)  # 300 pages to render take several seconds
     document_id = upload(api, project["id"], ("long.pdf", long)).get_json()["documents"][0]["id"]
     document = api.get(f"/api/documents/{document_id}").get_json()
@@ -148,16 +124,8 @@ def huge_page_pdf() -> bytes:
     return doc.tobytes()
 
 
-def test_over_the_memory_limit(make_app):
-    from conftest import Api, create_user
-
-    application = make_app(PARSE_MEMORY_MB=600)
-    user = create_user(application)
-    with application.extensions["sessions"]() as session:
-        from app.auth.service import create_token
-
-        api = Api(application.test_client(), create_token(session, user.email))
-    project = api.post("/api/projects", json={"name": "P"}).get_json()
+def test_over_the_memory_limit(api_with):
+    api, project = api_with(PARSE_MEMORY_MB=600)
     document_id = upload(api, project["id"], ("huge.pdf", huge_page_pdf())).get_json()["documents"][0]["id"]
     document = api.get(f"/api/documents/{document_id}").get_json()
     assert document["status"] == "failed"

@@ -238,12 +238,4 @@ def document_json(document: Document) -> dict:
 
 def page_json(page: Page) -> dict:
     """The API view of a page; word boxes in PDF points on the unrotated page."""
-    return {
-        "number": page.number,
-        "width": page.width,
-        "height": page.height,
-        "rotation": page.rotation,
-        "ocr": page.ocr,
-        "text": page.text,
-        "words": page.words,
-    }
+    return {**{name: getattr(page, name) for name in Page.LAYOUT_FIELDS}, "words": page.words}

@@ -116,15 +116,8 @@ def _extract(job):
 
 def page_row(page: PageContent) -> dict:
     """The pages-table row for a page; built in the parsing child, so both cores share the work."""
-    return {
-        "number": page.number,
-        "width": page.width,
-        "height": page.height,
-        "rotation": page.rotation,
-        "ocr": page.ocr,
-        "text": page.text,
-        "words_json": json.dumps(page.words, ensure_ascii=False, separators=(",", ":")),
-    }
+    words_json = json.dumps(page.words, ensure_ascii=False, separators=(",", ":"))
+    return {**{name: getattr(page, name) for name in Page.LAYOUT_FIELDS}, "words_json": words_json}
 
 
 def claim_document(sessions: sessionmaker[Session], document_id: int) -> Document | None:
