@@ -130,3 +130,18 @@ def test_over_the_memory_limit(api_with):
     document = api.get(f"/api/documents/{document_id}").get_json()
     assert document["status"] == "failed"
     assert "more than the memory limit of 600 MB" in document["error"]
+
+
+def test_a_racing_duplicate_upload_is_a_conflict_and_keeps_no_file(api, project, settings, monkeypatch):
+    """Two requests with the same new file at once (possible on PostgreSQL; SQLite's write lock
+    serialises them): the loser's lookup found nothing, its insert hits the unique constraint."""
+    from app.documents import service
+
+    pdf = briefing_pdf(1)
+    upload(api, project["id"], ("a.pdf", pdf))
+    monkeypatch.setattr(service, "_find", lambda *_: None)  # as if the other request had not committed yet
+    response = upload(api, project["id"], ("b.pdf", pdf))
+    assert response.status_code == 409
+    assert "being uploaded to this project right now" in response.get_json()["error"]
+    assert leftover_files(settings) == []
+    assert len(list((Path(settings["UPLOAD_FOLDER"]) / "originals").iterdir())) == 1

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import BadInput, Conflict, NotFound
@@ -82,6 +83,11 @@ def add_documents(
             documents.append(document)
             new.append(document)
         session.commit()
+    except IntegrityError:
+        session.rollback()
+        for path in placed:
+            path.unlink(missing_ok=True)
+        raise Conflict("The same file is being uploaded to this project right now; try again in a moment.") from None
     except BaseException:
         session.rollback()
         for path in placed:

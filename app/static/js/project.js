@@ -20,7 +20,8 @@ function documentRow(doc) {
   const row = el("tr", { "data-document-id": doc.id, "data-status": doc.status });
   const titleCell = el("td");
   const link = el("a", { href: `/documents/${doc.id}` }, doc.title);
-  titleCell.append(link, el("div", { class: "muted small" }, doc.filename));
+  const facts = [doc.agency, doc.oia_reference, doc.date_released && `released ${doc.date_released}`, doc.filename];
+  titleCell.append(link, el("div", { class: "muted small" }, facts.filter(Boolean).join(" · ")));
   const edit = el("a", { href: `/documents/${doc.id}/edit`, class: "small" }, "Edit details");
   titleCell.append(edit);
   const pagesCell = el("td", { class: "num" }, doc.page_count == null ? "–" : String(doc.page_count));
