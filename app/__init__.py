@@ -18,6 +18,7 @@ def create_app(**overrides) -> Flask:
     )
 
     from app import auth, cli, errors, web
+    from app.annotations import views as annotations
     from app.auth import views as auth_views
     from app.documents import views as documents
     from app.projects import views as projects
@@ -27,6 +28,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(annotations.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

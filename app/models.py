@@ -3,7 +3,7 @@
 import json
 from datetime import UTC, date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -119,3 +119,81 @@ class Page(Base):
         return [
             {"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in json.loads(self.words_json)
         ]
+
+
+class Tag(Base):
+    """A label in a project's tag set; children nest one level under a parent."""
+
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("project_id", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    colour: Mapped[str] = mapped_column(String(7))
+    hotkey: Mapped[str | None] = mapped_column(String(1))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    parent: Mapped["Tag | None"] = relationship(remote_side=[id])
+
+    @property
+    def full_name(self) -> str:
+        """ "Workstream: Supply chains" for a child, the name for a top-level tag."""
+        return f"{self.parent.name}: {self.name}" if self.parent else self.name
+
+
+class AnnotationTag(Base):
+    """Which tags an annotation carries."""
+
+    __tablename__ = "annotation_tags"
+
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class Annotation(Base):
+    """A tagged passage (text) or area (region) of one page, anchored W3C-style."""
+
+    __tablename__ = "annotations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    page: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # "text" or "region"
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    exact: Mapped[str] = mapped_column(Text, default="")
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    # JSON list of [x0, y0, x1, y1] in PDF points on the unrotated page.
+    rects_json: Mapped[str] = mapped_column(Text, default="[]")
+    note: Mapped[str] = mapped_column(Text, default="")
+    ground: Mapped[str | None] = mapped_column(String(60))
+    orphaned: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    tags: Mapped[list[Tag]] = relationship(secondary="annotation_tags", order_by="Tag.position")
+    author: Mapped[User | None] = relationship()
+    document: Mapped[Document] = relationship()
+
+    __table_args__ = (Index("ix_annotations_document_page", "document_id", "page"),)
+
+
+class AnnotationChange(Base):
+    """One entry of an annotation's history: who changed what, and when."""
+
+    __tablename__ = "annotation_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    annotation_id: Mapped[int] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    action: Mapped[str] = mapped_column(String(16))  # created, updated, deleted, re-anchored, orphaned
+    # JSON {field: [before, after]}
+    changes_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    user: Mapped[User | None] = relationship()

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 
+from app.annotations.service import list_tags, tag_json
 from app.auth import signed_in_user
 from app.documents import service
 from app.errors import AppError, NotFound
@@ -59,6 +60,7 @@ def show(document_id: int):
         document=document,
         doc_json=service.document_json(document),
         pages=service.page_sizes(db(), document),
+        tags=[tag_json(t) for t in list_tags(db(), document.project)],
     )
 
 

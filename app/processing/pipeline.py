@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.annotations.service import reanchor_document
 from app.models import Document, Page
 from app.pdf import PageContent, PdfRefused
 from app.processing import storage
@@ -89,6 +90,8 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
             store_pages(sessions, document_id, batch)
             batch, flushed_at = [], time.monotonic()
     store_pages(sessions, document_id, batch)
+    with sessions() as session:
+        reanchor_document(session, document_id)  # annotations made on an earlier extraction
     with sessions.begin() as session:
         session.execute(update(Document).where(Document.id == document_id).values(status="ready", error=None))
 

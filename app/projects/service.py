@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.annotations.service import seed_tag_set
 from app.errors import BadInput, NotFound
 from app.models import Project, User
 
@@ -18,6 +19,8 @@ def create_project(session: Session, owner: User, name: str) -> Project:
         raise BadInput(f"A project name can be at most {MAX_NAME_LENGTH} characters.")
     project = Project(name=name, owner_id=owner.id)
     session.add(project)
+    session.flush()
+    seed_tag_set(session, project)
     session.commit()
     return project
 

@@ -56,13 +56,42 @@ function wordSpan(page, word, index) {
   return span;
 }
 
-/** Build the text layer for a page: one span per word, a space between words. */
-export function buildTextLayer(page, words) {
+/** Map a box on the displayed page back to the unrotated page (the inverse of toDisplay). */
+export function toUnrotated(page, left, top, right, bottom) {
+  const { width: W, height: H } = page;
+  const corners = [
+    [left, top],
+    [right, bottom],
+  ].map(([X, Y]) => {
+    switch (page.rotation) {
+      case 90:
+        return [Y, H - X];
+      case 180:
+        return [W - X, H - Y];
+      case 270:
+        return [W - Y, X];
+      default:
+        return [X, Y];
+    }
+  });
+  const xs = corners.map((c) => c[0]);
+  const ys = corners.map((c) => c[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+/** An empty layer laid out in display points, the size of the page; fitLayer scales it. */
+export function pageLayer(page, className) {
   const size = displaySize(page);
   const layer = document.createElement("div");
-  layer.className = "text-layer";
+  layer.className = `page-layer ${className}`;
   layer.style.width = `${size.width}px`;
   layer.style.height = `${size.height}px`;
+  return layer;
+}
+
+/** Build the text layer for a page: one span per word, a space between words. */
+export function buildTextLayer(page, words) {
+  const layer = pageLayer(page, "text-layer");
   words.forEach((word, index) => {
     layer.append(wordSpan(page, word, index));
     layer.append(document.createTextNode(" "));
@@ -70,7 +99,7 @@ export function buildTextLayer(page, words) {
   return layer;
 }
 
-/** Scale a text layer (laid out in points) to the frame's width in pixels. */
-export function fitTextLayer(layer, page, frameWidth) {
+/** Scale a layer (laid out in points) to the frame's width in pixels. */
+export function fitLayer(layer, page, frameWidth) {
   layer.style.transform = `scale(${frameWidth / displaySize(page).width})`;
 }

@@ -1,6 +1,7 @@
 // Viewer: lazy page images and text layers, thumbnails, page jumper and keyboard paging.
+import { createAnnotator } from "./annotate.js";
 import { api } from "./api.js";
-import { buildTextLayer, displaySize, fitTextLayer } from "./textlayer.js";
+import { buildTextLayer, displaySize, fitLayer } from "./textlayer.js";
 
 const data = JSON.parse(document.getElementById("viewer-data").textContent);
 const documentId = data.document.id;
@@ -8,6 +9,7 @@ const pagesByNumber = new Map(data.pages.map((p) => [p.number, p]));
 const sections = [...document.querySelectorAll("section.page")];
 const jump = document.getElementById("page-jump");
 let current = 1;
+const annotator = createAnnotator(data, pagesByNumber, (section) => layOut(section));
 
 function frameOf(section) {
   return section.querySelector(".page-frame");
@@ -18,8 +20,7 @@ function layOut(section) {
   const size = displaySize(page);
   const frame = frameOf(section);
   frame.style.aspectRatio = `${size.width} / ${size.height}`;
-  const layer = frame.querySelector(".text-layer");
-  if (layer) fitTextLayer(layer, page, frame.clientWidth);
+  frame.querySelectorAll(".page-layer").forEach((layer) => fitLayer(layer, page, frame.clientWidth));
 }
 
 async function loadPage(section) {
@@ -36,6 +37,7 @@ async function loadPage(section) {
     const page = await api(`/api/documents/${documentId}/pages/${number}`);
     pagesByNumber.set(number, page);
     frame.append(buildTextLayer(page, page.words));
+    annotator.pageReady(page, frame);
     layOut(section);
     section.dataset.loaded = "yes";
   } catch (error) {
@@ -84,7 +86,8 @@ document.getElementById("prev-page").addEventListener("click", () => goTo(curren
 document.getElementById("next-page").addEventListener("click", () => goTo(current + 1));
 jump.addEventListener("change", () => goTo(Number(jump.value)));
 document.addEventListener("keydown", (event) => {
-  if (event.target.closest("input, textarea, select, [contenteditable]") || event.ctrlKey || event.metaKey || event.altKey) return;
+  const inWidget = event.target.closest("input, textarea, select, [contenteditable], #annotator, #sidebar");
+  if (inWidget || event.ctrlKey || event.metaKey || event.altKey) return;
   if (event.key === "j" || event.key === "ArrowRight") goTo(current + 1);
   else if (event.key === "k" || event.key === "ArrowLeft") goTo(current - 1);
   else return;

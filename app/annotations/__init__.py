@@ -1,0 +1,1 @@
+"""Annotations: tag sets, tagged passages and regions, their history and anchoring."""
