@@ -33,6 +33,7 @@ migrate: venv
 bench: venv system-run
 	$(PY) bench/ingest.py
 	$(PY) bench/ocr.py
+	$(PY) bench/annotate.py
 
 lint: venv
 	$(VENV)/bin/ruff check .
