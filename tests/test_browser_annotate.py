@@ -100,13 +100,34 @@ def test_tag_a_passage_with_a_hotkey_and_find_it_after_reload(server, page):
         span = word_box(page, 1, word)
         assert any(abs(m.bounding_box()["x"] - span["x"]) < 1.5 for m in marks.all())
 
-    # Keyboard: reach the list, open the annotation for editing, close it.
+    # Clicking a highlight opens it for editing.
+    box = marks.nth(1).bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator("#annotator-title")).to_have_text("Edit annotation")
+    expect(page.locator("#annotator-quote")).to_have_text("reputational risk could undermine")
+    page.keyboard.press("Escape")
+
+    # Keyboard alone: reach the list, open the annotation, add a tag by its key, edit the note.
     item.focus()
     page.keyboard.press("e")
     expect(page.locator("#annotator-title")).to_have_text("Edit annotation")
     expect(page.locator("#annotator-history li")).to_have_count(1)
-    page.keyboard.press("Escape")
-    expect(page.locator("#annotator")).to_be_hidden()
+    page.keyboard.press("8")  # Key quote
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Confirmed by the Ministry")
+    page.keyboard.press("Enter")
+    expect(item).to_contain_text("Key quote")
+    expect(item).to_contain_text("Confirmed by the Ministry")
+    edited = request(server["base"], server["token"], f"/api/annotations/{annotation['id']}")[1]
+    assert (edited["tags"], edited["note"]) == (["Risk", "Key quote"], "Confirmed by the Ministry")
+    assert [h["action"] for h in edited["history"]] == ["created", "updated"]
+
+    # Filtering by another tag hides it from the list and the page.
+    page.select_option("#filter-tag", "Follow up")
+    expect(page.locator(".annotation-item")).to_have_count(0)
+    expect(marks).to_have_count(0)
+    page.select_option("#filter-tag", "")
+    expect(marks).to_have_count(4)
     page.screenshot(path=str(ARTIFACTS / "annotated-text.png"))
 
 
