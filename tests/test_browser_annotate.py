@@ -113,13 +113,14 @@ def test_tag_a_passage_with_a_hotkey_and_find_it_after_reload(server, page):
     expect(page.locator("#annotator-title")).to_have_text("Edit annotation")
     expect(page.locator("#annotator-history li")).to_have_count(1)
     page.keyboard.press("8")  # Key quote
-    page.keyboard.press("Control+a")
-    page.keyboard.type("Confirmed by the Ministry")
+    page.keyboard.press("9")  # Follow up: tag keys stay tag keys until the note is started
+    page.keyboard.press("9")  # and off again
+    page.keyboard.type(", confirmed")  # any other key starts typing at the end of the note
     page.keyboard.press("Enter")
     expect(item).to_contain_text("Key quote")
-    expect(item).to_contain_text("Confirmed by the Ministry")
+    expect(item).to_contain_text("Ask the Ministry about this risk, confirmed")
     edited = request(server["base"], server["token"], f"/api/annotations/{annotation['id']}")[1]
-    assert (edited["tags"], edited["note"]) == (["Risk", "Key quote"], "Confirmed by the Ministry")
+    assert (edited["tags"], edited["note"]) == (["Risk", "Key quote"], "Ask the Ministry about this risk, confirmed")
     assert [h["action"] for h in edited["history"]] == ["created", "updated"]
 
     # Filtering by another tag hides it from the list and the page.

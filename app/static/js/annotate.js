@@ -300,10 +300,14 @@ export function createAnnotator(data, pagesByNumber, relayout) {
       save();
     } else if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && event.key.length === 1) {
       const tag = tags.find((t) => t.hotkey === event.key);
-      if (!tag) return;
-      event.preventDefault();
-      toggleTag(tag.full_name);
-      note.focus();
+      if (tag) {
+        event.preventDefault();
+        toggleTag(tag.full_name);
+      } else {
+        // Any other character starts the note: the key press lands in it.
+        note.focus();
+        note.setSelectionRange(note.value.length, note.value.length);
+      }
     }
   });
   document.getElementById("annotator-save").addEventListener("click", save);
