@@ -1,0 +1,1 @@
+"""Reading redactions: withholding grounds, redaction boxes, their pairing and summaries."""

@@ -1,0 +1,132 @@
+"""Find withholding grounds cited in page text, tolerating OCR's usual slips.
+
+Forms seen in releases: "s9(2)(a)", "s 9(2)(a)", "section 9(2)(a)", "9(2)(a) OIA",
+"[withheld under s 6(a)]", "(b)(6)", "s.40(2)", "s 47F". OCR turns ")(" into "X" or "}(",
+brackets into braces, and adds spaces: "9 (2) (g) (i)", "9(2Xg)(i)".
+Forms that must not match: "9(2)" alone, "23(b)(3)" (court rules), "(09) 9(2)..." numbers.
+"""
+
+import re
+from dataclasses import dataclass
+
+from app.redactions.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA
+
+JURISDICTIONS = {
+    "nz-oia": [NZ_OIA, LGOIMA, AU_FOI, UK_FOIA, US_FOIA],
+    "nz-lgoima": [LGOIMA, NZ_OIA, AU_FOI, UK_FOIA, US_FOIA],
+    "us-foia": [US_FOIA, NZ_OIA, LGOIMA, UK_FOIA, AU_FOI],
+    "uk-foia": [UK_FOIA, AU_FOI, NZ_OIA, LGOIMA, US_FOIA],
+    "au-foi": [AU_FOI, UK_FOIA, NZ_OIA, LGOIMA, US_FOIA],
+}
+
+OPEN, CLOSE = r"[(\[{]", r"[)\]}]"
+# Between two bracketed parts: ")(" as printed, or OCR's "X" / ")X(" / "}(".
+JOIN = rf"(?:\s*{CLOSE}\s*{OPEN}\s*|\s*{CLOSE}?\s*[X×]\s*{OPEN}?\s*)"
+ROMAN = r"(?P<sub>iv|i{1,3}|v)"
+SUB = rf"(?:\s*(?:{OPEN}|[X×]\s*{OPEN}?)\s*{ROMAN}\s*{CLOSE})?"
+PREFIX = r"(?:(?:sections?|sect?\.?|ss?\s?\.)\s*|s\s*)"
+START = r"(?<![\w./)])"  # not inside a longer number, reference or citation like 23(b)(3)
+ACT_AFTER = r"\s*(?:of\s+the\s+)?(?:OIA|Official\s+Information\s+Act|LGOIMA)"
+
+NZ_S9 = re.compile(rf"{START}(?:{PREFIX})?9\s*{OPEN}\s*2{JOIN}(?P<para>ba|[a-k])\s*{CLOSE}?{SUB}(?![a-z])", re.I)
+LG_S7 = re.compile(rf"{START}(?:{PREFIX})?7\s*{OPEN}\s*2{JOIN}(?P<para>ba|[a-j])\s*{CLOSE}?{SUB}(?![a-z])", re.I)
+# 6(a), 7(a), 18(d), 17(e) look like list numbering: they need "s"/"section" before or "OIA" after.
+NZ_SHORT = re.compile(
+    rf"{START}(?:(?P<prefix>{PREFIX}|under\s+)?)(?P<section>18|17|6|7)\s*{OPEN}\s*(?P<para>da|[a-h])\s*{CLOSE}{SUB}"
+    rf"(?P<act>{ACT_AFTER})?(?![a-z(])",
+    re.I,
+)
+US = re.compile(
+    rf"{START}(?:exemptions?\s*)?\(\s*b\s*\)\s*\(\s*(?P<num>[1-9])\s*\)(?:\s*\(\s*(?P<sub>[A-F])\s*\))?(?!\s*/)",
+    re.I,
+)
+US_SHORT = re.compile(r"(?<![\w./)])(?:exemption\s+|b\s*\(?)(?P<num>[1-9])\)?(?:\s*\(\s*(?P<sub>[A-F])\s*\))?(?!\w)", re.I)
+SECTION_NUMBER = re.compile(
+    rf"{START}(?:sections?|sect?\.|s\.|s)\s*(?P<section>47[A-HJ]|45A|22A|[2-4]\d)(?P<rest>(?:\s*\(\s*(?:\d|[a-z]|iv|i{{1,3}})\s*\))*)(?!\w)",
+    re.I,
+)
+AU_SECTIONS = {"33", "34", "37", "38", "42", "45", "45A", "46", "47"} | {f"47{c}" for c in "ABCDEFGHJ"}
+UK_SECTIONS = {str(n) for n in range(21, 45) if n != 25} | {"22A"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A ground cited in a text: its regime, canonical form and where it is."""
+
+    regime: str
+    ground: str
+    start: int
+    end: int
+
+
+def find_citations(text: str, jurisdiction: str = "nz-oia") -> list[Citation]:
+    """Every withholding ground cited in text, in order, each once per place."""
+    preference = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])
+    found: list[Citation] = []
+    for finder in (_nz_s9, _lgoima_s7, _nz_short, _us, _sections):
+        found += finder(text, preference)
+    found.sort(key=lambda c: (c.start, -(c.end - c.start)))
+    kept: list[Citation] = []
+    for citation in found:  # where two readings overlap, the earlier (longer) one wins
+        if not kept or citation.start >= kept[-1].end:
+            kept.append(citation)
+    return kept
+
+
+def _sub(match: re.Match) -> str:
+    return f"({match.group('sub').lower()})" if match.group("sub") else ""
+
+
+def _nz_s9(text: str, _preference) -> list[Citation]:
+    return [Citation(NZ_OIA, f"9(2)({m.group('para').lower()}){_sub(m)}", m.start(), m.end()) for m in NZ_S9.finditer(text)]
+
+
+def _lgoima_s7(text: str, _preference) -> list[Citation]:
+    return [Citation(LGOIMA, f"7(2)({m.group('para').lower()}){_sub(m)}", m.start(), m.end()) for m in LG_S7.finditer(text)]
+
+
+def _nz_short(text: str, preference) -> list[Citation]:
+    citations = []
+    for m in NZ_SHORT.finditer(text):
+        if not (m.group("prefix") or m.group("act")):
+            continue
+        section, para = m.group("section"), m.group("para").lower()
+        act = (m.group("act") or "").upper()
+        if section == "17" or "LGOIMA" in act:
+            regime = LGOIMA
+        elif section == "18" or section == "7":
+            regime = NZ_OIA
+        else:
+            regime = min((NZ_OIA, LGOIMA), key=preference.index)
+        if regime == LGOIMA and section == "18":
+            continue
+        citations.append(Citation(regime, f"{section}({para}){_sub(m)}", m.start(), m.end()))
+    return citations
+
+
+def _us(text: str, preference) -> list[Citation]:
+    citations = [_us_citation(m) for m in US.finditer(text)]
+    if preference[0] == US_FOIA:  # "b6", "Exemption 6": only where US FOIA is the project's law
+        citations += [_us_citation(m) for m in US_SHORT.finditer(text)]
+    return citations
+
+
+def _us_citation(m: re.Match) -> Citation:
+    sub = f"({m.group('sub').upper()})" if m.group("sub") and m.group("num") == "7" else ""
+    return Citation(US_FOIA, f"(b)({m.group('num')}){sub}", m.start(), m.end())
+
+
+def _sections(text: str, preference) -> list[Citation]:
+    """UK and Australian section citations: "s.40(2)", "section 43(2)(b)", "s 47F", "s47C(1)"."""
+    citations = []
+    foreign_first = preference[0] in (UK_FOIA, AU_FOI)
+    for m in SECTION_NUMBER.finditer(text):
+        section = m.group("section").upper()
+        rest = re.sub(r"\s+", "", m.group("rest") or "").lower()
+        candidates = [r for r in (AU_FOI, UK_FOIA) if section in (AU_SECTIONS if r == AU_FOI else UK_SECTIONS)]
+        # A bare "section 35" in an NZ release is rarely a foreign ground: want a subsection or letter.
+        if not candidates or not (foreign_first or rest or section[-1].isalpha()):
+            continue
+        regime = min(candidates, key=preference.index)
+        citations.append(Citation(regime, f"{section}{rest}", m.start(), m.end()))
+    return citations
