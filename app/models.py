@@ -48,6 +48,8 @@ class Project(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Whose catalogue of withholding grounds comes first: nz-oia, nz-lgoima, us-foia, uk-foia, au-foi.
+    jurisdiction: Mapped[str] = mapped_column(String(16), default="nz-oia", server_default="nz-oia")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     documents: Mapped[list["Document"]] = relationship(
@@ -112,6 +114,8 @@ class Page(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     # JSON list of [text, x0, y0, x1, y1], in reading order.
     words_json: Mapped[str] = mapped_column(Text, default="[]")
+    # JSON list of withholding grounds cited in the text: {"regime", "ground", "rect"}.
+    citations_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
 
     @property
     def words(self) -> list[dict]:
@@ -197,3 +201,29 @@ class AnnotationChange(Base):
     changes_json: Mapped[str] = mapped_column(Text, default="{}")
 
     user: Mapped[User | None] = relationship()
+
+
+class RedactionBox(Base):
+    """A redaction box found on a page at ingest, with the ground cited beside it."""
+
+    __tablename__ = "redaction_boxes"
+    __table_args__ = (Index("ix_redaction_boxes_document_page", "document_id", "page"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    page: Mapped[int] = mapped_column(Integer)
+    x0: Mapped[float]
+    y0: Mapped[float]
+    x1: Mapped[float]
+    y1: Mapped[float]
+    kind: Mapped[str] = mapped_column(String(16))  # vector, image or annotation
+    ground: Mapped[str | None] = mapped_column(String(60))
+    regime: Mapped[str | None] = mapped_column(String(100))
+    text_under: Mapped[bool] = mapped_column(default=False)
+    # Shown to the user only on demand: it is what the agency meant to withhold.
+    hidden_text: Mapped[str | None] = mapped_column(Text)
+
+    @property
+    def rect(self) -> list[float]:
+        """[x0, y0, x1, y1] in PDF points on the unrotated page."""
+        return [self.x0, self.y0, self.x1, self.y1]

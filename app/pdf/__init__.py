@@ -33,6 +33,7 @@ class PageContent:
     ocr: bool
     text: str
     words: list[tuple[str, float, float, float, float]] = field(default_factory=list)
+    boxes: list = field(default_factory=list)  # app.pdf.boxes.FoundBox
 
 
 def looks_like_pdf(head: bytes) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
+from app.pdf.boxes import find_boxes
 from app.pdf.ocr import ocr_page_image
 from app.pdf.words import join_words, rounded_box
 
@@ -87,8 +88,10 @@ def extract_page(
     try:
         page = doc[number - 1]
         content = _read_text(page, number)
-        if _is_scan(page, content.text):
+        cover = _image_cover(page)
+        if _is_scan(cover, content.text):
             content = _read_by_ocr(page, number, languages, ocr_dpi)
+        content.boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER)
         if image_dir is not None:
             render_page_images(page, image_dir, number)
     except PdfRefused:
@@ -122,12 +125,17 @@ def _read_text(page: pymupdf.Page, number: int) -> PageContent:
     return PageContent(number, width, height, rotation, False, text, words)
 
 
-def _is_scan(page: pymupdf.Page, text: str) -> bool:
-    if len("".join(text.split())) >= SPARSE_TEXT_CHARS:
-        return False
+def _image_cover(page: pymupdf.Page) -> float:
+    """The share of the page that images cover (overlaps counted twice, capped at 1)."""
     page_area = abs(page.rect) or 1
     covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
-    return covered / page_area >= SCAN_IMAGE_COVER or (covered > 0 and not text.strip())
+    return min(covered / page_area, 1.0)
+
+
+def _is_scan(cover: float, text: str) -> bool:
+    if len("".join(text.split())) >= SPARSE_TEXT_CHARS:
+        return False
+    return cover >= SCAN_IMAGE_COVER or (cover > 0 and not text.strip())
 
 
 def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int) -> PageContent:

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.annotations.service import reanchor_document
-from app.models import Document, Page
+from app.models import Document, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
 from app.processing import storage
 from app.processing.sandbox import UNEXPECTED, Limits, run_in_children
+from app.redactions.reading import read_page
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class ParseOptions:
     max_pages: int
     languages: str
     ocr_dpi: int
+    jurisdiction: str = "nz-oia"
     render: bool = True
 
 
@@ -53,6 +55,7 @@ def process_document(document_id: int, settings: dict, sessions: sessionmaker[Se
         max_pages=settings["MAX_PAGES"],
         languages=settings["OCR_LANGUAGES"],
         ocr_dpi=settings["OCR_DPI"],
+        jurisdiction=document.project.jurisdiction,
         render=render,
     )
     limits = Limits(
@@ -114,19 +117,29 @@ def _extract(job):
             number = next_page.value
         if number > page_count:
             return
-        yield page_row(extract_page(doc, number, image_dir, options.languages, options.ocr_dpi))
+        page = extract_page(doc, number, image_dir, options.languages, options.ocr_dpi)
+        yield page_row(page, options.jurisdiction)
 
 
-def page_row(page: PageContent) -> dict:
-    """The pages-table row for a page; built in the parsing child, so both cores share the work."""
-    words_json = json.dumps(page.words, ensure_ascii=False, separators=(",", ":"))
-    return {**{name: getattr(page, name) for name in Page.LAYOUT_FIELDS}, "words_json": words_json}
+def page_row(page: PageContent, jurisdiction: str) -> dict:
+    """The pages-table row for a page, with its redaction boxes under "boxes".
+
+    Built in the parsing child, so both cores share the work."""
+    words = [{"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in page.words]
+    redactions = read_page(page.text, words, page.boxes, page.ocr, jurisdiction)
+    return {
+        **{name: getattr(page, name) for name in Page.LAYOUT_FIELDS},
+        "words_json": json.dumps(page.words, ensure_ascii=False, separators=(",", ":")),
+        "citations_json": json.dumps(redactions.citations, ensure_ascii=False),
+        "boxes": redactions.boxes,
+    }
 
 
 def claim_document(sessions: sessionmaker[Session], document_id: int) -> Document | None:
     """Mark a queued document as processing and clear any earlier partial pages; None if not queued."""
     with sessions.begin() as session:
-        document = session.get(Document, document_id)
+        # The project comes along: the caller reads its jurisdiction after this session ends.
+        document = session.get(Document, document_id, options=[selectinload(Document.project)])
         if document is None or document.status != "queued":
             return None
         if document.attempts >= MAX_ATTEMPTS:
@@ -139,7 +152,7 @@ def claim_document(sessions: sessionmaker[Session], document_id: int) -> Documen
         document.status = "processing"
         document.attempts += 1
         document.pages_done = 0
-        session.execute(delete(Page).where(Page.document_id == document_id))
+        _delete_pages(session, document_id)
         return document
 
 
@@ -147,11 +160,21 @@ def store_pages(sessions: sessionmaker[Session], document_id: int, rows: list[di
     """Insert processed page rows and advance the document's progress, in one transaction."""
     if not rows:
         return
+    boxes = [_box_row(document_id, row["number"], box) for row in rows for box in row["boxes"]]
+    pages = [{key: value for key, value in row.items() if key != "boxes"} for row in rows]
     with sessions.begin() as session:
-        session.execute(insert(Page), [{**row, "document_id": document_id} for row in rows])
+        session.execute(insert(Page), [{**row, "document_id": document_id} for row in pages])
+        if boxes:
+            session.execute(insert(RedactionBox), boxes)
         session.execute(
             update(Document).where(Document.id == document_id).values(pages_done=Document.pages_done + len(rows))
         )
+
+
+def _box_row(document_id: int, number: int, box: dict) -> dict:
+    x0, y0, x1, y1 = box["rect"]
+    fields = {key: box[key] for key in ("kind", "ground", "regime", "text_under", "hidden_text")}
+    return {"document_id": document_id, "page": number, "x0": x0, "y0": y0, "x1": x1, "y1": y1, **fields}
 
 
 def fail_document(sessions: sessionmaker[Session], document_id: int, reason: str) -> None:
@@ -161,6 +184,12 @@ def fail_document(sessions: sessionmaker[Session], document_id: int, reason: str
         session.execute(
             update(Document).where(Document.id == document_id).values(status="failed", error=reason, pages_done=0)
         )
+
+
+def _delete_pages(session: Session, document_id: int) -> None:
+    """Remove what an earlier extraction stored: pages and their redaction boxes."""
+    session.execute(delete(Page).where(Page.document_id == document_id))
+    session.execute(delete(RedactionBox).where(RedactionBox.document_id == document_id))
 
 
 def requeue_interrupted(sessions: sessionmaker[Session]) -> list[int]:

@@ -40,7 +40,9 @@ US = re.compile(
     rf"{START}(?:exemptions?\s*)?\(\s*b\s*\)\s*\(\s*(?P<num>[1-9])\s*\)(?:\s*\(\s*(?P<sub>[A-F])\s*\))?(?!\s*/)",
     re.I,
 )
-US_SHORT = re.compile(r"(?<![\w./)])(?:exemption\s+|b\s*\(?)(?P<num>[1-9])\)?(?:\s*\(\s*(?P<sub>[A-F])\s*\))?(?!\w)", re.I)
+US_SHORT = re.compile(
+    r"(?<![\w./)])(?:exemption\s+|b\s*\(?)(?P<num>[1-9])\)?(?:\s*\(\s*(?P<sub>[A-F])\s*\))?(?!\w)", re.I
+)
 SECTION_NUMBER = re.compile(
     rf"{START}(?:sections?|sect?\.|s\.|s)\s*(?P<section>47[A-HJ]|45A|22A|[2-4]\d)(?P<rest>(?:\s*\(\s*(?:\d|[a-z]|iv|i{{1,3}})\s*\))*)(?!\w)",
     re.I,
@@ -77,12 +79,20 @@ def _sub(match: re.Match) -> str:
     return f"({match.group('sub').lower()})" if match.group("sub") else ""
 
 
-def _nz_s9(text: str, _preference) -> list[Citation]:
-    return [Citation(NZ_OIA, f"9(2)({m.group('para').lower()}){_sub(m)}", m.start(), m.end()) for m in NZ_S9.finditer(text)]
+def _subsection_2(pattern: re.Pattern, regime: str, section: str):
+    """A finder for "<section>(2)(x)" grounds: OIA 9(2) and LGOIMA 7(2), distinctive enough alone."""
+
+    def find(text: str, _preference) -> list[Citation]:
+        return [
+            Citation(regime, f"{section}(2)({m.group('para').lower()}){_sub(m)}", m.start(), m.end())
+            for m in pattern.finditer(text)
+        ]
+
+    return find
 
 
-def _lgoima_s7(text: str, _preference) -> list[Citation]:
-    return [Citation(LGOIMA, f"7(2)({m.group('para').lower()}){_sub(m)}", m.start(), m.end()) for m in LG_S7.finditer(text)]
+_nz_s9 = _subsection_2(NZ_S9, NZ_OIA, "9")
+_lgoima_s7 = _subsection_2(LG_S7, LGOIMA, "7")
 
 
 def _nz_short(text: str, preference) -> list[Citation]:

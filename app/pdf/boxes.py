@@ -1,0 +1,160 @@
+"""Find redaction boxes on a page: dark filled shapes in its drawings, unapplied redaction
+annotations, and solid dark regions burned into a scanned image."""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pymupdf
+
+DARK = 0.2  # fill components below this count as black
+MIN_SIDE = 4.0  # points: thinner is a rule or an underline, not a box
+SCAN_DPI = 72
+SCAN_DARK = 70  # grey level (0-255) below which a scanned pixel is ink
+SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
+MIN_FILL = 0.9  # share of a region's bounding box that must be ink
+
+
+@dataclass
+class FoundBox:
+    """A redaction box in PDF points on the unrotated page."""
+
+    rect: tuple[float, float, float, float]
+    kind: str  # "vector", "image" or "annotation"
+
+
+def find_boxes(page: pymupdf.Page, scanned: bool) -> list[FoundBox]:
+    """Every redaction box on a page; image regions are sought only on scanned pages."""
+    boxes = _vector_boxes(page) + _annotation_boxes(page)
+    if scanned:
+        boxes += [b for b in _image_boxes(page) if not any(_iou(b.rect, v.rect) > 0.5 for v in boxes)]
+    return boxes
+
+
+def _is_dark(fill) -> bool:
+    if not fill:
+        return False
+    if len(fill) == 4:  # CMYK
+        return fill[3] > 1 - DARK or all(c > 1 - DARK for c in fill[:3])
+    return all(c < DARK for c in fill)
+
+
+def _vector_boxes(page: pymupdf.Page) -> list[FoundBox]:
+    boxes = []
+    to_unrotated = page.derotation_matrix if page.rotation else None
+    for path in page.get_drawings():
+        if path.get("type") not in ("f", "fs") or not _is_dark(path.get("fill")):
+            continue
+        if (path.get("fill_opacity") or 1) < 0.9:
+            continue
+        # One path can hold many boxes: take each rectangle or quad, not the path's union.
+        rects = [item[1] for item in path["items"] if item[0] == "re"]
+        rects += [item[1].rect for item in path["items"] if item[0] == "qu"]
+        if not rects and all(item[0] == "l" for item in path["items"]) and len(path["items"]) >= 3:
+            rects = [path["rect"]]  # a closed polygon of lines: its bounds
+        for rect in rects:
+            rect = pymupdf.Rect(rect)
+            if to_unrotated is not None:
+                rect = rect * to_unrotated
+            if rect.width >= MIN_SIDE and rect.height >= MIN_SIDE:
+                boxes.append(FoundBox(_rounded(rect), "vector"))
+    return boxes
+
+
+def _annotation_boxes(page: pymupdf.Page) -> list[FoundBox]:
+    boxes = []
+    for annotation in page.annots(types=[pymupdf.PDF_ANNOT_REDACT]) or []:
+        rect = annotation.rect * page.derotation_matrix if page.rotation else annotation.rect
+        boxes.append(FoundBox(_rounded(rect), "annotation"))
+    return boxes
+
+
+def _image_boxes(page: pymupdf.Page) -> list[FoundBox]:
+    """Solid dark regions of the rendered page: threshold, erode, connected runs, then shape filters."""
+    zoom = SCAN_DPI / 72
+    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    grey = np.frombuffer(pixmap.samples, dtype=np.uint8).reshape(pixmap.height, pixmap.stride)[:, : pixmap.width]
+    ink = grey < SCAN_DARK
+    solid = _erode(ink, SOLID)
+    boxes = []
+    to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
+    height, width = ink.shape
+    for x0, y0, x1, y1 in _regions(solid):
+        x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), min(x1 + 1, width), min(y1 + 1, height)
+        if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
+            continue  # touches the edge: a scanner's border, not a box
+        if ink[y0:y1, x0:x1].mean() < MIN_FILL:
+            continue  # a photo, a logo or text, not a solid box
+        rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
+        if rect.width >= MIN_SIDE * 1.5 and rect.height >= MIN_SIDE * 1.5:
+            boxes.append(FoundBox(_rounded(rect), "image"))
+    return boxes
+
+
+def _erode(mask: np.ndarray, size: int) -> np.ndarray:
+    """Keep pixels whose size x size neighbourhood is all ink."""
+    out = mask.copy()
+    for dy in range(size):
+        for dx in range(size):
+            out[: mask.shape[0] - dy, : mask.shape[1] - dx] &= mask[dy:, dx:]
+    out[mask.shape[0] - size + 1 :, :] = False
+    out[:, mask.shape[1] - size + 1 :] = False
+    # grow back to the original extent (erosion anchored top-left)
+    grown = out.copy()
+    for dy in range(size):
+        for dx in range(size):
+            grown[dy:, dx:] |= out[: mask.shape[0] - dy, : mask.shape[1] - dx]
+    return grown
+
+
+def _regions(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Bounding boxes (x0, y0, x1, y1) of the 4-connected regions of a mask, from runs per row."""
+    parent: list[int] = []
+    bounds: list[list[int]] = []
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    previous: list[tuple[int, int, int]] = []
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    changes = np.diff(padded, axis=1)
+    for y in range(mask.shape[0]):
+        starts = np.flatnonzero(changes[y] == 1)
+        if not len(starts):
+            previous = []
+            continue
+        ends = np.flatnonzero(changes[y] == -1)
+        current = []
+        for x0, x1 in zip(starts.tolist(), ends.tolist(), strict=True):
+            label = len(parent)
+            parent.append(label)
+            bounds.append([x0, y, x1, y + 1])
+            for px0, px1, other in previous:
+                if px0 < x1 and x0 < px1:
+                    a, b = find(label), find(other)
+                    if a != b:
+                        parent[b] = a
+                        box, merged = bounds[a], bounds[b]
+                        box[0], box[1] = min(box[0], merged[0]), min(box[1], merged[1])
+                        box[2], box[3] = max(box[2], merged[2]), max(box[3], merged[3])
+            root = find(label)
+            box = bounds[root]
+            box[0], box[2], box[3] = min(box[0], x0), max(box[2], x1), max(box[3], y + 1)
+            current.append((x0, x1, label))
+        previous = current
+    return [tuple(bounds[i]) for i in range(len(parent)) if find(i) == i]
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def _rounded(rect) -> tuple[float, float, float, float]:
+    return round(rect.x0, 2), round(rect.y0, 2), round(rect.x1, 2), round(rect.y1, 2)
