@@ -22,6 +22,7 @@ def create_app(**overrides) -> Flask:
     from app.auth import views as auth_views
     from app.documents import views as documents
     from app.projects import views as projects
+    from app.redactions import views as redactions
 
     web.init_app(app)
     auth.init_app(app)
@@ -29,6 +30,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(projects.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(annotations.bp)
+    app.register_blueprint(redactions.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

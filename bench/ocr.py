@@ -64,7 +64,7 @@ def ours(page: pymupdf.Page) -> str:
     from app.pdf.ocr import ocr_page_image
 
     pixmap = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
-    return ocr_page_image(pixmap.tobytes("png"), "eng").text
+    return ocr_page_image(pixmap.tobytes("png"), "eng", DPI).text
 
 
 def pymupdf_ocr(page: pymupdf.Page) -> str:
@@ -144,7 +144,7 @@ def tesseract_alone(pdf: bytes, folder: Path) -> float:
 
     def run(path: Path) -> None:
         subprocess.run(
-            ["tesseract", str(path), "stdout", "-l", "eng", "--psm", "3", "tsv"],
+            ["tesseract", str(path), "stdout", "-l", "eng", "--psm", "3", "--dpi", str(DPI), "tsv"],
             env=TESSERACT_ENV,
             check=True,
             capture_output=True,

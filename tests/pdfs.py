@@ -64,3 +64,70 @@ def scanned_pdf(lines: list[tuple[float, float, str]], dpi: int = 200, rotation:
 def corpus(name: str) -> bytes:
     """The bytes of a file from the test corpus."""
     return (CORPUS / name).read_bytes()
+
+
+def _box(page, x: float, baseline: float, width: float, ground: str | None, label_inside: bool = False):
+    """Draw a black redaction box over one line of 11 pt text, with its ground beside (or inside) it."""
+    rect = pymupdf.Rect(x, baseline - 10, x + width, baseline + 3)
+    page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+    if ground and label_inside:
+        page.insert_text((x + 3, baseline), ground, fontsize=8, fontname="helv", color=(1, 1, 1))
+    elif ground:
+        page.insert_text((x + width + 3, baseline), ground, fontsize=8, fontname="helv")
+    return rect
+
+
+def oia_release() -> tuple[bytes, dict]:
+    """An OIA-style release with known boxes, grounds, a bad redaction and a page withheld in full.
+
+    Returns the PDF and its truth: {"boxes": {page: [(rect, ground)]}, "bad": {page: [rect]},
+    "withheld": [pages], "citations": {page: [grounds]}}.
+    """
+    doc = pymupdf.open()
+    truth = {"boxes": {}, "bad": {}, "withheld": [], "citations": {}}
+
+    def add(page_number, rect, ground, bad=False):
+        truth["boxes"].setdefault(page_number, []).append((tuple(rect), ground))
+        if bad:
+            truth["bad"].setdefault(page_number, []).append(tuple(rect))
+        if ground:
+            truth["citations"].setdefault(page_number, []).append(ground)
+
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "BRIEFING: Defence Industry Programme", fontsize=14, fontname="hebo")
+    page.draw_line((72, 90), (523, 90), color=(0, 0, 0), width=1)
+    page.insert_text((72, 130), "The Minister met", fontsize=11, fontname="helv")
+    add(1, _box(page, 160, 130, 110, "s 9(2)(a)"), "9(2)(a)")
+    page.insert_text((72, 160), "to discuss supply chain resilience and the sustainment workstream.", fontsize=11)
+    page.insert_text((72, 200), "Advice on options:", fontsize=11, fontname="helv")
+    add(1, _box(page, 72, 220, 400, "9(2)(g)(i)"), "9(2)(g)(i)")
+    add(1, _box(page, 72, 240, 250, None), None)
+    page.insert_text((72, 290), "Contact: Ministry of Defence, 04 496 0999.", fontsize=11)
+    for y in (320, 340, 360):  # table rules: not boxes
+        page.draw_line((72, y), (523, y), color=(0, 0, 0), width=1.5)
+
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 100), "Costs", fontsize=14, fontname="hebo")
+    page.insert_text((72, 130), "The contract price is", fontsize=11)
+    add(2, _box(page, 185, 130, 90, "s 9(2)(b)(ii)"), "9(2)(b)(ii)")
+    page.insert_text((72, 160), "Vendor: Acme Holdings Limited", fontsize=11)  # then a box drawn over it: leaky
+    add(2, _box(page, 70, 160, 180, "s 9(2)(ba)(i)"), "9(2)(ba)(i)", bad=True)
+    page.insert_text((72, 200), "Foreign partner:", fontsize=11)
+    add(2, _box(page, 160, 200, 120, "s6(a)", label_inside=True), "6(a)")
+
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((150, 400), "Page withheld in full under section 9(2)(g)(i) of the Act.", fontsize=12)
+    truth["withheld"].append(3)
+    truth["citations"][3] = ["9(2)(g)(i)"]
+    return doc.tobytes(), truth
+
+
+def scanned_copy(pdf: bytes, dpi: int = 200) -> bytes:
+    """The same pages as images only, as a scanner would produce them."""
+    source = pymupdf.open(stream=pdf, filetype="pdf")
+    doc = pymupdf.open()
+    for page in source:
+        pixmap = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        scan = doc.new_page(width=page.rect.width, height=page.rect.height)
+        scan.insert_image(scan.rect, stream=pixmap.tobytes("png"))
+    return doc.tobytes()

@@ -41,6 +41,11 @@ CASES = [
     ("9[2][a]", "nz-oia", [(NZ_OIA, "9(2)(a)")]),
     ("S9(2)(A)", "nz-oia", [(NZ_OIA, "9(2)(a)")]),
     ("s9(2)(a", "nz-oia", [(NZ_OIA, "9(2)(a)")]),
+    ("| 9(2)(9)(i)", "nz-oia", [(NZ_OIA, "9(2)(g)(i)")]),
+    ("9(2)(q)(ii)", "nz-oia", [(NZ_OIA, "9(2)(g)(ii)")]),
+    ("9(2)(g)(1)", "nz-oia", [(NZ_OIA, "9(2)(g)(i)")]),
+    ("9(2)(b)/(ii)", "nz-oia", [(NZ_OIA, "9(2)(b)(ii)")]),
+    ("9(2)(ba)(il)", "nz-oia", [(NZ_OIA, "9(2)(ba)(ii)")]),
     # New Zealand OIA, sections 6, 7 and 18
     ("[withheld under s 6(a)]", "nz-oia", [(NZ_OIA, "6(a)")]),
     ("s6(a)", "nz-oia", [(NZ_OIA, "6(a)")]),

@@ -79,7 +79,6 @@ def _image_boxes(page: pymupdf.Page) -> list[FoundBox]:
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
     height, width = ink.shape
     for x0, y0, x1, y1 in _regions(solid):
-        x0, y0, x1, y1 = max(x0 - 1, 0), max(y0 - 1, 0), min(x1 + 1, width), min(y1 + 1, height)
         if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
             continue  # touches the edge: a scanner's border, not a box
         if ink[y0:y1, x0:x1].mean() < MIN_FILL:

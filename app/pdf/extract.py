@@ -89,9 +89,10 @@ def extract_page(
         page = doc[number - 1]
         content = _read_text(page, number)
         cover = _image_cover(page)
+        boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER)
         if _is_scan(cover, content.text):
-            content = _read_by_ocr(page, number, languages, ocr_dpi)
-        content.boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER)
+            content = _read_by_ocr(page, number, languages, ocr_dpi, [b.rect for b in boxes])
+        content.boxes = boxes
         if image_dir is not None:
             render_page_images(page, image_dir, number)
     except PdfRefused:
@@ -138,11 +139,15 @@ def _is_scan(cover: float, text: str) -> bool:
     return cover >= SCAN_IMAGE_COVER or (cover > 0 and not text.strip())
 
 
-def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int) -> PageContent:
+def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int, boxes: list) -> PageContent:
     width, height, rotation = _page_box(page)
     zoom = dpi / 72
     pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
-    recognised = ocr_page_image(pixmap.tobytes("pnm"), languages)  # PNM: no encoding cost
+    # Black boxes confuse Tesseract's layout and swallow the grounds printed beside them: blank them.
+    to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
+    for rect in boxes:
+        pixmap.set_rect(((pymupdf.Rect(rect) + (-1.5, -1.5, 1.5, 1.5)) * to_pixels).irect, (255,))
+    recognised = ocr_page_image(pixmap.tobytes("pnm"), languages, dpi)  # PNM: no encoding cost
     # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
     words = []

@@ -24,19 +24,20 @@ class Recognised:
     words: list[tuple[str, tuple[int, int, int, int]]]
 
 
-def ocr_page_image(image: bytes, languages: str) -> Recognised:
-    """Run the Tesseract CLI on an image (PNG or PNM bytes) and parse its TSV output."""
+def ocr_page_image(image: bytes, languages: str, dpi: int) -> Recognised:
+    """Run the Tesseract CLI on an image (PNG or PNM bytes) rendered at dpi, and parse its TSV output."""
     # A file, not stdin: Tesseract reads stdin about 0.2 s slower per page (bench/ocr.py).
     with tempfile.NamedTemporaryFile(suffix=".pnm") as file:
         file.write(image)
         file.flush()
-        return parse_tsv(_run_tesseract(file.name, languages))
+        return parse_tsv(_run_tesseract(file.name, languages, dpi))
 
 
-def _run_tesseract(path: str, languages: str) -> str:
+def _run_tesseract(path: str, languages: str, dpi: int) -> str:
+    # PNM carries no resolution: without --dpi Tesseract guesses 70 and drops small print.
     try:
         result = subprocess.run(
-            ["tesseract", path, "stdout", "-l", languages, "--psm", "3", "tsv"],
+            ["tesseract", path, "stdout", "-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"],
             capture_output=True,
             env=TESSERACT_ENV,
             timeout=TESSERACT_TIMEOUT_SECONDS,

@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 from app.annotations.service import seed_tag_set
 from app.errors import BadInput, NotFound
 from app.models import Project, User
+from app.redactions.grounds import JURISDICTIONS
 
 MAX_NAME_LENGTH = 200
 
@@ -25,6 +26,24 @@ def create_project(session: Session, owner: User, name: str) -> Project:
     return project
 
 
+def update_project(session: Session, project: Project, fields: dict) -> Project:
+    """Rename a project or choose its jurisdiction (whose grounds catalogue applies first)."""
+    unknown = sorted(set(fields) - {"name", "jurisdiction"})
+    if unknown:
+        raise BadInput(f"These fields cannot be changed: {', '.join(unknown)}. Change name or jurisdiction.")
+    if "name" in fields:
+        name = " ".join(fields["name"].split()) if isinstance(fields["name"], str) else ""
+        if not name or len(name) > MAX_NAME_LENGTH:
+            raise BadInput(f"A project name has 1 to {MAX_NAME_LENGTH} characters.")
+        project.name = name
+    if "jurisdiction" in fields:
+        if fields["jurisdiction"] not in JURISDICTIONS:
+            raise BadInput(f"Unknown jurisdiction. Choose one of: {', '.join(JURISDICTIONS)}.")
+        project.jurisdiction = fields["jurisdiction"]
+    session.commit()
+    return project
+
+
 def list_projects(session: Session, user: User) -> list[Project]:
     """Projects the user may open, newest first."""
     return list(session.scalars(select(Project).where(Project.owner_id == user.id).order_by(Project.id.desc())))
@@ -40,4 +59,9 @@ def get_project(session: Session, user: User, project_id: int) -> Project:
 
 def project_json(project: Project) -> dict:
     """The API view of a project."""
-    return {"id": project.id, "name": project.name, "created_at": project.created_at.isoformat()}
+    return {
+        "id": project.id,
+        "name": project.name,
+        "jurisdiction": project.jurisdiction,
+        "created_at": project.created_at.isoformat(),
+    }

@@ -50,6 +50,13 @@ def api_create():
     return service.project_json(project), 201
 
 
+@bp.patch("/api/projects/<int:project_id>")
+def api_update(project_id: int):
+    """PATCH /api/projects/<id> {"name", "jurisdiction"}."""
+    project = service.get_project(db(), signed_in_user(), project_id)
+    return service.project_json(service.update_project(db(), project, json_body()))
+
+
 @bp.get("/api/projects/<int:project_id>")
 def api_show(project_id: int):
     """GET /api/projects/<id>: the project and its documents."""

@@ -22,13 +22,15 @@ JURISDICTIONS = {
 OPEN, CLOSE = r"[(\[{]", r"[)\]}]"
 # Between two bracketed parts: ")(" as printed, or OCR's "X" / ")X(" / "}(".
 JOIN = rf"(?:\s*{CLOSE}\s*{OPEN}\s*|\s*{CLOSE}?\s*[X×]\s*{OPEN}?\s*)"
-ROMAN = r"(?P<sub>iv|i{1,3}|v)"
-SUB = rf"(?:\s*(?:{OPEN}|[X×]\s*{OPEN}?)\s*{ROMAN}\s*{CLOSE})?"
+# OCR reads i as 1 or l: (1), (11), (il) are (i) and (ii).
+ROMAN = r"(?P<sub>iv|[i1l]{1,3}|v)"
+SUB = rf"(?:\s*[/|]?\s*(?:{OPEN}|[X×]\s*{OPEN}?)\s*{ROMAN}\s*{CLOSE})?"
 PREFIX = r"(?:(?:sections?|sect?\.?|ss?\s?\.)\s*|s\s*)"
 START = r"(?<![\w./)])"  # not inside a longer number, reference or citation like 23(b)(3)
 ACT_AFTER = r"\s*(?:of\s+the\s+)?(?:OIA|Official\s+Information\s+Act|LGOIMA)"
 
-NZ_S9 = re.compile(rf"{START}(?:{PREFIX})?9\s*{OPEN}\s*2{JOIN}(?P<para>ba|[a-k])\s*{CLOSE}?{SUB}(?![a-z])", re.I)
+# OCR reads the paragraph g as 9 or q: "9(2)(9)(i)" is 9(2)(g)(i).
+NZ_S9 = re.compile(rf"{START}(?:{PREFIX})?9\s*{OPEN}\s*2{JOIN}(?P<para>ba|[a-k9q])\s*{CLOSE}?{SUB}(?![a-z])", re.I)
 LG_S7 = re.compile(rf"{START}(?:{PREFIX})?7\s*{OPEN}\s*2{JOIN}(?P<para>ba|[a-j])\s*{CLOSE}?{SUB}(?![a-z])", re.I)
 # 6(a), 7(a), 18(d), 17(e) look like list numbering: they need "s"/"section" before or "OIA" after.
 NZ_SHORT = re.compile(
@@ -76,7 +78,13 @@ def find_citations(text: str, jurisdiction: str = "nz-oia") -> list[Citation]:
 
 
 def _sub(match: re.Match) -> str:
-    return f"({match.group('sub').lower()})" if match.group("sub") else ""
+    sub = (match.group("sub") or "").lower().replace("1", "i").replace("l", "i")
+    return f"({sub})" if sub else ""
+
+
+def _para(match: re.Match) -> str:
+    para = match.group("para").lower()
+    return "g" if para in ("9", "q") else para
 
 
 def _subsection_2(pattern: re.Pattern, regime: str, section: str):
@@ -84,8 +92,7 @@ def _subsection_2(pattern: re.Pattern, regime: str, section: str):
 
     def find(text: str, _preference) -> list[Citation]:
         return [
-            Citation(regime, f"{section}(2)({m.group('para').lower()}){_sub(m)}", m.start(), m.end())
-            for m in pattern.finditer(text)
+            Citation(regime, f"{section}(2)({_para(m)}){_sub(m)}", m.start(), m.end()) for m in pattern.finditer(text)
         ]
 
     return find

@@ -7,7 +7,7 @@ from app.annotations.anchoring import word_offsets
 from app.redactions.grounds import find_citations
 
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line, this far away at most
-NEAR_REACH = 36.0  # points: a ground on another line, this close to the box at most
+NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, at most this far
 
 
 @dataclass

@@ -1,0 +1,136 @@
+"""Redaction boxes, grounds beside them, bad redactions and summaries, on generated and real releases."""
+
+import pytest
+from conftest import upload
+from pdfs import corpus, oia_release, scanned_copy
+
+
+def iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
+def uploaded(api, project, name, pdf):
+    document = upload(api, project["id"], (name, pdf)).get_json()["documents"][0]
+    shown = api.get(f"/api/documents/{document['id']}").get_json()
+    assert shown["status"] == "ready", shown["error"]
+    return shown
+
+
+def matches(found, truth):
+    """Pairs (found box, true rect, true ground) matched at IoU >= 0.5."""
+    pairs = []
+    for page, expected in truth["boxes"].items():
+        for rect, ground in expected:
+            candidates = [b for b in found if b["page"] == page and iou(b["rect"], rect) >= 0.5]
+            pairs += [(candidates[0], rect, ground)] if candidates else []
+    return pairs
+
+
+def test_electronic_release(api, project):
+    pdf, truth = oia_release()
+    document = uploaded(api, project, "release.pdf", pdf)
+    summary = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    expected = sum(len(boxes) for boxes in truth["boxes"].values())
+    assert len(summary["boxes"]) == expected  # table rules and the bold heading are not boxes
+    pairs = matches(summary["boxes"], truth)
+    assert len(pairs) == expected
+    assert all(box["kind"] == "vector" for box, _, _ in pairs)
+    assert [(box["ground"], ground) for box, _, ground in pairs if box["ground"] != ground] == []
+    bad = [box for box in summary["boxes"] if box["text_under"]]
+    assert [(b["page"], tuple(b["rect"])) for b in bad] == [(2, truth["bad"][2][0])]
+    assert "hidden_text" not in bad[0]  # only on demand
+    assert summary["pages_withheld"] == truth["withheld"]
+    assert summary["grounds"] == {"9(2)(a)": 1, "9(2)(g)(i)": 1, "9(2)(b)(ii)": 1, "9(2)(ba)(i)": 1, "6(a)": 1}
+    assert "privacy of natural persons" in summary["meanings"]["9(2)(a)"]["meaning"]
+    assert summary["bad_redactions"] == 1 and summary["pages_with_redactions"] == 2
+    assert 0 < summary["redacted_share"] < 0.05
+
+    hidden = api.get(f"/api/redaction-boxes/{bad[0]['id']}/hidden-text").get_json()
+    assert hidden["hidden_text"] == "Vendor: Acme Holdings Limited"
+
+
+def test_scanned_release_finds_burned_in_boxes_and_ocr_grounds(api, project):
+    pdf, truth = oia_release()
+    scan = scanned_copy(pdf)
+    document = uploaded(api, project, "scan.pdf", scan)
+    summary = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    pairs = matches(summary["boxes"], truth)
+    expected = sum(len(boxes) for boxes in truth["boxes"].values())
+    assert len(pairs) == expected == len(summary["boxes"])
+    assert all(box["kind"] == "image" for box in summary["boxes"])
+    assert not any(box["text_under"] for box in summary["boxes"])  # OCR cannot read through ink
+    grounds = [(box["ground"], ground) for box, _, ground in pairs]
+    right = sum(1 for found, wanted in grounds if found == wanted)
+    assert right >= expected - 1  # OCR may lose the small white label inside a box
+    assert summary["pages_withheld"] == [3]
+
+
+def test_properly_applied_redactions_are_not_called_bad(api, project):
+    """A real 49-page filing with 419 black boxes and no text under any of them."""
+    document = uploaded(api, project, "motion.pdf", corpus("xray_class_cert_motion_redacted_49p.pdf"))
+    summary = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    assert summary["box_count"] >= 410
+    assert summary["bad_redactions"] == 0
+    # Court rules such as "Rule 23(b)(3)" and "30(b)(6)" are not FOIA grounds.
+    assert summary["grounds"] == {}
+
+
+def test_leaky_redactions_in_a_real_opinion_are_flagged(api, project):
+    """A real court opinion whose 56 boxes all have extractable text centred under them."""
+    document = uploaded(api, project, "opinion.pdf", corpus("xray_court_opinion_redacted_12p.pdf"))
+    summary = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    assert summary["box_count"] == 56
+    assert summary["bad_redactions"] >= 50
+
+
+def test_unapplied_redaction_annotations_are_found(api, project):
+    document = uploaded(api, project, "form.pdf", corpus("pymupdf_irs_form_unapplied_redact_annots.pdf"))
+    boxes = api.get(f"/api/documents/{document['id']}/redactions").get_json()["boxes"]
+    annotations = [b for b in boxes if b["kind"] == "annotation"]
+    assert len(annotations) == 2
+    assert all(b["text_under"] for b in annotations)
+
+
+def test_project_summary_and_access(app, api, project):
+    pdf, _ = oia_release()
+    uploaded(api, project, "release.pdf", pdf)
+    summary = api.get(f"/api/projects/{project['id']}/redactions").get_json()
+    assert (summary["box_count"], summary["bad_redactions"], summary["pages_withheld"]) == (6, 1, 1)
+    assert summary["grounds"]["9(2)(a)"] == 1
+    assert [d["title"] for d in summary["documents"]] == ["release"]
+
+    from conftest import Api, create_user
+
+    from app.auth.service import create_token
+
+    other = create_user(app, "other@example.nz")
+    with app.extensions["sessions"]() as session:
+        intruder = Api(app.test_client(), create_token(session, other.email))
+    box_id = api.get("/api/documents/1/redactions").get_json()["boxes"][0]["id"]
+    assert intruder.get(f"/api/redaction-boxes/{box_id}/hidden-text").status_code == 404
+    assert intruder.get(f"/api/projects/{project['id']}/redactions").status_code == 404
+
+
+@pytest.mark.parametrize("jurisdiction", ["us-foia", "nz-lgoima"])
+def test_jurisdiction_can_be_chosen(api, project, jurisdiction):
+    response = api.patch(f"/api/projects/{project['id']}", json={"jurisdiction": jurisdiction})
+    assert response.status_code == 200 and response.get_json()["jurisdiction"] == jurisdiction
+    bad = api.patch(f"/api/projects/{project['id']}", json={"jurisdiction": "mars"})
+    assert bad.status_code == 400 and "Unknown jurisdiction" in bad.get_json()["error"]
+
+
+def test_summary_pages(api, client, project):
+    from conftest import sign_in
+
+    pdf, _ = oia_release()
+    document = uploaded(api, project, "release.pdf", pdf)
+    sign_in(client)
+    html = client.get(f"/documents/{document['id']}/redactions").get_data(as_text=True)
+    assert "Text under these boxes is still readable" in html
+    assert "Acme" not in html  # hidden text is never in the page until asked for
+    assert "to protect the privacy of natural persons" in html
+    project_html = client.get(f"/projects/{project['id']}/redactions").get_data(as_text=True)
+    assert "By document" in project_html and "release" in project_html
