@@ -23,6 +23,7 @@ def create_app(**overrides) -> Flask:
     from app.documents import views as documents
     from app.projects import views as projects
     from app.redactions import views as redactions
+    from app.suggestions import views as suggestions
 
     web.init_app(app)
     auth.init_app(app)
@@ -31,6 +32,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(documents.bp)
     app.register_blueprint(annotations.bp)
     app.register_blueprint(redactions.bp)
+    app.register_blueprint(suggestions.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

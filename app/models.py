@@ -227,3 +227,46 @@ class RedactionBox(Base):
     def rect(self) -> list[float]:
         """[x0, y0, x1, y1] in PDF points on the unrotated page."""
         return [self.x0, self.y0, self.x1, self.y1]
+
+
+class TagRule(Base):
+    """A keyword rule: phrases (or a regular expression) that propose a tag wherever they match."""
+
+    __tablename__ = "tag_rules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
+    # Phrases one per line, or one regular expression when is_regex.
+    pattern: Mapped[str] = mapped_column(Text)
+    is_regex: Mapped[bool] = mapped_column(default=False)
+    # "phrase": propose the words matched; "sentence": propose the sentence around them.
+    scope: Mapped[str] = mapped_column(String(10), default="phrase")
+
+    tag: Mapped[Tag] = relationship()
+
+
+class Suggestion(Base):
+    """A proposed annotation from a redaction box or a keyword rule, waiting for a person."""
+
+    __tablename__ = "suggestions"
+    __table_args__ = (UniqueConstraint("document_id", "fingerprint"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    page: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(8))  # "text" or "region"
+    start: Mapped[int | None] = mapped_column(Integer)
+    end: Mapped[int | None] = mapped_column(Integer)
+    rect_json: Mapped[str | None] = mapped_column(Text)
+    exact: Mapped[str] = mapped_column(Text, default="")
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
+    ground: Mapped[str | None] = mapped_column(String(60))
+    regime: Mapped[str | None] = mapped_column(String(100))  # the Act the ground belongs to
+    source: Mapped[str] = mapped_column(String(40))  # "redaction box" or "rule <id>"
+    # Same proposal, same fingerprint: a rejected one is not proposed again.
+    fingerprint: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    annotation_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id", ondelete="SET NULL"))
+
+    tag: Mapped[Tag] = relationship()

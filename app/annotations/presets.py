@@ -21,3 +21,17 @@ def preset_rows() -> list[dict]:
         row["position"] = position
         row["hotkey"] = str(position + 1) if position < 9 else None
     return rows
+
+
+# Keyword rules of the OIA preset: (tag full name, phrases, scope).
+OIA_RULES = [
+    (
+        "Risk",
+        ["risk", "risks", "reputational", "could undermine", "may undermine", "vulnerable", "vulnerability"],
+        "sentence",
+    ),
+    ("Workstream: Supply chains", ["supply chain", "supply chains", "supply chain resilience"], "phrase"),
+    ("Workstream: Sustainment", ["sustainment", "sustainment and repair", "repair"], "phrase"),
+    ("Workstream: Co-production", ["co-production", "co-produce", "production"], "phrase"),
+    ("Workstream: Policy and optimisation", ["policy and optimisation", "optimisation", "policy"], "phrase"),
+]

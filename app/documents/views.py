@@ -8,6 +8,8 @@ from app.documents import service
 from app.errors import AppError, NotFound
 from app.processing import storage
 from app.projects.service import get_project
+from app.redactions.service import bad_redaction_pages
+from app.suggestions.service import count_pending
 from app.web import db, json_body
 
 bp = Blueprint("documents", __name__)
@@ -61,6 +63,8 @@ def show(document_id: int):
         doc_json=service.document_json(document),
         pages=service.page_sizes(db(), document),
         tags=[tag_json(t) for t in list_tags(db(), document.project)],
+        pending=count_pending(db(), document.id),
+        bad_pages=bad_redaction_pages(db(), document.id),
     )
 
 

@@ -20,6 +20,7 @@ from app.pdf import PageContent, PdfRefused
 from app.processing import storage
 from app.processing.sandbox import UNEXPECTED, Limits, run_in_children
 from app.redactions.reading import read_page
+from app.suggestions.service import propose
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,7 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     store_pages(sessions, document_id, batch)
     with sessions() as session:
         reanchor_document(session, document_id)  # annotations made on an earlier extraction
+        propose(session, document_id)  # from redaction boxes and keyword rules
     with sessions.begin() as session:
         session.execute(update(Document).where(Document.id == document_id).values(status="ready", error=None))
 

@@ -37,3 +37,18 @@ def enqueue_documents(document_ids: list[int]) -> None:
     """Queue documents for processing."""
     for document_id in document_ids:
         process_document_task(document_id)
+
+
+@huey.task()
+def propose_for_project_task(project_id: int) -> None:
+    """Run a project's keyword rules again over its ready documents (after the rules changed)."""
+    from sqlalchemy import select
+
+    from app.models import Document
+    from app.suggestions.service import propose
+
+    sessions = _worker_sessions()
+    with sessions() as session:
+        query = select(Document.id).where(Document.project_id == project_id, Document.status == "ready")
+        for document_id in session.scalars(query).all():
+            propose(session, document_id)

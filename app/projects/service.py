@@ -7,6 +7,7 @@ from app.annotations.service import seed_tag_set
 from app.errors import BadInput, NotFound
 from app.models import Project, User
 from app.redactions.grounds import JURISDICTIONS
+from app.suggestions.service import seed_rules
 
 MAX_NAME_LENGTH = 200
 
@@ -22,6 +23,7 @@ def create_project(session: Session, owner: User, name: str) -> Project:
     session.add(project)
     session.flush()
     seed_tag_set(session, project)
+    seed_rules(session, project)
     session.commit()
     return project
 

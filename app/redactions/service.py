@@ -32,6 +32,12 @@ def project_redactions(session: Session, project: Project) -> dict:
     return {**_counts(summary), "grounds": summary["grounds"], "meanings": summary["meanings"], "documents": lines}
 
 
+def bad_redaction_pages(session: Session, document_id: int) -> list[int]:
+    """The pages of a document where text is still readable under a box."""
+    query = select(RedactionBox.page).where(RedactionBox.document_id == document_id, RedactionBox.text_under)
+    return sorted(set(session.scalars(query)))
+
+
 def _load(session: Session, document_ids: list[int]) -> tuple[list[RedactionBox], list[tuple]]:
     boxes = session.scalars(
         select(RedactionBox)

@@ -1,0 +1,1 @@
+"""Suggestions: proposed annotations from redaction boxes and keyword rules, and their review."""

@@ -1,0 +1,296 @@
+"""Use cases for keyword rules and suggestions: propose, list, accept, reject."""
+
+import json
+import logging
+import re
+import time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.annotations.presets import OIA_RULES
+from app.annotations.service import create_annotation, resolve_tags
+from app.errors import BadInput, Conflict, NotFound
+from app.models import Document, Page, Project, RedactionBox, Suggestion, Tag, TagRule, User
+from app.pdf import PdfRefused
+from app.processing.sandbox import Limits, run_in_children
+from app.redactions.catalogue import meaning, statute
+from app.suggestions.matching import MAX_PATTERN, compile_rule, matches
+
+log = logging.getLogger(__name__)
+
+RULE_SECONDS = 60  # all rules over one document, in the worker
+RULE_CHECK_SECONDS = 10  # a new regular expression over a project's text, while the user waits
+RULE_MEMORY_MB = 1024
+
+
+# Rules
+
+
+def seed_rules(session: Session, project: Project) -> None:
+    """Give a new project the OIA preset's keyword rules (the caller commits)."""
+    session.flush()
+    for tag_name, phrases, scope in OIA_RULES:
+        [tag] = resolve_tags(session, project.id, [tag_name])
+        session.add(TagRule(project_id=project.id, tag_id=tag.id, pattern="\n".join(phrases), scope=scope))
+
+
+def list_rules(session: Session, project: Project) -> list[TagRule]:
+    """A project's keyword rules."""
+    query = select(TagRule).where(TagRule.project_id == project.id).options(selectinload(TagRule.tag))
+    return list(session.scalars(query.order_by(TagRule.id)))
+
+
+def get_rule(session: Session, user: User, rule_id: int) -> TagRule:
+    """A rule of a project the user owns; NotFound otherwise."""
+    rule = session.get(TagRule, rule_id)
+    if rule is None or session.get(Project, rule.project_id).owner_id != user.id:
+        raise NotFound("That rule does not exist, or you do not have access to it.")
+    return rule
+
+
+def create_rule(session: Session, project: Project, fields: dict) -> TagRule:
+    """Add a rule: a tag and its phrases (a list, or text one per line) or a regular expression."""
+    [tag] = resolve_tags(session, project.id, [fields.get("tag")] if isinstance(fields.get("tag"), str) else None)
+    scope = fields.get("scope", "phrase")
+    if scope not in ("phrase", "sentence"):
+        raise BadInput('scope is "phrase" (the words matched) or "sentence" (the sentence around them).')
+    if "regex" in fields and fields["regex"]:
+        pattern, is_regex = fields["regex"], True
+        if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
+            raise BadInput(f"A regular expression is text of at most {MAX_PATTERN} characters.")
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise BadInput(f"That regular expression does not compile: {error}.") from None
+    else:
+        phrases = fields.get("phrases")
+        if isinstance(phrases, str):
+            phrases = phrases.splitlines()
+        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+            raise BadInput("Give phrases (a list, or one per line) or a regex.")
+        pattern, is_regex = "\n".join(p.strip() for p in phrases if p.strip()), False
+        if not pattern or len(pattern) > MAX_PATTERN:
+            raise BadInput(f"Give at least one phrase, {MAX_PATTERN} characters at most in all.")
+    rule = TagRule(project_id=project.id, tag_id=tag.id, pattern=pattern, is_regex=is_regex, scope=scope)
+    if is_regex:
+        _check_speed(session, rule)
+    session.add(rule)
+    session.commit()
+    return rule
+
+
+def delete_rule(session: Session, rule: TagRule) -> None:
+    """Delete a rule; suggestions it made stay as they are."""
+    session.delete(rule)
+    session.commit()
+
+
+def rule_json(rule: TagRule) -> dict:
+    """The API view of a rule."""
+    phrases = None if rule.is_regex else rule.pattern.splitlines()
+    return {
+        "id": rule.id,
+        "tag": rule.tag.full_name,
+        "phrases": phrases,
+        "regex": rule.pattern if rule.is_regex else None,
+        "scope": rule.scope,
+    }
+
+
+# Proposing
+
+
+def propose(session: Session, document_id: int) -> int:
+    """Propose annotations for a document from its boxes and its project's rules; returns how many are new.
+
+    A proposal made before (pending, accepted or rejected) is not made again."""
+    document = session.get(Document, document_id)
+    known = set(session.scalars(select(Suggestion.fingerprint).where(Suggestion.document_id == document_id)))
+    new = [
+        s
+        for s in _box_suggestions(session, document) + _rule_suggestions(session, document)
+        if s.fingerprint not in known
+    ]
+    unique = {s.fingerprint: s for s in new}
+    session.add_all(unique.values())
+    session.commit()
+    return len(unique)
+
+
+def _box_suggestions(session: Session, document: Document) -> list[Suggestion]:
+    redaction = session.scalar(
+        select(Tag).where(Tag.project_id == document.project_id, Tag.parent_id.is_(None), Tag.name.ilike("redaction"))
+    )
+    if redaction is None:
+        return []
+    boxes = session.scalars(select(RedactionBox).where(RedactionBox.document_id == document.id))
+    return [
+        Suggestion(
+            document_id=document.id,
+            page=box.page,
+            kind="region",
+            rect_json=json.dumps(box.rect),
+            exact="",
+            tag_id=redaction.id,
+            ground=box.ground,
+            regime=box.regime,
+            source="redaction box",
+            fingerprint=f"box:{box.page}:{','.join(f'{v:.0f}' for v in box.rect)}",
+        )
+        for box in boxes
+    ]
+
+
+def _rule_suggestions(session: Session, document: Document) -> list[Suggestion]:
+    rules = list(session.scalars(select(TagRule).where(TagRule.project_id == document.project_id)))
+    if not rules:
+        return []
+    pages = list(session.execute(select(Page.number, Page.text).where(Page.document_id == document.id)))
+    try:
+        found = _run_rules(rules, pages, RULE_SECONDS)
+    except PdfRefused as refused:
+        log.warning("Keyword rules skipped on document %s: %s", document.id, refused)
+        return []
+    texts = dict(pages)
+    tags = {r.id: r.tag_id for r in rules}
+    return [
+        Suggestion(
+            document_id=document.id,
+            page=number,
+            kind="text",
+            start=start,
+            end=end,
+            exact=texts[number][start:end],
+            tag_id=tags[rule_id],
+            source=f"rule {rule_id}",
+            fingerprint=f"rule:{tags[rule_id]}:{number}:{start}:{end}",
+        )
+        for rule_id, number, start, end in found
+    ]
+
+
+def _run_rules(rules: list[TagRule], pages: list[tuple[int, str]], seconds: float) -> list[tuple]:
+    """Every (rule id, page, start, end) where a rule matches, found in a time-limited child."""
+    job = ([(r.id, r.pattern, r.is_regex, r.scope) for r in rules], pages)
+    limits = Limits(deadline=time.monotonic() + seconds, memory_mb=RULE_MEMORY_MB, timeout_seconds=seconds)
+    return list(run_in_children(_match_all, [job], limits))
+
+
+def _check_speed(session: Session, rule: TagRule) -> None:
+    """Refuse a regular expression that takes too long on the project's own text."""
+    query = select(Page.number, Page.text).join(Document).where(Document.project_id == rule.project_id)
+    try:
+        _run_rules([rule], list(session.execute(query)), RULE_CHECK_SECONDS)
+    except PdfRefused:
+        raise BadInput(
+            "That regular expression takes too long on this project's documents; make it simpler "
+            "(nested repeats such as (a+)+ are the usual cause)."
+        ) from None
+
+
+def _match_all(job):
+    """In a limited child: every (rule id, page, start, end) where a rule matches."""
+    rules, pages = job
+    compiled = [(rule_id, compile_rule(pattern, is_regex), scope) for rule_id, pattern, is_regex, scope in rules]
+    for number, text in pages:
+        for rule_id, pattern, scope in compiled:
+            for start, end in matches(text, pattern, scope):
+                yield rule_id, number, start, end
+
+
+# Review
+
+
+def count_pending(session: Session, document_id: int) -> int:
+    """How many suggestions of a document wait for review."""
+    query = select(func.count()).where(Suggestion.document_id == document_id, Suggestion.status == "pending")
+    return session.scalar(query)
+
+
+def list_suggestions(session: Session, document_ids: list[int], status: str | None = "pending") -> list[Suggestion]:
+    """Suggestions of some documents in page order, pending ones by default."""
+    query = select(Suggestion).where(Suggestion.document_id.in_(document_ids)).options(selectinload(Suggestion.tag))
+    if status:
+        query = query.where(Suggestion.status == status)
+    return list(
+        session.scalars(query.order_by(Suggestion.document_id, Suggestion.page, Suggestion.start, Suggestion.id))
+    )
+
+
+def page_sizes(session: Session, suggestions: list[Suggestion]) -> dict[tuple[int, int], dict]:
+    """Width, height and rotation of the pages that region suggestions sit on, for drawing a crop."""
+    wanted = {(s.document_id, s.page) for s in suggestions if s.kind == "region"}
+    if not wanted:
+        return {}
+    document_ids = {document_id for document_id, _ in wanted}
+    query = select(Page.document_id, Page.number, Page.width, Page.height, Page.rotation)
+    rows = session.execute(query.where(Page.document_id.in_(document_ids)))
+    return {(d, n): {"width": w, "height": h, "rotation": r} for d, n, w, h, r in rows if (d, n) in wanted}
+
+
+def get_suggestion(session: Session, user: User, suggestion_id: int) -> Suggestion:
+    """A suggestion in a project the user may open; NotFound otherwise."""
+    suggestion = session.get(Suggestion, suggestion_id)
+    if suggestion is None or session.get(Document, suggestion.document_id).project.owner_id != user.id:
+        raise NotFound("That suggestion does not exist, or you do not have access to it.")
+    return suggestion
+
+
+def accept(session: Session, user: User, suggestion: Suggestion) -> Suggestion:
+    """Turn a pending suggestion into an ordinary annotation."""
+    _require_pending(suggestion)
+    document = session.get(Document, suggestion.document_id)
+    body = {"page": suggestion.page, "tags": [suggestion.tag.full_name]}
+    if suggestion.kind == "region":
+        body |= {"rect": json.loads(suggestion.rect_json), "ground": suggestion.ground}
+    else:
+        body |= {"start": suggestion.start, "end": suggestion.end}
+    suggestion.status = "accepted"
+    annotation = create_annotation(session, user, document, body)
+    suggestion.annotation_id = annotation.id
+    session.commit()
+    return suggestion
+
+
+def reject(session: Session, suggestion: Suggestion) -> Suggestion:
+    """Reject a pending suggestion; it will not be proposed again."""
+    _require_pending(suggestion)
+    suggestion.status = "rejected"
+    session.commit()
+    return suggestion
+
+
+def decide_all(session: Session, user: User, document_ids: list[int], decision: str) -> int:
+    """Accept or reject every pending suggestion of some documents; returns how many."""
+    pending = list_suggestions(session, document_ids)
+    for suggestion in pending:
+        accept(session, user, suggestion) if decision == "accept" else reject(session, suggestion)
+    return len(pending)
+
+
+def _require_pending(suggestion: Suggestion) -> None:
+    if suggestion.status != "pending":
+        raise Conflict(f"This suggestion was already {suggestion.status}.")
+
+
+def suggestion_json(suggestion: Suggestion) -> dict:
+    """The API view of a suggestion."""
+    return {
+        "id": suggestion.id,
+        "document_id": suggestion.document_id,
+        "page": suggestion.page,
+        "kind": suggestion.kind,
+        "start": suggestion.start,
+        "end": suggestion.end,
+        "rect": json.loads(suggestion.rect_json) if suggestion.rect_json else None,
+        "exact": suggestion.exact if suggestion.kind == "text" else None,
+        "tag": suggestion.tag.full_name,
+        "colour": suggestion.tag.colour,
+        "ground": suggestion.ground,
+        "meaning": meaning(suggestion.regime, suggestion.ground) if suggestion.ground else None,
+        "statute": statute(suggestion.regime, suggestion.ground) if suggestion.ground else None,
+        "source": suggestion.source,
+        "status": suggestion.status,
+        "annotation_id": suggestion.annotation_id,
+    }

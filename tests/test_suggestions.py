@@ -1,0 +1,223 @@
+"""Suggestions from redaction boxes and keyword rules, and their review queue."""
+
+import sqlite3
+
+import pytest
+from conftest import Api, create_user, csrf_token, sign_in, upload
+from pdfs import oia_release, text_pdf
+
+from app import migrate
+from app.auth.service import create_token
+from app.suggestions import service
+
+RISKY = text_pdf(
+    [
+        [
+            (72, 100, "The programme is on track. Officials see a reputational risk"),
+            (72, 116, "that could undermine public trust. Costs are stable."),
+            (72, 150, "Supply chain resilience is the first workstream, then sustainment."),
+        ]
+    ]
+)
+
+
+def ready(api, project, name, pdf) -> int:
+    document = upload(api, project["id"], (name, pdf)).get_json()["documents"][0]
+    assert api.get(f"/api/documents/{document['id']}").get_json()["status"] == "ready"
+    return document["id"]
+
+
+def suggestions(api, document_id, status="pending") -> list[dict]:
+    return api.get(f"/api/documents/{document_id}/suggestions?status={status}").get_json()["suggestions"]
+
+
+def test_boxes_become_redaction_suggestions_with_their_grounds(api, project):
+    pdf, truth = oia_release()
+    document_id = ready(api, project, "release.pdf", pdf)
+    regions = [s for s in suggestions(api, document_id) if s["kind"] == "region"]
+    expected = sorted((page, ground or "") for page, boxes in truth["boxes"].items() for _, ground in boxes)
+    assert sorted((s["page"], s["ground"] or "") for s in regions) == expected
+    assert {s["tag"] for s in regions} == {"Redaction"}
+    privacy = next(s for s in regions if s["ground"] == "9(2)(a)")
+    assert "privacy of natural persons" in privacy["meaning"]
+    assert privacy["statute"].startswith("Official Information Act 1982")
+    assert all(s["exact"] is None for s in regions)  # text under a bad redaction only on demand
+
+
+def test_preset_rules_propose_workstreams_and_risky_sentences(api, project):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    found = {(s["tag"], s["exact"]) for s in suggestions(api, document_id)}
+    assert found == {
+        ("Risk", "Officials see a reputational risk\nthat could undermine public trust."),
+        ("Workstream: Supply chains", "Supply chain resilience"),
+        ("Workstream: Sustainment", "sustainment"),
+    }
+
+
+def test_accepting_makes_an_ordinary_annotation(api, project):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    risk = next(s for s in suggestions(api, document_id) if s["tag"] == "Risk")
+    accepted = api.post(f"/api/suggestions/{risk['id']}/accept").get_json()
+    assert accepted["status"] == "accepted"
+    annotation = api.get(f"/api/annotations/{accepted['annotation_id']}").get_json()
+    assert (annotation["tags"], annotation["exact"], annotation["start"]) == (["Risk"], risk["exact"], risk["start"])
+    assert annotation["history"][0]["action"] == "created"
+    again = api.post(f"/api/suggestions/{risk['id']}/accept")
+    assert again.status_code == 409 and "already accepted" in again.get_json()["error"]
+    assert risk["id"] not in [s["id"] for s in suggestions(api, document_id)]
+
+
+def test_accepting_a_box_keeps_its_ground(api, project):
+    pdf, _ = oia_release()
+    document_id = ready(api, project, "release.pdf", pdf)
+    box = next(s for s in suggestions(api, document_id) if s["ground"] == "9(2)(g)(i)")
+    annotation_id = api.post(f"/api/suggestions/{box['id']}/accept").get_json()["annotation_id"]
+    annotation = api.get(f"/api/annotations/{annotation_id}").get_json()
+    assert (annotation["kind"], annotation["tags"], annotation["ground"]) == ("region", ["Redaction"], "9(2)(g)(i)")
+    assert annotation["rects"] == [[round(v, 2) for v in box["rect"]]]
+
+
+def test_rejected_suggestions_do_not_come_back(app, api, project):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    first = suggestions(api, document_id)
+    rejected = api.post(f"/api/suggestions/{first[0]['id']}/reject").get_json()
+    assert rejected["status"] == "rejected"
+    with app.extensions["sessions"]() as session:
+        assert service.propose(session, document_id) == 0  # the rules run again: nothing new
+    assert [s["id"] for s in suggestions(api, document_id)] == [s["id"] for s in first[1:]]
+    assert [s["id"] for s in suggestions(api, document_id, "rejected")] == [first[0]["id"]]
+
+
+def test_accept_all_and_reject_all(api, project):
+    pdf, _ = oia_release()
+    release = ready(api, project, "release.pdf", pdf)
+    risky = ready(api, project, "risky.pdf", RISKY)
+    waiting = len(suggestions(api, risky))
+    assert api.post(f"/api/documents/{risky}/suggestions/reject-all").get_json() == {"decided": waiting}
+    assert suggestions(api, risky) == []
+    waiting = len(api.get(f"/api/projects/{project['id']}/suggestions").get_json()["suggestions"])
+    assert waiting == len(suggestions(api, release)) > 0
+    assert api.post(f"/api/projects/{project['id']}/suggestions/accept-all").get_json() == {"decided": waiting}
+    annotations = api.get(f"/api/documents/{release}/annotations").get_json()["annotations"]
+    assert len(annotations) == waiting
+    assert len(suggestions(api, risky, "rejected")) > 0 and suggestions(api, risky, "accepted") == []
+
+
+def test_a_new_rule_runs_over_the_project(api, project):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    rule = api.post(
+        f"/api/projects/{project['id']}/rules",
+        json={"tag": "Key quote", "phrases": ["public   trust", "costs are stable"]},
+    )
+    assert rule.status_code == 201, rule.get_json()
+    assert rule.get_json()["phrases"] == ["public   trust", "costs are stable"]
+    quotes = sorted(s["exact"] for s in suggestions(api, document_id) if s["tag"] == "Key quote")
+    assert quotes == ["Costs are stable", "public trust"]
+
+    regex = api.post(
+        f"/api/projects/{project['id']}/rules", json={"tag": "Follow up", "regex": r"on\s+track", "scope": "sentence"}
+    ).get_json()
+    assert regex["regex"] == r"on\s+track"
+    follow = [s["exact"] for s in suggestions(api, document_id) if s["tag"] == "Follow up"]
+    assert follow == ["The programme is on track."]
+    rules = api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"]
+    assert [r["tag"] for r in rules][-2:] == ["Key quote", "Follow up"]
+    assert api.delete(f"/api/rules/{regex['id']}").status_code == 204
+    assert len(api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"]) == len(rules) - 1
+
+
+@pytest.mark.parametrize(
+    ("body", "sentence"),
+    [
+        ({"tag": "Risk", "regex": "(unclosed"}, "does not compile"),
+        ({"tag": "Nope", "phrases": ["x"]}, "tag"),
+        ({"tag": "Risk", "phrases": []}, "at least one phrase"),
+        ({"tag": "Risk", "phrases": "x", "scope": "page"}, "scope"),
+        ({"tag": "Risk", "phrases": 5}, "phrases"),
+        ({"tag": "Risk", "regex": "x" * 501}, "at most 500"),
+    ],
+)
+def test_bad_rules_are_refused_with_a_sentence(api, project, body, sentence):
+    before = api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"]
+    response = api.post(f"/api/projects/{project['id']}/rules", json=body)
+    assert response.status_code == 400
+    assert sentence in response.get_json()["error"]
+    assert api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"] == before
+
+
+def test_a_runaway_regular_expression_is_refused(api, project, monkeypatch):
+    ready(api, project, "runaway.pdf", text_pdf([[(72, 100, "a" * 40 + "!")]]))
+    monkeypatch.setattr(service, "RULE_CHECK_SECONDS", 1)
+    response = api.post(f"/api/projects/{project['id']}/rules", json={"tag": "Risk", "regex": "(a+)+$"})
+    assert response.status_code == 400 and "takes too long" in response.get_json()["error"]
+
+
+def test_others_cannot_see_or_decide(app, api, project):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    suggestion_id = suggestions(api, document_id)[0]["id"]
+    rule_id = api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"][0]["id"]
+    other = create_user(app, "other@example.nz")
+    with app.extensions["sessions"]() as session:
+        intruder = Api(app.test_client(), create_token(session, other.email))
+    for call, path in [
+        (intruder.get, f"/api/documents/{document_id}/suggestions"),
+        (intruder.get, f"/api/projects/{project['id']}/suggestions"),
+        (intruder.post, f"/api/suggestions/{suggestion_id}/accept"),
+        (intruder.post, f"/api/suggestions/{suggestion_id}/reject"),
+        (intruder.post, f"/api/documents/{document_id}/suggestions/accept-all"),
+        (intruder.post, f"/api/projects/{project['id']}/suggestions/reject-all"),
+        (intruder.get, f"/api/projects/{project['id']}/rules"),
+        (intruder.delete, f"/api/rules/{rule_id}"),
+    ]:
+        assert call(path).status_code == 404, path
+    assert suggestions(api, document_id)[0]["status"] == "pending"
+
+
+def test_queue_and_rules_pages(app, api, project, client):
+    pdf, _ = oia_release()
+    document_id = ready(api, project, "release.pdf", pdf)
+    sign_in(client)
+    html = client.get(f"/documents/{document_id}/suggestions").get_data(as_text=True)
+    assert html.count('class="suggestion"') == len(suggestions(api, document_id))
+    assert "withheld under <strong>9(2)(a)</strong>" in html and "privacy of natural persons" in html
+    assert 'class="crop"' in html
+    project_html = client.get(f"/projects/{project['id']}/suggestions").get_data(as_text=True)
+    assert "release" in project_html and project_html.count('class="suggestion"') == html.count('class="suggestion"')
+    viewer = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert "still readable" in viewer and 'href="#page-2"' in viewer  # the bad redaction on page 2
+
+    token = csrf_token(client, f"/projects/{project['id']}/rules")
+    form = {"tag": "Key quote", "pattern": "<b>Minister</b>\nMinister", "scope": "phrase", "csrf_token": token}
+    assert client.post(f"/projects/{project['id']}/rules", data=form).status_code == 302
+    rules_html = client.get(f"/projects/{project['id']}/rules").get_data(as_text=True)
+    assert "&lt;b&gt;Minister&lt;/b&gt;" in rules_html and "<b>Minister" not in rules_html
+    refused = {**form, "pattern": "(", "is_regex": "1"}
+    client.post(f"/projects/{project['id']}/rules", data=refused)
+    assert "does not compile" in client.get(f"/projects/{project['id']}/rules").get_data(as_text=True)
+    no_csrf = {k: v for k, v in form.items() if k != "csrf_token"}
+    assert client.post(f"/projects/{project['id']}/rules", data=no_csrf).status_code == 400
+
+
+def test_migration_gives_existing_projects_the_preset_rules(tmp_path):
+    path = tmp_path / "old.db"
+    migrate.upgrade(f"sqlite:///{path}", "0001")
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "INSERT INTO users (id, email, password_hash, created_at, session_version) "
+            "VALUES (1, 'a@example.nz', 'x', '2026-01-01', 1)"
+        )
+        connection.execute("INSERT INTO projects (id, name, owner_id, created_at) VALUES (1, 'Old', 1, '2026-01-01')")
+    migrate.upgrade(f"sqlite:///{path}")
+    with sqlite3.connect(path) as connection:
+        rows = connection.execute(
+            "SELECT t.name, r.scope FROM tag_rules r JOIN tags t ON t.id = r.tag_id WHERE r.project_id = 1"
+        ).fetchall()
+    assert sorted(rows) == sorted(
+        [
+            ("Risk", "sentence"),
+            ("Supply chains", "phrase"),
+            ("Sustainment", "phrase"),
+            ("Co-production", "phrase"),
+            ("Policy and optimisation", "phrase"),
+        ]
+    )
