@@ -42,6 +42,8 @@ def test_boxes_become_redaction_suggestions_with_their_grounds(api, project):
     assert "privacy of natural persons" in privacy["meaning"]
     assert privacy["statute"].startswith("Official Information Act 1982")
     assert all(s["exact"] is None for s in regions)  # text under a bad redaction only on demand
+    leaky = [(s["page"], s["ground"]) for s in regions if s["source"] == "leaky redaction box"]
+    assert leaky == [(2, "9(2)(ba)(i)")]
 
 
 def test_preset_rules_propose_workstreams_and_risky_sentences(api, project):
@@ -75,6 +77,9 @@ def test_accepting_a_box_keeps_its_ground(api, project):
     annotation = api.get(f"/api/annotations/{annotation_id}").get_json()
     assert (annotation["kind"], annotation["tags"], annotation["ground"]) == ("region", ["Redaction"], "9(2)(g)(i)")
     assert annotation["rects"] == [[round(v, 2) for v in box["rect"]]]
+    leaky = next(s for s in suggestions(api, document_id) if s["source"] == "leaky redaction box")
+    annotation_id = api.post(f"/api/suggestions/{leaky['id']}/accept").get_json()["annotation_id"]
+    assert api.get(f"/api/annotations/{annotation_id}").get_json()["exact"] == ""  # not "Vendor: Acme ..."
 
 
 def test_rejected_suggestions_do_not_come_back(app, api, project):
@@ -184,6 +189,7 @@ def test_queue_and_rules_pages(app, api, project, client):
     project_html = client.get(f"/projects/{project['id']}/suggestions").get_data(as_text=True)
     assert "release" in project_html and project_html.count('class="suggestion"') == html.count('class="suggestion"')
     viewer = client.get(f"/documents/{document_id}").get_data(as_text=True)
+    assert html.count("Text under this box is still readable") == 1
     assert "still readable" in viewer and 'href="#page-2"' in viewer  # the bad redaction on page 2
 
     token = csrf_token(client, f"/projects/{project['id']}/rules")

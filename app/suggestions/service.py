@@ -135,7 +135,7 @@ def _box_suggestions(session: Session, document: Document) -> list[Suggestion]:
             tag_id=redaction.id,
             ground=box.ground,
             regime=box.regime,
-            source="redaction box",
+            source="leaky redaction box" if box.text_under else "redaction box",
             fingerprint=f"box:{box.page}:{','.join(f'{v:.0f}' for v in box.rect)}",
         )
         for box in boxes
@@ -248,6 +248,8 @@ def accept(session: Session, user: User, suggestion: Suggestion) -> Suggestion:
         body |= {"start": suggestion.start, "end": suggestion.end}
     suggestion.status = "accepted"
     annotation = create_annotation(session, user, document, body)
+    if suggestion.kind == "region":
+        annotation.exact = ""  # text still under a box is shown only on demand, on the redactions page
     suggestion.annotation_id = annotation.id
     session.commit()
     return suggestion

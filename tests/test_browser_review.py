@@ -1,0 +1,75 @@
+"""In Chromium: review the suggestions of a release with the keyboard, then accept the rest at once."""
+
+import time
+
+import pytest
+from live import create_project, live_server, multipart, request
+from pdfs import oia_release
+from playwright import sync_api as playwright_api
+from playwright.sync_api import expect
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+
+EMAIL, PASSWORD = "reviewer@example.nz", "a long reviewer password"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with live_server(tmp_path_factory.mktemp("review"), EMAIL, PASSWORD) as running:
+        project = create_project(running["base"], running["token"], "Reviewing")
+        body, content_type = multipart("release.pdf", oia_release()[0])
+        path = f"/api/projects/{project['id']}/documents"
+        _, answer = request(running["base"], running["token"], path, "POST", body, {"Content-Type": content_type})
+        document_id = answer["documents"][0]["id"]
+        for _ in range(300):
+            if request(running["base"], running["token"], f"/api/documents/{document_id}")[1]["status"] == "ready":
+                break
+            time.sleep(0.1)
+        yield {**running, "document_id": document_id, "project_id": project["id"]}
+
+
+@pytest.fixture
+def page(server):
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
+        tab.goto(server["base"] + "/login")
+        tab.fill("input[name=email]", EMAIL)
+        tab.fill("input[name=password]", PASSWORD)
+        tab.click("button[type=submit]")
+        yield tab
+        browser.close()
+
+
+def listed(server, status):
+    path = f"/api/documents/{server['document_id']}/suggestions?status={status}"
+    return request(server["base"], server["token"], path)[1]["suggestions"]
+
+
+def test_review_with_keys_then_accept_all(server, page):
+    waiting = listed(server, "pending")
+    page.goto(f"{server['base']}/documents/{server['document_id']}/suggestions")
+    items = page.locator("#queue .suggestion")
+    expect(items).to_have_count(len(waiting))
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "review-queue.png"), full_page=True)
+
+    page.keyboard.press("j")  # focus the first
+    expect(items.first).to_be_focused()
+    page.keyboard.press("a")
+    expect(items).to_have_count(len(waiting) - 1)
+    page.keyboard.press("r")  # focus moved to the next one
+    expect(items).to_have_count(len(waiting) - 2)
+    expect(page.locator("#queue-count")).to_contain_text(f"{len(waiting) - 2} waiting")
+    assert [s["id"] for s in listed(server, "accepted")] == [waiting[0]["id"]]
+    assert [s["id"] for s in listed(server, "rejected")] == [waiting[1]["id"]]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-decide-all=accept]")
+    expect(page.locator("#queue-empty")).to_be_visible()
+    assert listed(server, "pending") == []
+    assert len(listed(server, "accepted")) == len(waiting) - 1
+
+    page.goto(f"{server['base']}/documents/{server['document_id']}")
+    expect(page.locator(".bad-redaction-alert")).to_contain_text("still readable")
+    expect(page.locator("#page-1 .highlight.region").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "viewer-after-review.png"))
