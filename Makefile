@@ -34,6 +34,7 @@ bench: venv system-run
 	$(PY) bench/ingest.py
 	$(PY) bench/ocr.py
 	$(PY) bench/annotate.py
+	$(PY) bench/redactions.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

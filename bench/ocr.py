@@ -64,7 +64,7 @@ def ours(page: pymupdf.Page) -> str:
     from app.pdf.ocr import ocr_page_image
 
     pixmap = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
-    return ocr_page_image(pixmap.tobytes("png"), "eng", DPI).text
+    return ocr_page_image(pixmap.save, "eng", DPI).text
 
 
 def pymupdf_ocr(page: pymupdf.Page) -> str:

@@ -11,7 +11,9 @@ MIN_SIDE = 4.0  # points: thinner is a rule or an underline, not a box
 SCAN_DPI = 72
 SCAN_DARK = 70  # grey level (0-255) below which a scanned pixel is ink
 SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
-MIN_FILL = 0.9  # share of a region's bounding box that must be ink
+TOUCH = 1.0  # points: vector boxes this close side by side are one box
+MIN_FILL = 0.8  # share of a region's bounding box that must be ink
+GAP, RING, PAPER, MIN_PAPER = 2, 2, 160, 0.6  # a box sits on paper: most pixels just around it are light
 
 
 @dataclass
@@ -22,11 +24,12 @@ class FoundBox:
     kind: str  # "vector", "image" or "annotation"
 
 
-def find_boxes(page: pymupdf.Page, scanned: bool) -> list[FoundBox]:
-    """Every redaction box on a page; image regions are sought only on scanned pages."""
+def find_boxes(page: pymupdf.Page, scanned: bool, grey: pymupdf.Pixmap | None = None) -> list[FoundBox]:
+    """Every redaction box on a page; image regions are sought only on scanned pages, in `grey`
+    (a grey render of the page as displayed, at any resolution) when given."""
     boxes = _vector_boxes(page) + _annotation_boxes(page)
     if scanned:
-        boxes += [b for b in _image_boxes(page) if not any(_iou(b.rect, v.rect) > 0.5 for v in boxes)]
+        boxes += [b for b in _image_boxes(page, grey) if not any(_iou(b.rect, v.rect) > 0.5 for v in boxes)]
     return boxes
 
 
@@ -56,8 +59,26 @@ def _vector_boxes(page: pymupdf.Page) -> list[FoundBox]:
             if to_unrotated is not None:
                 rect = rect * to_unrotated
             if rect.width >= MIN_SIDE and rect.height >= MIN_SIDE:
-                boxes.append(FoundBox(_rounded(rect), "vector"))
-    return boxes
+                boxes.append(rect)
+    return [FoundBox(_rounded(rect), "vector") for rect in _joined(boxes)]
+
+
+def _joined(rects: list[pymupdf.Rect]) -> list[pymupdf.Rect]:
+    """Rectangles that touch side by side on one line are one box drawn in pieces."""
+    joined: list[pymupdf.Rect] = []
+    for rect in sorted(rects, key=lambda r: (round(r.y0), r.x0)):
+        last = joined[-1] if joined else None
+        if last is not None and _side_by_side(last, rect):
+            joined[-1] = last | rect
+        else:
+            joined.append(rect)
+    return joined
+
+
+def _side_by_side(left: pymupdf.Rect, right: pymupdf.Rect) -> bool:
+    overlap = min(left.y1, right.y1) - max(left.y0, right.y0)
+    same_band = overlap >= 0.8 * max(left.height, right.height)
+    return same_band and -0.5 <= right.x0 - left.x1 <= TOUCH
 
 
 def _annotation_boxes(page: pymupdf.Page) -> list[FoundBox]:
@@ -68,10 +89,14 @@ def _annotation_boxes(page: pymupdf.Page) -> list[FoundBox]:
     return boxes
 
 
-def _image_boxes(page: pymupdf.Page) -> list[FoundBox]:
+def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundBox]:
     """Solid dark regions of the rendered page: threshold, erode, connected runs, then shape filters."""
     zoom = SCAN_DPI / 72
-    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    size = page.rect * pymupdf.Matrix(zoom, zoom)
+    if grey is None:
+        pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    else:
+        pixmap = pymupdf.Pixmap(grey, round(size.width), round(size.height), None)
     grey = np.frombuffer(pixmap.samples, dtype=np.uint8).reshape(pixmap.height, pixmap.stride)[:, : pixmap.width]
     ink = grey < SCAN_DARK
     solid = _erode(ink, SOLID)
@@ -83,10 +108,28 @@ def _image_boxes(page: pymupdf.Page) -> list[FoundBox]:
             continue  # touches the edge: a scanner's border, not a box
         if ink[y0:y1, x0:x1].mean() < MIN_FILL:
             continue  # a photo, a logo or text, not a solid box
+        if not _on_paper(grey, x0, y0, x1, y1):
+            continue  # a dark patch inside a photograph or a shaded area
         rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
         if rect.width >= MIN_SIDE * 1.5 and rect.height >= MIN_SIDE * 1.5:
             boxes.append(FoundBox(_rounded(rect), "image"))
     return boxes
+
+
+def _on_paper(grey: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
+    """Whether a region sits on paper: light pixels just outside at least three of its four sides.
+
+    A dark patch in a photograph or at its corner has picture, not paper, on two sides or more."""
+    h, w = grey.shape
+    near, far = GAP, GAP + RING
+    sides = [
+        grey[max(y0 - far, 0) : max(y0 - near, 0), x0:x1],  # above
+        grey[min(y1 + near, h) : min(y1 + far, h), x0:x1],  # below
+        grey[y0:y1, max(x0 - far, 0) : max(x0 - near, 0)],  # left
+        grey[y0:y1, min(x1 + near, w) : min(x1 + far, w)],  # right
+    ]
+    papered = sum(1 for side in sides if side.size == 0 or (side > PAPER).mean() >= MIN_PAPER)
+    return papered >= 3
 
 
 def _erode(mask: np.ndarray, size: int) -> np.ndarray:

@@ -89,12 +89,14 @@ def extract_page(
         page = doc[number - 1]
         content = _read_text(page, number)
         cover = _image_cover(page)
-        boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER)
-        if _is_scan(cover, content.text):
-            content = _read_by_ocr(page, number, languages, ocr_dpi, [b.rect for b in boxes])
-        content.boxes = boxes
+        # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
+        grey = _render_grey(page, ocr_dpi) if _is_scan(cover, content.text) else None
+        boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
         if image_dir is not None:
-            render_page_images(page, image_dir, number)
+            render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
+        if grey is not None:
+            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, [b.rect for b in boxes])
+        content.boxes = boxes
     except PdfRefused:
         raise
     except Exception as error:
@@ -139,15 +141,26 @@ def _is_scan(cover: float, text: str) -> bool:
     return cover >= SCAN_IMAGE_COVER or (cover > 0 and not text.strip())
 
 
-def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int, boxes: list) -> PageContent:
+def _render_grey(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
+    zoom = dpi / 72
+    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+
+
+def _scanned_in_grey(page: pymupdf.Page) -> bool:
+    """Whether every image on the page is grey or black and white, so a grey render loses nothing."""
+    return all(info.get("colorspace", 3) == 1 for info in page.get_image_info())
+
+
+def _read_by_ocr(
+    page: pymupdf.Page, number: int, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list
+) -> PageContent:
     width, height, rotation = _page_box(page)
     zoom = dpi / 72
-    pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY)
     # Black boxes confuse Tesseract's layout and swallow the grounds printed beside them: blank them.
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
     for rect in boxes:
-        pixmap.set_rect(((pymupdf.Rect(rect) + (-1.5, -1.5, 1.5, 1.5)) * to_pixels).irect, (255,))
-    recognised = ocr_page_image(pixmap.tobytes("pnm"), languages, dpi)  # PNM: no encoding cost
+        grey.set_rect(((pymupdf.Rect(rect) + (-1.5, -1.5, 1.5, 1.5)) * to_pixels).irect, (255,))
+    recognised = ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
     # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
     words = []
@@ -157,12 +170,17 @@ def _read_by_ocr(page: pymupdf.Page, number: int, languages: str, dpi: int, boxe
     return PageContent(number, width, height, rotation, True, recognised.text, words)
 
 
-def render_page_images(page: pymupdf.Page, image_dir: Path, number: int) -> None:
-    """Write the reading-size and thumbnail PNGs of a page, each atomically."""
+def render_page_images(page: pymupdf.Page, image_dir: Path, number: int, grey: pymupdf.Pixmap | None = None) -> None:
+    """Write the reading-size and thumbnail PNGs of a page, each atomically; scaled down from
+    `grey` (a grey render of a grey scan) when given, rendered in colour otherwise."""
     reading = READING_DPI / 72
     thumb = THUMB_WIDTH_PX / max(page.rect.width, 1)
     for name, zoom in ((f"{number}.png", reading), (f"{number}-thumb.png", thumb)):
-        pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        if grey is None:
+            pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        else:
+            size = page.rect * pymupdf.Matrix(zoom, zoom)
+            pixmap = pymupdf.Pixmap(grey, round(size.width), round(size.height), None)
         _write_atomically(image_dir / name, pixmap.tobytes("png"))
 
 

@@ -5,6 +5,7 @@ import io
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.pdf import PdfRefused
@@ -24,13 +25,14 @@ class Recognised:
     words: list[tuple[str, tuple[int, int, int, int]]]
 
 
-def ocr_page_image(image: bytes, languages: str, dpi: int) -> Recognised:
-    """Run the Tesseract CLI on an image (PNG or PNM bytes) rendered at dpi, and parse its TSV output."""
+def ocr_page_image(write_image: Callable[[str], None], languages: str, dpi: int) -> Recognised:
+    """Run the Tesseract CLI on an image rendered at dpi, which write_image(path) writes as PNM,
+    and parse its TSV output."""
     # A file, not stdin: Tesseract reads stdin about 0.2 s slower per page (bench/ocr.py).
-    with tempfile.NamedTemporaryFile(suffix=".pnm") as file:
-        file.write(image)
-        file.flush()
-        return parse_tsv(_run_tesseract(file.name, languages, dpi))
+    with tempfile.TemporaryDirectory(prefix="oia-ocr-") as folder:
+        path = os.path.join(folder, "page.pgm")
+        write_image(path)
+        return parse_tsv(_run_tesseract(path, languages, dpi))
 
 
 def _run_tesseract(path: str, languages: str, dpi: int) -> str:

@@ -6,8 +6,11 @@ from dataclasses import dataclass, field
 from app.annotations.anchoring import word_offsets
 from app.redactions.grounds import find_citations
 
-SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line, this far away at most
+SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
 NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, at most this far
+# Words printed around a ground in a box's label; they are the label, not text left under the box.
+LABEL_BEFORE = {"withheld", "redacted", "under", "pursuant", "to", "s", "section", "sec", "ss"}
+LABEL_AFTER = {"oia", "lgoima", "foia", "foi"}
 
 
 @dataclass
@@ -27,14 +30,14 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
         inside = [i for i, (s, e) in enumerate(offsets) if s < citation.end and e > citation.start]
         if not inside:
             continue
+        inside = _with_label_words(words, inside)
         cited_words.update(inside)
         rect = _union([words[i] for i in inside])
         citations.append({"regime": citation.regime, "ground": citation.ground, "rect": rect})
     result = PageRedactions(citations=citations)
-    for box in boxes:
-        rect = list(box.rect)
+    rects = [list(box.rect) for box in boxes]
+    for box, rect, nearest in zip(boxes, rects, _pair(rects, citations), strict=True):
         hidden = [] if ocr else [w["text"] for i, w in enumerate(words) if i not in cited_words and _under(w, rect)]
-        nearest = _nearest(rect, citations)
         result.boxes.append(
             {
                 "rect": rect,
@@ -46,6 +49,26 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
             }
         )
     return result
+
+
+def _with_label_words(words: list[dict], indexes: list[int]) -> list[int]:
+    """A citation's words widened to the label around it: "[withheld under s 9(2)(a)]", "9(2)(a) OIA"."""
+    first, last = indexes[0], indexes[-1]
+    while first > 0 and _bare(words[first - 1]) in LABEL_BEFORE and _adjacent(words[first - 1], words[first]):
+        first -= 1
+    while last + 1 < len(words) and _bare(words[last + 1]) in LABEL_AFTER and _adjacent(words[last], words[last + 1]):
+        last += 1
+    return list(range(first, last + 1))
+
+
+def _adjacent(left: dict, right: dict) -> bool:
+    """Two words side by side on one line, a space apart at most."""
+    same_line = abs((left["y0"] + left["y1"]) - (right["y0"] + right["y1"])) / 2 < (left["y1"] - left["y0"]) / 2
+    return same_line and 0 <= right["x0"] - left["x1"] <= 0.6 * (left["y1"] - left["y0"])
+
+
+def _bare(word: dict) -> str:
+    return word["text"].strip("[](),.;:").lower()
 
 
 def _under(word: dict, rect: list[float]) -> bool:
@@ -64,21 +87,42 @@ def _union(words: list[dict]) -> list[float]:
     ]
 
 
-def _nearest(box: list[float], citations: list[dict]) -> dict | None:
-    """The citation inside the box, on its line, or just above or below it, nearest first."""
-    best, best_distance = None, None
-    for citation in citations:
-        c = citation["rect"]
-        dx = max(c[0] - box[2], box[0] - c[2], 0)
-        dy = max(c[1] - box[3], box[1] - c[3], 0)
-        overlap = min(box[3], c[3]) - max(box[1], c[1])
-        same_line = overlap >= 0.5 * min(box[3] - box[1], c[3] - c[1])
-        if same_line and dx <= SAME_LINE_REACH:
-            distance = dx
-        elif (dx * dx + dy * dy) ** 0.5 <= NEAR_REACH:
-            distance = NEAR_REACH + (dx * dx + dy * dy) ** 0.5  # prefer the same line
-        else:
-            continue
-        if best_distance is None or distance < best_distance:
-            best, best_distance = citation, distance
-    return best
+def _pair(boxes: list[list[float]], citations: list[dict]) -> list[dict | None]:
+    """Each box's ground: the nearest cited inside it or on its line within SAME_LINE_REACH; failing
+    that, one no other box has taken, further along its line or on the line just above or below."""
+    near = [_nearest(box, citations, _on_line) for box in boxes]
+    taken = {id(c) for c in near if c is not None}
+    free = [c for c in citations if id(c) not in taken]
+    return [
+        found or _nearest(box, free, _anywhere_on_line) or _nearest(box, free, _beside_line)
+        for box, found in zip(boxes, near, strict=True)
+    ]
+
+
+def _nearest(box: list[float], citations: list[dict], distance) -> dict | None:
+    scored = [(d, i) for i, c in enumerate(citations) if (d := distance(box, c["rect"])) is not None]
+    return citations[min(scored)[1]] if scored else None
+
+
+def _gaps(box: list[float], c: list[float]) -> tuple[float, float]:
+    return max(c[0] - box[2], box[0] - c[2], 0), max(c[1] - box[3], box[1] - c[3], 0)
+
+
+def _on_line(box: list[float], c: list[float]) -> float | None:
+    """How far a citation inside the box or on its line is from it; None if elsewhere or too far."""
+    dx = _anywhere_on_line(box, c)
+    return dx if dx is not None and dx <= SAME_LINE_REACH else None
+
+
+def _anywhere_on_line(box: list[float], c: list[float]) -> float | None:
+    """How far a citation inside the box or on its line is from it; None if on another line."""
+    dx, _ = _gaps(box, c)
+    overlap = min(box[3], c[3]) - max(box[1], c[1])
+    return dx if overlap >= 0.5 * min(box[3] - box[1], c[3] - c[1]) else None
+
+
+def _beside_line(box: list[float], c: list[float]) -> float | None:
+    """How far a citation just above or below the box is from it; None if further than NEAR_REACH."""
+    dx, dy = _gaps(box, c)
+    distance = (dx * dx + dy * dy) ** 0.5
+    return distance if distance <= NEAR_REACH else None

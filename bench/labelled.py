@@ -1,0 +1,202 @@
+"""A labelled set of OIA-style releases made in code: every box, ground and leak is known.
+
+Pages carry what real releases carry: redaction boxes with their ground printed beside them
+in the forms agencies use, inside them in white, or not at all; boxes drawn over text that is
+still there (leaky); pages withheld in full; and things that are not boxes or grounds: bold
+headings, table rules, grey call-outs, a photograph, phone numbers, dates, list numbering.
+"""
+
+import random
+
+import numpy as np
+import pymupdf
+
+WIDTH, HEIGHT, LEFT, RIGHT = 595, 842, 72, 523
+LINE = 24  # points between baselines
+SIZE = 11
+GROUNDS = [
+    "9(2)(a)",
+    "9(2)(a)",
+    "9(2)(a)",
+    "9(2)(b)(ii)",
+    "9(2)(ba)(i)",
+    "9(2)(c)",
+    "9(2)(f)(iv)",
+    "9(2)(g)(i)",
+    "9(2)(g)(i)",
+    "9(2)(g)(ii)",
+    "9(2)(h)",
+    "9(2)(i)",
+    "9(2)(j)",
+    "9(2)(k)",
+    "6(a)",
+    "6(b)",
+    "18(d)",
+]
+FORMS = ["s {g}", "s{g}", "section {g}", "{g} OIA", "[withheld under s {g}]", "s. {g}"]
+SENTENCES = [
+    "Officials met the Defence Industry Advisory Group on the programme.",
+    "The supply chain resilience workstream reports to the steering group.",
+    "Sustainment and repair contracts are reviewed every six months.",
+    "The Ministry expects the business case to be ready in March.",
+    "Cabinet agreed the funding envelope in its meeting last year.",
+    "Co-production with partners remains under negotiation.",
+    "Policy and optimisation advice will follow in the next briefing.",
+    "The reputational risk is described in the annex to this paper.",
+]
+HEADINGS = ["Background", "Purpose", "Options", "Risks", "Next steps", "Financial implications"]
+DISTRACTORS = [
+    "Contact: Ministry of Defence, 04 496 0999, extension 9(2).",
+    "6(a) Background to the request, dated 9/2/2024.",
+    "See paragraph 18(d) of the terms of reference, page 7(a) of the annex.",
+    "Item 9 (2) of the agenda was deferred to 12 March.",
+]
+
+
+class Page:
+    """One generated page and its truth."""
+
+    def __init__(self, page: pymupdf.Page, rng: random.Random):
+        self.page, self.rng = page, rng
+        self.boxes: list[tuple[tuple, str | None]] = []  # (rect, ground)
+        self.bad: list[tuple] = []
+        self.citations: list[str] = []
+
+    def text(self, x, y, text, font="helv", size=SIZE, colour=(0, 0, 0)):
+        self.page.insert_text((x, y), text, fontsize=size, fontname=font, color=colour)
+        return x + pymupdf.get_text_length(text, fontname=font, fontsize=size)
+
+    def box(self, x, y, width, ground, where):
+        """A black box on the line at baseline y, its ground beside it, inside it or nowhere."""
+        rect = (round(x, 2), y - 10, round(x + width, 2), y + 3)
+        self.page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+        label = self.rng.choice(FORMS).format(g=ground) if ground else None
+        end = x + width
+        if label and where == "inside":
+            self.text(x + 3, y, label, size=8, colour=(1, 1, 1))
+        elif label:
+            end = self.text(x + width + 3, y, label, size=8)
+        self.boxes.append((rect, ground))
+        if ground:
+            self.citations.append(ground)
+        return end
+
+
+def _sentence_with_box(p: Page, y: float) -> None:
+    words = p.rng.choice(SENTENCES).split()
+    cut = p.rng.randrange(1, len(words))
+    x = p.text(LEFT, y, " ".join(words[:cut])) + 4
+    width = p.rng.uniform(40, min(220, RIGHT - x - 110))
+    where = p.rng.choices(["beside", "inside", "none"], [0.8, 0.1, 0.1])[0]
+    ground = None if where == "none" else p.rng.choice(GROUNDS)
+    end = p.box(x, y, width, ground, where) + 4
+    rest = " ".join(words[cut : cut + 3])
+    if end + pymupdf.get_text_length(rest, fontsize=SIZE) < RIGHT:
+        p.text(end, y, rest)
+
+
+def _wide_box(p: Page, y: float) -> None:
+    ground = p.rng.choice(GROUNDS)
+    p.box(LEFT, y, p.rng.uniform(250, 380), ground, "beside")
+
+
+def _leaky_box(p: Page, y: float) -> None:
+    """Text written, then a box drawn over some of its words: the words are still in the PDF."""
+    words = p.rng.choice(SENTENCES).split()
+    p.text(LEFT, y, " ".join(words))
+    first = p.rng.randrange(0, len(words) - 2)
+    last = first + p.rng.randrange(1, 3)
+    x0 = LEFT + pymupdf.get_text_length(" ".join(words[:first]) + (" " if first else ""), fontsize=SIZE)
+    x1 = LEFT + pymupdf.get_text_length(" ".join(words[: last + 1]), fontsize=SIZE)
+    rect = (round(x0 - 1, 2), y - 10, round(x1 + 1, 2), y + 3)
+    p.page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+    ground = p.rng.choice(GROUNDS)
+    p.text(LEFT + pymupdf.get_text_length(" ".join(words), fontsize=SIZE) + 4, y, f"s {ground}", size=8)
+    p.boxes.append((rect, ground))
+    p.bad.append(rect)
+    p.citations.append(ground)
+
+
+def _plain(p: Page, y: float) -> None:
+    p.text(LEFT, y, p.rng.choice(SENTENCES))
+
+
+def _distractor(p: Page, y: float) -> None:
+    p.text(LEFT, y, p.rng.choice(DISTRACTORS))
+
+
+def _subheading(p: Page, y: float) -> None:
+    p.text(LEFT, y, p.rng.choice(HEADINGS), font="hebo", size=13)
+
+
+LINE_KINDS = [
+    (_plain, 4),
+    (_sentence_with_box, 3),
+    (_wide_box, 1),
+    (_leaky_box, 0.6),
+    (_distractor, 1),
+    (_subheading, 1),
+]
+
+
+def _table(p: Page, y: float) -> float:
+    """A small table ruled with lines: rules are not boxes."""
+    for row in range(4):
+        top = y + row * 20
+        p.page.draw_line((LEFT, top - 14), (RIGHT, top - 14), color=(0, 0, 0), width=1.2)
+        p.text(LEFT + 4, top, f"Line item {row + 1}")
+        p.text(LEFT + 250, top, f"${p.rng.randrange(10, 900)},000")
+    p.page.draw_line((LEFT, y + 66), (RIGHT, y + 66), color=(0, 0, 0), width=1.2)
+    return y + 90
+
+
+def _callout(p: Page, y: float) -> float:
+    """A grey shaded call-out with text on it: shaded, not redacted."""
+    p.page.draw_rect((LEFT, y - 14, RIGHT, y + 30), color=(0.6, 0.6, 0.6), fill=(0.85, 0.85, 0.85))
+    p.text(LEFT + 8, y, "Key point: the programme is on budget.")
+    p.text(LEFT + 8, y + 20, "Officials will report again in June.")
+    return y + 52
+
+
+def _photo(p: Page, y: float) -> float:
+    """A photograph: dark and light areas, never solid."""
+    noise = np.array([[p.rng.random() for _ in range(60)] for _ in range(40)])
+    smooth = (noise + np.roll(noise, 1, 0) + np.roll(noise, 1, 1)) / 3
+    pixels = (smooth * 200).astype(np.uint8)
+    image = pymupdf.Pixmap(pymupdf.csGRAY, 60, 40, pixels.tobytes(), False)
+    p.page.insert_image((LEFT, y - 10, LEFT + 180, y + 110), pixmap=image)
+    p.text(LEFT + 190, y + 50, "Figure 1: the site visit.", size=9)
+    return y + 130
+
+
+def _page(doc: pymupdf.Document, rng: random.Random, number: int) -> Page:
+    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng)
+    p.text(LEFT, 60, f"IN CONFIDENCE · Page {number}", size=8)
+    if rng.random() < 0.1:
+        ground = rng.choice(GROUNDS)
+        p.text(120, 400, f"Page withheld in full under section {ground} of the Act.", size=12)
+        p.citations.append(ground)
+        return p
+    p.text(LEFT, 90, f"BRIEFING: {rng.choice(HEADINGS)}", font="hebo", size=14)
+    p.page.draw_line((LEFT, 98), (RIGHT, 98), color=(0, 0, 0), width=1)
+    y = 130.0
+    extras = [_table, _callout, _photo]
+    while y < HEIGHT - 80:
+        if extras and rng.random() < 0.12:
+            y = extras.pop(rng.randrange(len(extras)))(p, y)
+            continue
+        kinds, weights = zip(*LINE_KINDS, strict=True)
+        rng.choices(kinds, weights)[0](p, y)
+        y += LINE
+    return p
+
+
+def release(pages: int, seed: int) -> tuple[bytes, list[dict]]:
+    """A release of `pages` pages and, per page, {"boxes": [(rect, ground)], "bad": [rect], "citations": [...]}."""
+    rng = random.Random(seed)
+    doc = pymupdf.open()
+    truth = []
+    for number in range(1, pages + 1):
+        p = _page(doc, rng, number)
+        truth.append({"boxes": p.boxes, "bad": p.bad, "citations": p.citations})
+    return doc.tobytes(), truth

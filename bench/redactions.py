@@ -1,0 +1,183 @@
+"""Redaction reading, measured: boxes, grounds, pairing, leaks and time per page.
+
+Labelled set:
+  - generated releases (bench/labelled.py) whose every box, ground and leak is known, read
+    electronically and as 200 dpi scans of the same pages (OCR);
+  - real redacted releases from ../shared/corpus, labelled by hand in bench/redaction_labels.json
+    (box counts per file, leaks, grounds; counted, not drawn, so matched by count).
+Prints box recall and precision (a match is IoU >= 0.5), citation recall and precision,
+box-to-ground pairing accuracy, bad-redaction recall and false alarms, and the milliseconds
+per page that detection adds, next to the milliseconds per page of reading the page at all
+(text extraction, or OCR on scans) measured in the same run.
+"""
+
+import collections
+import json
+import time
+from pathlib import Path
+
+import pymupdf
+from common import ROOT, verdict
+from labelled import release
+from pdfs import scanned_copy
+
+from app.config import load_settings
+from app.pdf.boxes import find_boxes
+from app.pdf.extract import SCAN_IMAGE_COVER, _image_cover, _read_by_ocr, _read_text, _render_grey
+from app.redactions.reading import read_page
+
+SETTINGS = load_settings()
+LABELS = Path(__file__).with_name("redaction_labels.json")
+CORPUS = ROOT.parent / "shared" / "corpus"
+PAGES, SEED = 24, 2026
+TARGETS = {
+    "electronic": {"box": 0.97, "citation_recall": 0.97},
+    "scanned": {"box": 0.93, "citation_recall": 0.90},
+}
+MS_TARGET = {"electronic": 20, "scanned": 60}
+
+
+def iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def read(page: pymupdf.Page, scanned: bool) -> tuple[dict, float, float]:
+    """The page read as the worker reads it; returns (result, ms reading, ms detecting)."""
+    started = time.perf_counter()
+    content = _read_text(page, page.number + 1)
+    cover = _image_cover(page)
+    grey = _render_grey(page, SETTINGS["OCR_DPI"]) if scanned else None
+    read_ms = (time.perf_counter() - started) * 1000
+    started = time.perf_counter()
+    boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
+    detect_ms = (time.perf_counter() - started) * 1000
+    if scanned:
+        started = time.perf_counter()
+        content = _read_by_ocr(page, page.number + 1, "eng", grey, SETTINGS["OCR_DPI"], [b.rect for b in boxes])
+        read_ms += (time.perf_counter() - started) * 1000
+    words = [{"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in content.words]
+    started = time.perf_counter()
+    result = read_page(content.text, words, boxes, content.ocr, "nz-oia")
+    detect_ms += (time.perf_counter() - started) * 1000
+    return {"boxes": result.boxes, "citations": [c["ground"] for c in result.citations]}, read_ms, detect_ms
+
+
+class Tally:
+    """Counts over a set of pages."""
+
+    def __init__(self):
+        self.c = collections.Counter()
+        self.read_ms, self.detect_ms = [], []
+
+    def page(self, found: dict, truth: dict) -> None:
+        unmatched = list(found["boxes"])
+        for rect, ground in truth["boxes"]:
+            best = max(unmatched, key=lambda b: iou(b["rect"], rect), default=None)
+            if best is None or iou(best["rect"], rect) < 0.5:
+                continue
+            unmatched.remove(best)
+            self.c["box_hits"] += 1
+            self.c["paired_right"] += best["ground"] == ground
+            if tuple(rect) in map(tuple, truth["bad"]):
+                self.c["bad_found"] += best["text_under"]
+            else:
+                self.c["false_bad"] += best["text_under"]
+        self.c["false_bad"] += sum(b["text_under"] for b in unmatched)
+        self.c["boxes_true"] += len(truth["boxes"])
+        self.c["boxes_found"] += len(found["boxes"])
+        self.c["bad_true"] += len(truth["bad"])
+        expected, got = collections.Counter(truth["citations"]), collections.Counter(found["citations"])
+        self.c["citation_hits"] += sum((expected & got).values())
+        self.c["citations_true"] += sum(expected.values())
+        self.c["citations_found"] += sum(got.values())
+
+    def figures(self) -> dict:
+        c = self.c
+        return {
+            "box_recall": c["box_hits"] / max(c["boxes_true"], 1),
+            "box_precision": c["box_hits"] / max(c["boxes_found"], 1),
+            "citation_recall": c["citation_hits"] / max(c["citations_true"], 1),
+            "citation_precision": c["citation_hits"] / max(c["citations_found"], 1),
+            "pairing": c["paired_right"] / max(c["box_hits"], 1),
+            "bad_recall": c["bad_found"] / c["bad_true"] if c["bad_true"] else None,
+            "false_bad": c["false_bad"],
+        }
+
+
+def measure_generated(pdf: bytes, truth: list[dict], scanned: bool) -> Tally:
+    tally = Tally()
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        for page, expected in zip(doc, truth, strict=True):
+            found, read_ms, detect_ms = read(page, scanned)
+            tally.page(found, expected)
+            tally.read_ms.append(read_ms)
+            tally.detect_ms.append(detect_ms)
+    return tally
+
+
+def measure_corpus() -> list[str]:
+    """Lines comparing each hand-labelled real file with what was found, by count."""
+    lines = []
+    for name, label in json.loads(LABELS.read_text())["files"].items():
+        with pymupdf.open(CORPUS / name) as doc:
+            found = [read(page, label["scanned"])[0] for page in doc]
+        boxes = sum(len(f["boxes"]) for f in found)
+        bad = sum(b["text_under"] for f in found for b in f["boxes"])
+        grounds = collections.Counter(b["ground"] for f in found for b in f["boxes"] if b["ground"])
+        ok = (
+            _agreement(boxes, label["boxes"]) >= 0.93
+            and (_agreement(bad, label["bad"]) >= 0.9 if label["bad"] else bad == 0)
+            and dict(grounds) == label["grounds"]
+        )
+        lines.append(
+            f"  {name}: boxes {boxes} (labelled {label['boxes']}), text under {bad} (labelled {label['bad']}), "
+            f"grounds {dict(grounds)} (labelled {label['grounds']}) -> {verdict(ok)}"
+        )
+    return lines
+
+
+def _agreement(found: int, labelled: int) -> float:
+    """How closely two counts agree: 1 when equal."""
+    return min(found, labelled) / max(found, labelled, 1)
+
+
+def report(kind: str, tally: Tally) -> None:
+    f = tally.figures()
+    target = TARGETS[kind]
+    pages = len(tally.detect_ms)
+    detect = sum(tally.detect_ms) / pages
+    reading = sum(tally.read_ms) / pages
+    bad = "n/a (OCR reads no text under ink)" if f["bad_recall"] is None else f"{f['bad_recall']:.3f}"
+    print(f"{kind} ({pages} pages, {tally.c['boxes_true']} boxes, {tally.c['citations_true']} citations):")
+    print(f"  box recall {f['box_recall']:.3f}, precision {f['box_precision']:.3f} (target {target['box']})", end=" ")
+    print(verdict(min(f["box_recall"], f["box_precision"]) >= target["box"]))
+    print(
+        f"  citation recall {f['citation_recall']:.3f} (target {target['citation_recall']}) "
+        f"{verdict(f['citation_recall'] >= target['citation_recall'])}, precision {f['citation_precision']:.3f}"
+    )
+    print(f"  pairing accuracy {f['pairing']:.3f}; bad-redaction recall {bad}")
+    print(f"  false 'bad redaction' flags on properly applied boxes: {f['false_bad']} {verdict(f['false_bad'] == 0)}")
+    print(
+        f"  detection {detect:.1f} ms/page (target < {MS_TARGET[kind]}) {verdict(detect < MS_TARGET[kind])}; "
+        f"baseline: reading the page {reading:.1f} ms/page"
+    )
+
+
+def main() -> None:
+    pdf, truth = release(PAGES, SEED)
+    report("electronic", measure_generated(pdf, truth, scanned=False))
+    scan = scanned_copy(pdf)
+    for expected in truth:
+        expected["bad"] = []  # a scan has no text layer: nothing is readable under its boxes
+    report("scanned", measure_generated(scan, truth, scanned=True))
+    print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
+    for line in measure_corpus():
+        print(line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Reading one page's redactions: which ground belongs to which box, labels inside boxes, and
+boxes found on generated pages (drawn in pieces, white-labelled on scans, patches in photos)."""
+
+import numpy as np
+import pymupdf
+import pytest
+
+from app.pdf.boxes import FoundBox, find_boxes
+from app.redactions.reading import read_page
+
+LINE = 24
+
+
+def line(y: float, *pieces: tuple[float, str]) -> list[dict]:
+    """Words of 11 pt text on the line with baseline y, each (x, text) 5 points a character."""
+    return [{"text": t, "x0": x, "y0": y - 9, "x1": x + 5 * len(t), "y1": y + 2} for x, t in pieces]
+
+
+def box(x0: float, x1: float, y: float) -> FoundBox:
+    return FoundBox((x0, y - 10, x1, y + 3), "vector")
+
+
+def read(words: list[dict], boxes: list[FoundBox]):
+    return read_page(" ".join(w["text"] for w in words), words, boxes, False, "nz-oia").boxes
+
+
+@pytest.mark.parametrize(
+    ("words", "boxes", "grounds"),
+    [
+        # beside the box
+        (line(100, (72, "The"), (230, "s"), (240, "9(2)(a)")), [box(100, 225, 100)], ["9(2)(a)"]),
+        # a label starting right after the box, its citation further in: "[withheld under s 9(2)(b)(ii)]"
+        (
+            line(100, (305, "[withheld"), (355, "under"), (385, "s"), (395, "9(2)(b)(ii)]"))
+            + line(100 - LINE, (150, "s"), (160, "6(b)")),
+            [box(72, 300, 100)],
+            ["9(2)(b)(ii)"],
+        ),
+        # an unlabelled box under a labelled one does not borrow its ground
+        (line(100, (200, "s"), (210, "9(2)(a)")), [box(72, 195, 100), box(72, 150, 100 + LINE)], ["9(2)(a)", None]),
+        # a box alone on its line takes the ground at the line's end, however far
+        (line(100, (72, "Vendor:"), (120, "Acme"), (480, "s"), (490, "6(a)")), [box(118, 160, 100)], ["6(a)"]),
+        # a ground printed under a box with none on its line
+        (line(100 + 14, (80, "9(2)(g)(i)"), (130, "OIA")), [box(72, 400, 100)], ["9(2)(g)(i)"]),
+        # two boxes on a line, each with its own ground
+        (
+            line(100, (130, "s"), (140, "9(2)(a)"), (330, "s"), (340, "9(2)(h)")),
+            [box(72, 125, 100), box(200, 325, 100)],
+            ["9(2)(a)", "9(2)(h)"],
+        ),
+    ],
+)
+def test_each_box_gets_its_own_ground(words, boxes, grounds):
+    assert [b["ground"] for b in read(words, boxes)] == grounds
+
+
+@pytest.mark.parametrize(
+    "label",
+    [["[withheld", "under", "s", "6(a)]"], ["9(2)(g)(i)", "OIA"], ["section", "9(2)(a)"], ["s.", "9(2)(ba)(i)"]],
+)
+def test_a_label_inside_a_box_is_not_text_left_under_it(label):
+    x, pieces = 80, []
+    for text in label:  # words a space apart, as printed
+        pieces.append((x, text))
+        x += 5 * len(text) + 3
+    [found] = read(line(100, *pieces), [box(75, x + 2, 100)])
+    assert (found["text_under"], found["hidden_text"]) == (False, None)
+    assert found["ground"] is not None
+
+
+def test_words_under_a_box_beside_its_label_are_still_flagged():
+    words = line(100, (80, "Acme"), (110, "Holdings"), (200, "under"), (240, "s"), (250, "9(2)(a)"))
+    [found] = read(words, [box(75, 160, 100)])
+    assert (found["text_under"], found["hidden_text"], found["ground"]) == (True, "Acme Holdings", "9(2)(a)")
+
+
+def page_with(draw) -> pymupdf.Page:
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    draw(page)
+    return page
+
+
+def as_scan(page: pymupdf.Page) -> pymupdf.Page:
+    pixmap = page.get_pixmap(dpi=200, colorspace=pymupdf.csGRAY)
+    doc = pymupdf.open()
+    scan = doc.new_page(width=595, height=842)
+    scan.insert_image(scan.rect, stream=pixmap.tobytes("png"))
+    return scan
+
+
+def test_a_box_drawn_in_touching_pieces_is_one_box():
+    def draw(page):
+        page.draw_rect((100, 100, 104, 113), color=None, fill=(0, 0, 0))
+        page.draw_rect((104, 100, 180, 113), color=None, fill=(0, 0, 0))
+        page.draw_rect((100, 140, 180, 153), color=None, fill=(0, 0, 0))  # the next line: separate
+
+    assert [b.rect for b in find_boxes(page_with(draw), scanned=False)] == [(100, 100, 180, 113), (100, 140, 180, 153)]
+
+
+def test_a_white_labelled_box_on_a_scan_is_found():
+    def draw(page):
+        page.draw_rect((100, 100, 220, 113), color=(0, 0, 0), fill=(0, 0, 0))
+        page.insert_text((103, 110), "[withheld under s 9(2)(a)]", fontsize=8, color=(1, 1, 1))
+
+    [found] = find_boxes(as_scan(page_with(draw)), scanned=True)
+    assert found.kind == "image"
+    assert all(abs(a - b) <= 2 for a, b in zip(found.rect, (100, 100, 220, 113), strict=True))
+
+
+def test_dark_patches_of_a_photograph_are_not_boxes():
+    def draw(page):
+        rng = np.random.default_rng(7)
+        pixels = (rng.random((40, 60)) * 255).astype(np.uint8)
+        pixels[10:25, 10:30] = 5  # a solid dark patch inside the photo
+        photo = pymupdf.Pixmap(pymupdf.csGRAY, 60, 40, pixels.tobytes(), False)
+        page.insert_image((100, 100, 280, 220), pixmap=photo)
+        page.draw_rect((100, 300, 220, 313), color=(0, 0, 0), fill=(0, 0, 0))  # a real box
+
+    found = find_boxes(as_scan(page_with(draw)), scanned=True)
+    assert len(found) == 1 and found[0].rect[1] > 290
