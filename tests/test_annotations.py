@@ -96,6 +96,24 @@ def test_region_over_words_records_them_as_its_quote(api, document, page_one):
     assert created["start"] is None
 
 
+@pytest.mark.parametrize(
+    ("ground", "explained"),
+    [
+        ("9(2)(a)", "9(2)(a)"),
+        ("s 6(a)", "6(a)"),
+        ("section 9(2)(g)(i)", "9(2)(g)(i)"),
+        ("6(a)", "6(a)"),
+        ("ask Jo", None),
+    ],
+)
+def test_a_ground_comes_with_its_meaning(api, document, ground, explained):
+    created = annotate(api, document, page=1, rect=[300, 500, 400, 540], tags=["Redaction"], ground=ground).get_json()
+    about = created["ground_meaning"]
+    assert (about and about["ground"]) == explained
+    if explained:
+        assert about["meaning"] and about["statute"].startswith("Official Information Act 1982")
+
+
 def test_region_on_a_scanned_page(api, project):
     pdf = scanned_pdf([(72, 120, "Withheld under section 9(2)(a)")])
     document = upload(api, project["id"], ("scan.pdf", pdf)).get_json()["documents"][0]

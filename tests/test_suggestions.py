@@ -129,6 +129,24 @@ def test_a_new_rule_runs_over_the_project(api, project):
     assert [r["tag"] for r in rules][-2:] == ["Key quote", "Follow up"]
     assert api.delete(f"/api/rules/{regex['id']}").status_code == 204
     assert len(api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"]) == len(rules) - 1
+    assert [s for s in suggestions(api, document_id) if s["tag"] == "Follow up"] == []  # withdrawn with it
+
+
+def test_editing_a_rule_proposes_anew_and_keeps_decisions(api, project):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    rule = api.post(f"/api/projects/{project['id']}/rules", json={"tag": "Key quote", "phrases": ["public trust"]})
+    rule_id = rule.get_json()["id"]
+    [quote] = [s for s in suggestions(api, document_id) if s["tag"] == "Key quote"]
+    api.post(f"/api/suggestions/{quote['id']}/reject")
+    edited = api.patch(f"/api/rules/{rule_id}", json={"phrases": ["public trust", "on track"]})
+    assert edited.status_code == 200 and edited.get_json()["phrases"] == ["public trust", "on track"]
+    assert edited.get_json()["tag"] == "Key quote"  # fields not sent are kept
+    pending = sorted(s["exact"] for s in suggestions(api, document_id) if s["tag"] == "Key quote")
+    assert pending == ["on track"]  # the rejected "public trust" does not come back
+    refused = api.patch(f"/api/rules/{rule_id}", json={"regex": "(oops"})
+    assert refused.status_code == 400 and "does not compile" in refused.get_json()["error"]
+    kept = next(r for r in api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"] if r["id"] == rule_id)
+    assert kept["phrases"] == ["public trust", "on track"] and kept["regex"] is None
 
 
 @pytest.mark.parametrize(
@@ -173,6 +191,7 @@ def test_others_cannot_see_or_decide(app, api, project):
         (intruder.post, f"/api/projects/{project['id']}/suggestions/reject-all"),
         (intruder.get, f"/api/projects/{project['id']}/rules"),
         (intruder.delete, f"/api/rules/{rule_id}"),
+        (intruder.patch, f"/api/rules/{rule_id}"),
     ]:
         assert call(path).status_code == 404, path
     assert suggestions(api, document_id)[0]["status"] == "pending"

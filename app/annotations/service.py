@@ -10,6 +10,7 @@ from app.annotations import anchoring
 from app.annotations.presets import preset_rows
 from app.errors import BadInput, Conflict, NotFound
 from app.models import Annotation, AnnotationChange, AnnotationTag, Document, Page, Project, Tag, User, utcnow
+from app.redactions.grounds import explain
 
 COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Keys the viewer uses itself: box tool, next and previous page.
@@ -291,6 +292,7 @@ def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | No
         "colours": [t.colour for t in annotation.tags],
         "note": annotation.note,
         "ground": annotation.ground,
+        "ground_meaning": explain(annotation.ground, annotation.document.project.jurisdiction),
         "orphaned": annotation.orphaned,
         "author": annotation.author.email if annotation.author else None,
         "created_at": annotation.created_at.isoformat(),

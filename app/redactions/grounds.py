@@ -9,7 +9,7 @@ Forms that must not match: "9(2)" alone, "23(b)(3)" (court rules), "(09) 9(2)...
 import re
 from dataclasses import dataclass
 
-from app.redactions.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA
+from app.redactions.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
 
 JURISDICTIONS = {
     "nz-oia": [NZ_OIA, LGOIMA, AU_FOI, UK_FOIA, US_FOIA],
@@ -147,3 +147,18 @@ def _sections(text: str, preference) -> list[Citation]:
         regime = min(candidates, key=preference.index)
         citations.append(Citation(regime, f"{section}{rest}", m.start(), m.end()))
     return citations
+
+
+def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
+    """The meaning and statute of a ground a person typed ("9(2)(a)", "s 6(a)"), or None if unknown."""
+    if not ground:
+        return None
+    citations = find_citations(ground, jurisdiction) or find_citations(f"s {ground}", jurisdiction)
+    if not citations:
+        return None
+    first = citations[0]
+    return {
+        "ground": first.ground,
+        "meaning": meaning(first.regime, first.ground),
+        "statute": statute(first.regime, first.ground),
+    }

@@ -51,39 +51,72 @@ def get_rule(session: Session, user: User, rule_id: int) -> TagRule:
 
 def create_rule(session: Session, project: Project, fields: dict) -> TagRule:
     """Add a rule: a tag and its phrases (a list, or text one per line) or a regular expression."""
-    [tag] = resolve_tags(session, project.id, [fields.get("tag")] if isinstance(fields.get("tag"), str) else None)
-    scope = fields.get("scope", "phrase")
-    if scope not in ("phrase", "sentence"):
-        raise BadInput('scope is "phrase" (the words matched) or "sentence" (the sentence around them).')
-    if "regex" in fields and fields["regex"]:
-        pattern, is_regex = fields["regex"], True
-        if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
-            raise BadInput(f"A regular expression is text of at most {MAX_PATTERN} characters.")
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise BadInput(f"That regular expression does not compile: {error}.") from None
-    else:
-        phrases = fields.get("phrases")
-        if isinstance(phrases, str):
-            phrases = phrases.splitlines()
-        if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-            raise BadInput("Give phrases (a list, or one per line) or a regex.")
-        pattern, is_regex = "\n".join(p.strip() for p in phrases if p.strip()), False
-        if not pattern or len(pattern) > MAX_PATTERN:
-            raise BadInput(f"Give at least one phrase, {MAX_PATTERN} characters at most in all.")
-    rule = TagRule(project_id=project.id, tag_id=tag.id, pattern=pattern, is_regex=is_regex, scope=scope)
-    if is_regex:
-        _check_speed(session, rule)
+    rule = TagRule(project_id=project.id)
+    _apply_rule_fields(session, rule, fields)
     session.add(rule)
     session.commit()
     return rule
 
 
+def update_rule(session: Session, rule: TagRule, fields: dict) -> TagRule:
+    """Change a rule's tag, phrases, expression or scope; its pending suggestions go, to be proposed anew."""
+    current = {"tag": rule.tag.full_name, "scope": rule.scope}
+    current |= {"regex": rule.pattern} if rule.is_regex else {"phrases": rule.pattern.splitlines()}
+    if "phrases" in fields or "regex" in fields:
+        current.pop("phrases", None), current.pop("regex", None)
+    _apply_rule_fields(session, rule, current | fields)
+    _withdraw_pending(session, rule)
+    session.commit()
+    return rule
+
+
 def delete_rule(session: Session, rule: TagRule) -> None:
-    """Delete a rule; suggestions it made stay as they are."""
+    """Delete a rule and its pending suggestions; suggestions already accepted or rejected stay."""
+    _withdraw_pending(session, rule)
     session.delete(rule)
     session.commit()
+
+
+def _withdraw_pending(session: Session, rule: TagRule) -> None:
+    pending = select(Suggestion).where(Suggestion.source == f"rule {rule.id}", Suggestion.status == "pending")
+    for suggestion in session.scalars(pending):
+        session.delete(suggestion)
+
+
+def _apply_rule_fields(session: Session, rule: TagRule, fields: dict) -> None:
+    tag = fields.get("tag")
+    [found] = resolve_tags(session, rule.project_id, [tag] if isinstance(tag, str) else None)
+    scope = fields.get("scope", "phrase")
+    if scope not in ("phrase", "sentence"):
+        raise BadInput('scope is "phrase" (the words matched) or "sentence" (the sentence around them).')
+    if fields.get("regex"):
+        pattern, is_regex = _regex(fields["regex"]), True
+    else:
+        pattern, is_regex = _phrases(fields.get("phrases")), False
+    if is_regex:
+        _check_speed(session, rule.project_id, pattern, scope)
+    rule.tag_id, rule.tag, rule.pattern, rule.is_regex, rule.scope = found.id, found, pattern, is_regex, scope
+
+
+def _regex(pattern) -> str:
+    if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
+        raise BadInput(f"A regular expression is text of at most {MAX_PATTERN} characters.")
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise BadInput(f"That regular expression does not compile: {error}.") from None
+    return pattern
+
+
+def _phrases(phrases) -> str:
+    if isinstance(phrases, str):
+        phrases = phrases.splitlines()
+    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
+        raise BadInput("Give phrases (a list, or one per line) or a regex.")
+    pattern = "\n".join(p.strip() for p in phrases if p.strip())
+    if not pattern or len(pattern) > MAX_PATTERN:
+        raise BadInput(f"Give at least one phrase, {MAX_PATTERN} characters at most in all.")
+    return pattern
 
 
 def rule_json(rule: TagRule) -> dict:
@@ -177,11 +210,12 @@ def _run_rules(rules: list[TagRule], pages: list[tuple[int, str]], seconds: floa
     return list(run_in_children(_match_all, [job], limits))
 
 
-def _check_speed(session: Session, rule: TagRule) -> None:
+def _check_speed(session: Session, project_id: int, pattern: str, scope: str) -> None:
     """Refuse a regular expression that takes too long on the project's own text."""
-    query = select(Page.number, Page.text).join(Document).where(Document.project_id == rule.project_id)
+    trial = TagRule(id=0, project_id=project_id, pattern=pattern, is_regex=True, scope=scope)
+    query = select(Page.number, Page.text).join(Document).where(Document.project_id == project_id)
     try:
-        _run_rules([rule], list(session.execute(query)), RULE_CHECK_SECONDS)
+        _run_rules([trial], list(session.execute(query)), RULE_CHECK_SECONDS)
     except PdfRefused:
         raise BadInput(
             "That regular expression takes too long on this project's documents; make it simpler "

@@ -30,6 +30,14 @@ def api_create_rule(project_id: int):
     return service.rule_json(rule), 201
 
 
+@bp.patch("/api/rules/<int:rule_id>")
+def api_update_rule(rule_id: int):
+    """PATCH /api/rules/<id> with any of "tag", "phrases", "regex", "scope"; the rules run again."""
+    rule = service.update_rule(db(), service.get_rule(db(), signed_in_user(), rule_id), json_body())
+    propose_for_project_task(rule.project_id)
+    return service.rule_json(rule)
+
+
 @bp.delete("/api/rules/<int:rule_id>")
 def api_delete_rule(rule_id: int):
     """DELETE /api/rules/<id> -> 204."""

@@ -38,7 +38,8 @@ export function createAnnotator(data, pagesByNumber, relayout) {
   function describe(annotation) {
     const what = annotation.kind === "region" ? "Box" : "Passage";
     const quote = annotation.exact ? ` “${annotation.exact.slice(0, 200)}”` : "";
-    const ground = annotation.ground ? ` Ground ${annotation.ground}.` : "";
+    const meaning = annotation.ground_meaning ? `, ${annotation.ground_meaning.meaning}` : "";
+    const ground = annotation.ground ? ` Ground ${annotation.ground}${meaning}.` : "";
     const note = annotation.note ? ` Note: ${annotation.note.slice(0, 200)}` : "";
     const orphan = annotation.orphaned ? " Could not be placed after re-processing." : "";
     return `${annotation.tags.join(", ") || "Untagged"}. ${what} on page ${annotation.page}.${quote}${ground}${note}${orphan}`;
@@ -116,6 +117,8 @@ export function createAnnotator(data, pagesByNumber, relayout) {
     });
     if (annotation.ground) chips.append(el("span", { class: "ground" }, annotation.ground));
     item.append(chips);
+    const about = annotation.ground_meaning;
+    if (about) item.append(el("p", { class: "ground-meaning", title: about.statute }, `${about.ground}: ${about.meaning}`));
     if (annotation.exact) item.append(el("q", { class: "quote" }, annotation.exact.slice(0, 300)));
     if (annotation.note) item.append(el("p", { class: "note" }, annotation.note));
     const meta = [`p. ${annotation.page}`, annotation.kind === "region" ? "box" : null, annotation.author];
