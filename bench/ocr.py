@@ -13,6 +13,7 @@ import collections
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import tempfile
 import time
@@ -24,6 +25,7 @@ from common import ROOT, processed, stored_document
 from pdfs import CORPUS, scanned_pdf
 
 from app.config import load_settings
+from app.pdf.extract import scan_image
 from app.pdf.ocr import TESSERACT_ENV
 from app.processing.pipeline import process_document
 
@@ -63,8 +65,7 @@ def generated_scan() -> tuple[bytes, str]:
 def ours(page: pymupdf.Page) -> str:
     from app.pdf.ocr import ocr_page_image
 
-    pixmap = page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
-    return ocr_page_image(pixmap.save, "eng", DPI).text
+    return ocr_page_image(scan_image(page, DPI).save, "eng", DPI).text
 
 
 def pymupdf_ocr(page: pymupdf.Page) -> str:
@@ -138,8 +139,8 @@ def tesseract_alone(pdf: bytes, folder: Path) -> float:
     """Wall seconds for the Tesseract CLI on the page images, two at a time."""
     images = []
     for page in pymupdf.open(stream=pdf, filetype="pdf"):
-        path = folder / f"page-{page.number}.png"
-        page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY).save(path)
+        path = folder / f"page-{page.number}.pgm"  # the format the pipeline writes, too
+        scan_image(page, DPI).save(path)  # the very image the pipeline gives Tesseract
         images.append(path)
 
     def run(path: Path) -> None:
@@ -166,19 +167,22 @@ def pipeline(pdf: bytes, folder: Path) -> float:
     return elapsed
 
 
-def speed() -> None:
+def speed(rounds: int = 3) -> None:
     pdf = scans_pdf()
     pages = pymupdf.open(stream=pdf, filetype="pdf").page_count
-    with tempfile.TemporaryDirectory() as tmp:
-        alone = tesseract_alone(pdf, Path(tmp)) / pages
-        ours_seconds = pipeline(pdf, Path(tmp)) / pages
-    ratio = ours_seconds / alone
-    print(f"Speed on {pages} scanned pages, both cores busy:")
-    print(f"  Tesseract CLI alone (baseline):  {alone:.2f} s/page")
-    print(
-        f"  OIA Desk pipeline:               {ours_seconds:.2f} s/page ({ratio:.2f} x; target <= 1.2: "
-        f"{'meets' if ratio <= 1.2 else 'MISSES'})"
-    )
+    print(f"Speed on {pages} scanned pages, both cores busy, {rounds} rounds (baseline and pipeline in turn):")
+    ratios = []
+    for round_number in range(1, rounds + 1):
+        with tempfile.TemporaryDirectory() as tmp:
+            alone = tesseract_alone(pdf, Path(tmp)) / pages
+            ours_seconds = pipeline(pdf, Path(tmp)) / pages
+        ratios.append(ours_seconds / alone)
+        print(
+            f"  round {round_number}: Tesseract CLI alone (baseline) {alone:.2f} s/page, "
+            f"OIA Desk pipeline {ours_seconds:.2f} s/page ({ratios[-1]:.2f} x)"
+        )
+    median = statistics.median(ratios)
+    print(f"  median {median:.2f} x; target <= 1.2: {'meets' if median <= 1.2 else 'MISSES'}")
 
 
 if __name__ == "__main__":

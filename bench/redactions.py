@@ -23,7 +23,7 @@ from pdfs import scanned_copy
 
 from app.config import load_settings
 from app.pdf.boxes import find_boxes
-from app.pdf.extract import SCAN_IMAGE_COVER, _image_cover, _read_by_ocr, _read_text, _render_grey
+from app.pdf.extract import SCAN_IMAGE_COVER, _image_cover, _read_by_ocr, _read_text, scan_image
 from app.redactions.reading import read_page
 
 SETTINGS = load_settings()
@@ -50,7 +50,7 @@ def read(page: pymupdf.Page, scanned: bool) -> tuple[dict, float, float]:
     started = time.perf_counter()
     content = _read_text(page, page.number + 1)
     cover = _image_cover(page)
-    grey = _render_grey(page, SETTINGS["OCR_DPI"]) if scanned else None
+    grey = scan_image(page, SETTINGS["OCR_DPI"]) if scanned else None
     read_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
     boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)

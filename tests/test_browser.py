@@ -4,6 +4,8 @@ Runs the real thing: `python -m app.run` (waitress + worker) on a free port, dri
 with Debian's /usr/bin/chromium.
 """
 
+import time
+
 import pytest
 from live import live_server
 from pdfs import briefing_pdf, scanned_pdf
@@ -48,10 +50,22 @@ def page(browser):
     context.close()
 
 
+def stable_box(locator) -> dict:
+    """The element's box once it has stopped moving (a smooth scroll or a late image can move it)."""
+    box = locator.bounding_box()
+    for _ in range(50):
+        time.sleep(0.05)
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    raise AssertionError("the element kept moving")
+
+
 def select_by_mouse(page, word_span) -> str:
     """Drag the mouse across a word of the text layer and return the selected text."""
     word_span.scroll_into_view_if_needed()
-    box = word_span.bounding_box()
+    box = stable_box(word_span)
     middle = box["y"] + box["height"] / 2
     page.mouse.move(box["x"] + 1, middle)
     page.mouse.down()
@@ -81,8 +95,9 @@ def test_upload_watch_progress_and_select_words(server, page, tmp_path):
     expect(page.locator("#document-rows tr")).to_have_count(2)
     expect(page.locator("#document-rows tr[data-status=ready]")).to_have_count(2, timeout=90_000)
     bars = page.locator("#document-rows progress")
-    assert [bars.nth(i).get_attribute("value") for i in range(2)] == ["1", "1"]
-    assert page.locator("#document-rows .status-text").all_inner_texts() == ["Ready", "Ready"]
+    for i in range(2):
+        expect(bars.nth(i)).to_have_attribute("value", "1")
+    expect(page.locator("#document-rows .status-text")).to_have_text(["Ready", "Ready"])
     # A Word file named .pdf is refused with a message, and the list is untouched.
     impostor = tmp_path / "minutes.pdf"
     impostor.write_bytes(b"PK\x03\x04 a Word document, not a PDF")

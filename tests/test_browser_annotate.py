@@ -6,7 +6,7 @@ from live import create_project, live_server, multipart, request
 from pdfs import scanned_pdf, text_pdf
 from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, stable_box
 
 EMAIL, PASSWORD = "annotator@example.nz", "a long annotator password"
 LINES = [
@@ -58,7 +58,8 @@ def drag(page, start, end):
 def word_box(page, number, text):
     span = page.locator(f"#page-{number} .text-layer span", has_text=text).first
     span.wait_for()
-    return span.bounding_box()
+    span.scroll_into_view_if_needed()
+    return stable_box(span)
 
 
 def test_tag_a_passage_with_a_hotkey_and_find_it_after_reload(server, page):

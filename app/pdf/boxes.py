@@ -163,14 +163,18 @@ def _regions(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     changes = np.diff(padded, axis=1)
-    for y in range(mask.shape[0]):
-        starts = np.flatnonzero(changes[y] == 1)
-        if not len(starts):
+    rows, columns = np.nonzero(changes)  # run edges, row by row, left to right
+    edges_by_row: dict[int, list[int]] = {}
+    for y, x in zip(rows.tolist(), columns.tolist(), strict=True):
+        edges_by_row.setdefault(y, []).append(x)
+    last_row = -2
+    for y, edges in edges_by_row.items():
+        if y != last_row + 1:
             previous = []
-            continue
-        ends = np.flatnonzero(changes[y] == -1)
+        last_row = y
+        starts, ends = edges[0::2], edges[1::2]
         current = []
-        for x0, x1 in zip(starts.tolist(), ends.tolist(), strict=True):
+        for x0, x1 in zip(starts, ends, strict=True):
             label = len(parent)
             parent.append(label)
             bounds.append([x0, y, x1, y + 1])

@@ -19,6 +19,7 @@ THUMB_WIDTH_PX = 150
 # A page is OCRed when it has this little text and an image covering this much of it.
 SPARSE_TEXT_CHARS = 50
 SCAN_IMAGE_COVER = 0.3
+WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the page
 
 PLACEHOLDER_TITLES = {"untitled", "untitled document", "document", "title", "none", "pdf", "scan", "scanned document"}
 
@@ -90,7 +91,7 @@ def extract_page(
         content = _read_text(page, number)
         cover = _image_cover(page)
         # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
-        grey = _render_grey(page, ocr_dpi) if _is_scan(cover, content.text) else None
+        grey = scan_image(page, ocr_dpi) if _is_scan(cover, content.text) else None
         boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
         if image_dir is not None:
             render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
@@ -141,9 +142,41 @@ def _is_scan(cover: float, text: str) -> bool:
     return cover >= SCAN_IMAGE_COVER or (cover > 0 and not text.strip())
 
 
-def _render_grey(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
+def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
+    """The page as displayed, in grey at dpi: what OCR reads.
+
+    A page that is one upright image filling it is scaled from the image itself, which costs
+    about half as much as rendering the page; any other page is rendered."""
     zoom = dpi / 72
-    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    size = page.rect * pymupdf.Matrix(zoom, zoom)
+    width, height = round(size.width), round(size.height)
+    image = _whole_page_image(page)
+    if image is None:
+        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
+    if image.alpha:
+        image = pymupdf.Pixmap(image, 0)
+    if image.n != 1:
+        image = pymupdf.Pixmap(pymupdf.csGRAY, image)
+    return image if (image.width, image.height) == (width, height) else pymupdf.Pixmap(image, width, height, None)
+
+
+def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
+    """The page's only image, decoded, when it is upright, fills the page and is grey or colour."""
+    infos = page.get_image_info(xrefs=True)
+    if page.rotation or len(infos) != 1 or not infos[0].get("xref"):
+        return None
+    info = infos[0]
+    a, b, c, d, _, _ = info["transform"]
+    fills = all(abs(u - v) <= WHOLE_PAGE_SLACK for u, v in zip(info["bbox"], page.rect, strict=True))
+    if not (fills and a > 0 and d > 0 and abs(b) < 1e-6 and abs(c) < 1e-6):
+        return None
+    try:
+        image = pymupdf.Pixmap(page.parent, info["xref"])
+    except (RuntimeError, ValueError):
+        return None
+    if image.colorspace is None or image.colorspace.n not in (1, 3):
+        return None
+    return image
 
 
 def _scanned_in_grey(page: pymupdf.Page) -> bool:
@@ -163,25 +196,36 @@ def _read_by_ocr(
     recognised = ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
     # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
-    words = []
-    for text, box in recognised.words:
-        rect = pymupdf.Rect(box) * to_unrotated
-        words.append((text, *rounded_box(*rect)))
+    words = [(text, *rounded_box(*_transformed(box, to_unrotated))) for text, box in recognised.words]
     return PageContent(number, width, height, rotation, True, recognised.text, words)
+
+
+def _transformed(box: tuple, m: pymupdf.Matrix) -> tuple[float, float, float, float]:
+    """A box through a matrix that turns by multiples of 90 degrees (plain arithmetic: many words)."""
+    x0, y0, x1, y1 = box
+    xs = (m.a * x0 + m.c * y0 + m.e, m.a * x1 + m.c * y1 + m.e)
+    ys = (m.b * x0 + m.d * y0 + m.f, m.b * x1 + m.d * y1 + m.f)
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def render_page_images(page: pymupdf.Page, image_dir: Path, number: int, grey: pymupdf.Pixmap | None = None) -> None:
     """Write the reading-size and thumbnail PNGs of a page, each atomically; scaled down from
     `grey` (a grey render of a grey scan) when given, rendered in colour otherwise."""
     reading = READING_DPI / 72
-    thumb = THUMB_WIDTH_PX / max(page.rect.width, 1)
-    for name, zoom in ((f"{number}.png", reading), (f"{number}-thumb.png", thumb)):
-        if grey is None:
-            pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
-        else:
-            size = page.rect * pymupdf.Matrix(zoom, zoom)
-            pixmap = pymupdf.Pixmap(grey, round(size.width), round(size.height), None)
-        _write_atomically(image_dir / name, pixmap.tobytes("png"))
+    if grey is None:
+        source = page.get_pixmap(matrix=pymupdf.Matrix(reading, reading), alpha=False)
+        pixmap = source
+    else:
+        source, pixmap = grey, _scaled(grey, page, reading)
+    _write_atomically(image_dir / f"{number}.png", pixmap.tobytes("png"))
+    thumb = _scaled(source, page, THUMB_WIDTH_PX / max(page.rect.width, 1))
+    _write_atomically(image_dir / f"{number}-thumb.png", thumb.tobytes("png"))
+
+
+def _scaled(pixmap: pymupdf.Pixmap, page: pymupdf.Page, zoom: float) -> pymupdf.Pixmap:
+    """A render of the page (as displayed) scaled to zoom pixels per point."""
+    size = page.rect * pymupdf.Matrix(zoom, zoom)
+    return pymupdf.Pixmap(pixmap, round(size.width), round(size.height), None)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
