@@ -63,6 +63,11 @@ def test_review_with_keys_then_accept_all(server, page):
     assert [s["id"] for s in listed(server, "accepted")] == [waiting[0]["id"]]
     assert [s["id"] for s in listed(server, "rejected")] == [waiting[1]["id"]]
 
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.keyboard.press("Shift+R")  # asks first; saying no keeps the queue
+    expect(items).to_have_count(len(waiting) - 2)
+    assert asked == [f"Reject all {len(waiting) - 2} suggestions?"]
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-decide-all=accept]")
     expect(page.locator("#queue-empty")).to_be_visible()

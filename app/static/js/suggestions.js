@@ -76,6 +76,8 @@ document.addEventListener("keydown", (event) => {
     if (target) target.focus();
   } else if ((event.key === "a" || event.key === "r") && current) {
     decide(current, event.key === "a" ? "accept" : "reject");
+  } else if ((event.key === "A" || event.key === "R") && list.length) {
+    decideAll(event.key === "A" ? "accept" : "reject");
   } else {
     return;
   }
