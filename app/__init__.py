@@ -21,6 +21,7 @@ def create_app(**overrides) -> Flask:
     from app.annotations import views as annotations
     from app.auth import views as auth_views
     from app.documents import views as documents
+    from app.exports import views as exports
     from app.projects import views as projects
     from app.redactions import views as redactions
     from app.suggestions import views as suggestions
@@ -33,6 +34,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(annotations.bp)
     app.register_blueprint(redactions.bp)
     app.register_blueprint(suggestions.bp)
+    app.register_blueprint(exports.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

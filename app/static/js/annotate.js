@@ -130,6 +130,9 @@ export function createAnnotator(data, pagesByNumber, relayout) {
       openEditor(annotation, edit);
     });
     footer.append(edit);
+    const clip = el("a", { class: "small clip", tabindex: "-1", href: `/api/annotations/${annotation.id}/clip.png`, target: "_blank", rel: "noopener", title: "A PNG of this passage with a caption, to publish" }, "Clip");
+    clip.addEventListener("click", (event) => event.stopPropagation());
+    footer.append(clip);
     item.append(footer);
     item.addEventListener("click", () => flash(annotation));
     return item;
@@ -453,6 +456,9 @@ export function createAnnotator(data, pagesByNumber, relayout) {
     annotations = body.annotations;
     renderSidebar();
     renderAllHighlights();
+    const linked = /^#annotation-(\d+)$/.exec(location.hash); // a link from an export
+    const target = linked && annotations.find((a) => String(a.id) === linked[1]);
+    if (target) flash(target);
   });
 
   return {

@@ -1,0 +1,99 @@
+"""Annotated PDFs and PNG clips, drawn by PyMuPDF in a limited child so that it never loads in
+the web process."""
+
+import time
+from collections.abc import Iterable, Iterator
+
+from app.errors import Conflict
+from app.exports.service import Excerpt, slug
+from app.pdf import PdfRefused
+from app.processing import storage
+from app.processing.sandbox import Limits, run_in_children
+
+MAX_CLIPS = 200  # clips in one story package
+
+
+def annotated_pdfs(settings: dict, groups: Iterable[tuple[str, list[Excerpt]]]) -> Iterator[tuple[str, bytes]]:
+    """(file name, annotated PDF) for each (sha256, excerpts of that document)."""
+    jobs = [
+        (str(storage.original_path(settings["UPLOAD_FOLDER"], sha)), _file_name(items[0], "pdf"), _marks(items))
+        for sha, items in groups
+    ]
+    return _in_child(_draw_pdfs, jobs, settings)
+
+
+def clips(settings: dict, items: list[Excerpt]) -> Iterator[tuple[str, bytes]]:
+    """(file name, PNG clip) for each excerpt."""
+    jobs = [
+        (
+            str(storage.original_path(settings["UPLOAD_FOLDER"], excerpt.sha256)),
+            f"{slug(excerpt.title, 40)}-p{excerpt.page}-{excerpt.id}.png",
+            _marks([excerpt])[0],
+            clip_caption(excerpt),
+        )
+        for excerpt in items[:MAX_CLIPS]
+    ]
+    return _in_child(_draw_clips, jobs, settings)
+
+
+def clip_caption(excerpt: Excerpt) -> str:
+    """Title, page and agency, on one line."""
+    return " · ".join(part for part in (excerpt.title, f"p. {excerpt.page}", excerpt.agency) if part)
+
+
+def _in_child(task, jobs: list, settings: dict) -> Iterator[tuple[str, bytes]]:
+    if not jobs:
+        return iter(())
+    limits = Limits(
+        deadline=time.monotonic() + settings["PARSE_TIMEOUT_SECONDS"],
+        memory_mb=settings["PARSE_MEMORY_MB"],
+        timeout_seconds=settings["PARSE_TIMEOUT_SECONDS"],
+    )
+    try:
+        return iter(list(run_in_children(task, [jobs], limits)))
+    except PdfRefused as refused:
+        raise Conflict(f"The export could not be drawn: {refused}") from None
+
+
+def _marks(items: list[Excerpt]) -> list[tuple]:
+    """Plain tuples (they cross a pipe): page, kind, rects, colour, content, author."""
+    return [
+        (
+            e.page,
+            e.kind,
+            e.rects,
+            e.colours[0] if e.colours else "#f4d03f",
+            _content(e),
+            e.author or "",
+        )
+        for e in items
+        if e.rects
+    ]
+
+
+def _content(excerpt: Excerpt) -> str:
+    lines = [", ".join(excerpt.tags)]
+    if excerpt.ground:
+        about = excerpt.ground_meaning
+        lines.append(f"Withheld under s {excerpt.ground}" + (f": {about['meaning']}" if about else ""))
+    if excerpt.note:
+        lines.append(excerpt.note)
+    return "\n".join(line for line in lines if line)
+
+
+def _file_name(excerpt: Excerpt, extension: str) -> str:
+    return f"{slug(excerpt.title)}-{excerpt.sha256[:8]}.{extension}"
+
+
+def _draw_pdfs(jobs):
+    from app.pdf.annotated import Mark, annotated_pdf
+
+    for original, name, marks in jobs:
+        yield name, annotated_pdf(original, [Mark(*m) for m in marks])
+
+
+def _draw_clips(jobs):
+    from app.pdf.annotated import Mark, clip_png
+
+    for original, name, mark, caption in jobs:
+        yield name, clip_png(original, Mark(*mark), caption)

@@ -1,0 +1,125 @@
+"""Export page, export and clip downloads, and JSON-LD import."""
+
+import io
+import itertools
+import json
+import zipfile
+from datetime import date
+
+from flask import Blueprint, Response, current_app, render_template, request
+
+from app.annotations.service import get_annotation, list_tags
+from app.auth import signed_in_user
+from app.errors import BadInput
+from app.exports import formats, importing, rendering, service
+from app.projects.service import get_project
+from app.web import db
+
+bp = Blueprint("exports", __name__)
+
+
+@bp.get("/projects/<int:project_id>/export")
+def export_page(project_id: int):
+    """Choose what to export and in which format."""
+    project = get_project(db(), signed_in_user(), project_id)
+    tags = list_tags(db(), project)
+    return render_template("exports/export.html", project=project, tags=tags, documents=project.documents)
+
+
+@bp.get("/api/projects/<int:project_id>/export")
+def api_export(project_id: int):
+    """GET /api/projects/<id>/export?format=md|docx|csv|jsonld|pdf|package&tag=&document=&q=&author=."""
+    project = get_project(db(), signed_in_user(), project_id)
+    selection = service.parse_selection(request.args)
+    total = service.count_excerpts(db(), project, selection)  # checks the selection before anything is sent
+    base, heading = request.url_root, f"Excerpts from {project.name}"
+    if selection.format == "csv":
+        return _stream(lambda items: formats.csv_chunks(items, base), project, selection, "csv")
+    if selection.format == "md":
+        return _stream(lambda items: formats.markdown_chunks(items, heading, base), project, selection, "md")
+    if selection.format == "jsonld":
+        collection = {"id": request.url, "label": heading}
+        write = lambda items: formats.jsonld_chunks(items, collection, total, base)  # noqa: E731
+        return _stream(write, project, selection, "jsonld")
+    items = service.excerpts(db(), project, selection)
+    if selection.format == "docx":
+        return _download(formats.docx_bytes(items, heading), project, selection, "docx")
+    if selection.format == "pdf":
+        return _pdfs(items, project, selection)
+    return _package(list(items), heading, base, project, selection)
+
+
+@bp.get("/api/annotations/<int:annotation_id>/clip.png")
+def api_clip(annotation_id: int):
+    """GET /api/annotations/<id>/clip.png: the passage at 2x, highlighted, with a caption."""
+    annotation = get_annotation(db(), signed_in_user(), annotation_id)
+    project = annotation.document.project
+    selection = service.Selection(format="png", document_id=annotation.document_id)
+    [excerpt] = [e for e in service.excerpts(db(), project, selection) if e.id == annotation.id]
+    if not excerpt.rects:
+        raise BadInput("This annotation has no place on the page to clip.")
+    [(_, png)] = rendering.clips(current_app.config, [excerpt])
+    name = f"{service.slug(excerpt.title, 40)}-p{excerpt.page}-{excerpt.id}.png"
+    return Response(png, mimetype="image/png", headers=_attachment(name, inline=True))
+
+
+@bp.post("/api/projects/<int:project_id>/import")
+def api_import(project_id: int):
+    """POST /api/projects/<id>/import with a JSON-LD export (as the body, or a file field named file)."""
+    user = signed_in_user()
+    project = get_project(db(), user, project_id)
+    report = importing.import_collection(db(), user, project, _import_data())
+    return {"created": report.created, "unplaced": report.unplaced}, 200
+
+
+def _import_data():
+    upload = request.files.get("file")
+    if upload is None:
+        data = request.get_json(silent=True)
+        if data is None:
+            raise BadInput("Send the JSON-LD export as the request body or as a file field named file.")
+        return data
+    try:
+        return json.load(upload.stream)
+    except (ValueError, UnicodeDecodeError):
+        raise BadInput(f"“{upload.filename}” is not JSON; choose a .jsonld file exported by OIA Desk.") from None
+
+
+def _stream(write, project, selection, extension: str) -> Response:
+    body = service.streamed(current_app.extensions["sessions"], project.id, selection, write)
+    name = service.download_name(project, selection, extension, date.today())
+    return Response(body, mimetype=service.MEDIA_TYPES[selection.format], headers=_attachment(name))
+
+
+def _download(data: bytes, project, selection, extension: str) -> Response:
+    name = service.download_name(project, selection, extension, date.today())
+    return Response(data, mimetype=service.MEDIA_TYPES[selection.format], headers=_attachment(name))
+
+
+def _pdfs(items, project, selection) -> Response:
+    groups = [(sha, list(group)) for sha, group in itertools.groupby(items, key=lambda e: e.sha256)]
+    files = list(rendering.annotated_pdfs(current_app.config, groups))
+    if not files:
+        raise BadInput("No annotations match this selection, so there is nothing to draw on a PDF.")
+    if len(files) == 1:
+        return _download(files[0][1], project, selection, "pdf")
+    return _zip(files, project, selection)
+
+
+def _package(items, heading, base, project, selection) -> Response:
+    markdown = "".join(formats.markdown_chunks(items, heading, base))
+    files = [("excerpts.md", markdown.encode())] + list(rendering.clips(current_app.config, items))
+    return _zip(files, project, selection)
+
+
+def _zip(files, project, selection) -> Response:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            archive.writestr(name, data)
+    name = service.download_name(project, selection, "zip", date.today())
+    return Response(buffer.getvalue(), mimetype="application/zip", headers=_attachment(name))
+
+
+def _attachment(name: str, inline: bool = False) -> dict:
+    return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'}

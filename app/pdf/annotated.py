@@ -1,0 +1,113 @@
+"""Annotations written into a copy of the original PDF, and a PNG clip of one passage.
+
+Rectangles come in PDF points on the unrotated page, as stored."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymupdf
+
+from app.pdf.extract import open_pdf
+
+CLIP_ZOOM = 2  # the clip is drawn at 2x (144 dpi)
+CLIP_MARGIN = 18  # points of context around the passage
+CAPTION_HEIGHT = 22  # points, at 1x
+CAPTION_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # has te reo Māori's macrons
+HIGHLIGHT_OPACITY = 0.35
+
+
+@dataclass
+class Mark:
+    """One annotation to draw: its page, rectangles, kind, colour (#rrggbb) and the text it carries."""
+
+    page: int
+    kind: str
+    rects: list[list[float]]
+    colour: str
+    content: str
+    author: str
+
+
+def annotated_pdf(original: str | Path, marks: list[Mark]) -> bytes:
+    """The original with a highlight per text excerpt and a square per region, JavaScript and
+    embedded files left out."""
+    doc = open_pdf(original)
+    _strip_active_content(doc)
+    for mark in marks:
+        page = doc[mark.page - 1]
+        rects = [pymupdf.Rect(r) * page.rotation_matrix for r in mark.rects]
+        if mark.kind == "text":
+            annotation = page.add_highlight_annot(quads=[r.quad for r in rects])
+        else:
+            annotation = page.add_rect_annot(rects[0])
+        annotation.set_colors(stroke=_rgb(mark.colour))
+        annotation.set_info(content=mark.content, title=mark.author)
+        annotation.update()
+    return doc.tobytes(garbage=3, deflate=True)
+
+
+def _strip_active_content(doc: pymupdf.Document) -> None:
+    """Leave out JavaScript (document, page, field and link actions) and embedded files."""
+    doc.scrub(
+        attached_files=True,
+        clean_pages=False,
+        embedded_files=True,
+        hidden_text=False,
+        javascript=True,
+        metadata=False,
+        redactions=False,
+        redact_images=0,
+        remove_links=False,
+        reset_fields=False,
+        reset_responses=False,
+        thumbnails=False,
+        xml_metadata=False,
+    )
+    for name in doc.embfile_names():
+        doc.embfile_del(name)
+    for xref in range(1, doc.xref_length()):
+        if doc.xref_get_key(xref, "S") == ("name", "/JavaScript"):
+            doc.update_object(xref, "<<>>")  # an action that does nothing
+        for key in ("AA", "OpenAction", "JavaScript", "EmbeddedFiles"):
+            if doc.xref_get_key(xref, key)[0] != "null":
+                doc.xref_set_key(xref, key, "null")
+
+
+def clip_png(original: str | Path, mark: Mark, caption: str) -> bytes:
+    """A 2x crop of the page around a passage, the passage highlighted, a one-line caption below."""
+    doc = open_pdf(original)
+    page = doc[mark.page - 1]
+    rects = [pymupdf.Rect(r) * page.rotation_matrix for r in mark.rects]
+    area = pymupdf.Rect(rects[0])
+    for rect in rects[1:]:
+        area |= rect
+    area = (area + (-CLIP_MARGIN, -CLIP_MARGIN, CLIP_MARGIN, CLIP_MARGIN)) & page.rect
+    shot = page.get_pixmap(matrix=pymupdf.Matrix(CLIP_ZOOM, CLIP_ZOOM), clip=area, alpha=False)
+    sheet = pymupdf.open()
+    canvas = sheet.new_page(width=area.width, height=area.height + CAPTION_HEIGHT)
+    canvas.insert_image(pymupdf.Rect(0, 0, area.width, area.height), pixmap=shot)
+    colour = _rgb(mark.colour)
+    for rect in rects:
+        placed = rect - (area.x0, area.y0, area.x0, area.y0)
+        if mark.kind == "text":
+            canvas.draw_rect(placed, color=None, fill=colour, fill_opacity=HIGHLIGHT_OPACITY)
+        else:
+            canvas.draw_rect(placed, color=colour, width=1.5)
+    line = pymupdf.Rect(4, area.height + 4, area.width - 4, area.height + CAPTION_HEIGHT)
+    canvas.insert_textbox(line, _fit(caption, area.width), fontsize=9, fontname="dejavu", fontfile=CAPTION_FONT)
+    return canvas.get_pixmap(matrix=pymupdf.Matrix(CLIP_ZOOM, CLIP_ZOOM), alpha=False).tobytes("png")
+
+
+def _fit(caption: str, width: float) -> str:
+    """The caption cut to one line of the clip's width."""
+    font = pymupdf.Font(fontfile=CAPTION_FONT)
+    if font.text_length(caption, fontsize=9) <= width - 8:
+        return caption
+    while caption and font.text_length(caption + "…", fontsize=9) > width - 8:
+        caption = caption[:-1]
+    return caption + "…"
+
+
+def _rgb(colour: str) -> tuple[float, float, float]:
+    value = colour.lstrip("#")
+    return tuple(int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))

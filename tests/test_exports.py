@@ -1,0 +1,303 @@
+"""Exports read back with real parsers (csv, python-docx, PyMuPDF, JSON), the round trip through
+JSON-LD import, filters, file names and access."""
+
+import csv
+import io
+import json
+import zipfile
+
+import docx
+import pymupdf
+import pytest
+from conftest import Api, create_user, upload
+from pdfs import corpus, text_pdf
+
+from app.auth.service import create_token
+
+HOSTILE_TITLE = 'Briefing "A"\nto the Minister'
+LINES = [
+    (72, 100, "The supply chain resilience workstream reports to Māori partners."),
+    (72, 130, "Officials see a reputational risk for the programme."),
+    (72, 160, "Contact: s 9(2)(a) withheld."),
+]
+
+
+def annotate(api, document_id, **body):
+    response = api.post(f"/api/documents/{document_id}/annotations", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+@pytest.fixture
+def release(api, project):
+    """A released document with metadata and three annotations: a risk with a hostile note, a
+    workstream passage with macrons, and a redaction box with its ground."""
+    document = upload(api, project["id"], ("briefing.pdf", text_pdf([LINES]))).get_json()["documents"][0]
+    metadata = {
+        "title": HOSTILE_TITLE,
+        "agency": "Ministry of Defence",
+        "oia_reference": "OIA-2026-042",
+        "date_released": "2026-03-02",
+        "source_url": "https://example.govt.nz/release.pdf",
+    }
+    assert api.patch(f"/api/documents/{document['id']}", json=metadata).status_code == 200
+    text = api.get(f"/api/documents/{document['id']}/pages/1").get_json()["text"]
+    risk_start = text.index("a reputational risk")
+    work_start = text.index("supply chain resilience")
+    made = [
+        annotate(
+            api,
+            document["id"],
+            page=1,
+            start=risk_start,
+            end=risk_start + len("a reputational risk"),
+            tags=["Risk"],
+            note='=HYPERLINK("http://evil")\nsecond line',
+        ),
+        annotate(
+            api,
+            document["id"],
+            page=1,
+            start=work_start,
+            end=text.index("Māori") + len("Māori"),
+            tags=["Workstream: Supply chains", "Key quote"],
+        ),
+        annotate(api, document["id"], page=1, rect=[300, 150, 420, 166], tags=["Redaction"], ground="9(2)(a)"),
+    ]
+    return {"document": document, "annotations": made}
+
+
+def export(api, project, **params):
+    response = api.get(f"/api/projects/{project['id']}/export", query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response
+
+
+def test_csv_reads_back_with_macrons_and_no_formulas(api, project, release):
+    response = export(api, project, format="csv")
+    assert response.mimetype == "text/csv"
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())  # Excel shows macrons with the BOM
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 3
+    work, risk, box = rows  # page order
+    assert (risk["title"], risk["agency"], risk["reference"], risk["page"]) == (
+        'Briefing "A" to the Minister',  # stored on one line
+        "Ministry of Defence",
+        "OIA-2026-042",
+        "1",
+    )
+    assert risk["note"].startswith("'=HYPERLINK")  # neutralised, content kept
+    assert risk["quote"] == "a reputational risk" and risk["tags"] == "Risk"
+    assert work["quote"].endswith("Māori") and work["tags"] == "Workstream: Supply chains; Key quote"
+    assert box["ground"] == "9(2)(a)" and "privacy" in box["ground meaning"]
+    assert risk["link"].endswith(f"/documents/{release['document']['id']}#annotation-{risk['annotation']}")
+    assert risk["author"] == "reporter@example.nz"
+
+
+def test_markdown_has_citation_and_quotes_line_by_line(api, project, release):
+    lines = export(api, project, format="md").get_data(as_text=True).splitlines()
+    assert lines[0] == "# Excerpts from Defence procurement"
+    assert lines[2] == '## Briefing "A" to the Minister'  # a title's line break cannot split its heading
+    assert lines[4] == (
+        '“Briefing "A" to the Minister”, Ministry of Defence, OIA reference OIA-2026-042, '
+        "released 2026-03-02, https://example.govt.nz/release.pdf."
+    )
+    quotes = [line for line in lines if line.startswith("> ")]
+    assert quotes == [
+        "> supply chain resilience workstream reports to Māori",
+        "> a reputational risk",
+        "> \\[withheld: a redaction box\\]",
+    ]
+    facts = [line for line in lines if line.startswith("— p. 1")]
+    assert facts[0].startswith("— p. 1 · tags: Workstream: Supply chains, Key quote · [open](http")
+    assert "withheld under s 9(2)(a) (to protect the privacy of natural persons" in facts[2]
+    assert 'Note: =HYPERLINK("http://evil")  ' in lines
+    assert lines[lines.index('Note: =HYPERLINK("http://evil")  ') + 1] == "second line"
+
+
+def test_word_document_opens_with_quotes_styled_as_quotes(api, project, release):
+    data = export(api, project, format="docx").get_data()
+    word = docx.Document(io.BytesIO(data))
+    quotes = [p.text for p in word.paragraphs if p.style.name == "Quote"]
+    assert quotes == [
+        "supply chain resilience workstream reports to Māori",
+        "a reputational risk",
+        "[withheld: a redaction box]",
+    ]
+    headings = [p.text for p in word.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ['Briefing "A" to the Minister']
+    assert any(p.text.startswith("Note: =HYPERLINK") for p in word.paragraphs)
+
+
+def test_jsonld_follows_the_web_annotation_model(api, project, release):
+    response = export(api, project, format="jsonld")
+    collection = json.loads(response.get_data(as_text=True))
+    assert "http://www.w3.org/ns/anno.jsonld" in collection["@context"]
+    assert collection["type"] == "AnnotationCollection" and collection["total"] == 3
+    items = collection["first"]["items"]
+    assert collection["first"]["type"] == "AnnotationPage" and len(items) == 3
+    for item in items:
+        assert item["type"] == "Annotation" and item["id"].startswith("http")
+        assert item["target"]["source"].endswith(f"/documents/{release['document']['id']}")
+        assert all(body["type"] == "TextualBody" for body in item["body"])
+    work, risk, box = items
+    selectors = {s["type"]: s for s in risk["target"]["selector"]}
+    assert selectors["TextQuoteSelector"]["exact"] == "a reputational risk"
+    fragments = [s for s in risk["target"]["selector"] if s["type"] == "FragmentSelector"]
+    assert fragments[0]["value"] == "page=1" and fragments[0]["refinedBy"]["type"] == "TextPositionSelector"
+    assert fragments[1]["value"].startswith("page=1&viewrect=")
+    purposes = [(b["purpose"], b["value"]) for b in risk["body"]]
+    assert purposes == [("tagging", "Risk"), ("commenting", '=HYPERLINK("http://evil")\nsecond line')]
+    assert ("classifying", "9(2)(a)") in [(b["purpose"], b["value"]) for b in box["body"]]
+    assert [s["value"] for s in box["target"]["selector"]] == ["page=1&viewrect=300,150,120,16"]
+
+
+def test_annotated_pdf_carries_each_annotation(api, project, release):
+    response = export(api, project, format="pdf")
+    assert response.mimetype == "application/pdf"
+    pdf = pymupdf.open(stream=response.get_data(), filetype="pdf")
+    page = pdf[0]  # annotations live as long as their page object
+    annotations = list(page.annots())
+    kinds = sorted(a.type[1] for a in annotations)
+    assert kinds == ["Highlight", "Highlight", "Square"]
+    square = next(a for a in annotations if a.type[1] == "Square")
+    assert all(abs(a - b) < 2 for a, b in zip(square.rect, (300, 150, 420, 166), strict=True))
+    assert "Withheld under s 9(2)(a)" in square.info["content"]
+    risk = next(a for a in annotations if "Risk" in a.info["content"])
+    assert 'HYPERLINK("http://evil")' in risk.info["content"] and risk.info["title"] == "reporter@example.nz"
+    red = next(
+        t["colour"] for t in api.get(f"/api/projects/{project['id']}/tags").get_json()["tags"] if t["name"] == "Risk"
+    )
+    assert tuple(round(c, 2) for c in risk.colors["stroke"]) == tuple(
+        round(int(red[i : i + 2], 16) / 255, 2) for i in (1, 3, 5)
+    )
+    words_under = page.get_textbox(risk.rect)
+    assert "reputational risk" in words_under
+    assert pdf[0].get_text() == pymupdf.open(stream=text_pdf([LINES]), filetype="pdf")[0].get_text()
+
+
+def test_annotated_pdf_drops_javascript_and_attachments(api, project):
+    for name in ("pymupdf_cms_form_with_javascript.pdf", "pypdf_with_embedded_attachment.pdf"):
+        document = upload(api, project["id"], (name, corpus(name))).get_json()["documents"][0]
+        annotate(api, document["id"], page=1, rect=[50, 50, 150, 100], tags=["Follow up"])
+        data = export(api, project, format="pdf", document=str(document["id"])).get_data()
+        pdf = pymupdf.open(stream=data, filetype="pdf")
+        assert pdf.embfile_count() == 0
+        objects = [pdf.xref_object(x) for x in range(1, pdf.xref_length())]
+        assert not [o for o in objects if "/S /JavaScript" in o or "/JS " in o or "/JS(" in o]
+        assert not [o for o in objects if "/Type /EmbeddedFile" in o or "/EF " in o or "/Type /Filespec" in o]
+        page = pdf[0]
+        assert len(list(page.annots(types=[pymupdf.PDF_ANNOT_SQUARE]))) == 1
+
+
+def test_clip_is_a_captioned_png_at_twice_the_size(api, project, release):
+    risk = release["annotations"][0]
+    response = api.get(f"/api/annotations/{risk['id']}/clip.png")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    clip = pymupdf.Pixmap(response.get_data())
+    x0, y0 = min(r[0] for r in risk["rects"]), min(r[1] for r in risk["rects"])
+    x1, y1 = max(r[2] for r in risk["rects"]), max(r[3] for r in risk["rects"])
+    assert clip.width == pytest.approx(2 * (x1 - x0 + 36), abs=3)
+    assert clip.height == pytest.approx(2 * (y1 - y0 + 36 + 22), abs=3)
+
+
+def test_story_package_zips_markdown_and_clips(api, project, release):
+    response = export(api, project, format="package")
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    names = archive.namelist()
+    assert names[0] == "excerpts.md" and len(names) == 4
+    assert all(n.endswith(".png") and n.startswith("briefing-a-to-the-minister-p1-") for n in names[1:])
+    assert "> a reputational risk" in archive.read("excerpts.md").decode()
+
+
+def test_filters(api, project, release):
+    def quotes(**params):
+        rows = csv.DictReader(io.StringIO(export(api, project, format="csv", **params).get_data().decode("utf-8-sig")))
+        return [row["quote"] for row in rows]
+
+    assert quotes(tag="Workstream") == ["supply chain resilience workstream reports to Māori"]  # a parent: children too
+    assert len(quotes(tag=["Risk", "Redaction"])) == 2
+    assert quotes(q="reputational") == ["a reputational risk"]
+    assert quotes(q="HYPERLINK second") == ["a reputational risk"]  # words in the note count
+    assert quotes(q="reputational nowhere") == []
+    assert len(quotes(author="REPORTER@example.nz")) == 3 and quotes(author="other@example.nz") == []
+    assert len(quotes(document=str(release["document"]["id"]))) == 3
+
+
+@pytest.mark.parametrize(
+    ("params", "sentence"),
+    [
+        ({"format": "xls"}, "format must be one of"),
+        ({"format": "csv", "tag": "Nope"}, "is not a tag in this project"),
+        ({"format": "csv", "document": "abc"}, "document must be a document id"),
+        ({"format": "csv", "document": "999"}, "not in this project"),
+    ],
+)
+def test_bad_export_requests_get_a_sentence(api, project, release, params, sentence):
+    response = api.get(f"/api/projects/{project['id']}/export", query_string=params)
+    assert response.status_code == 400 and sentence in response.get_json()["error"]
+
+
+def test_file_names_come_from_slugs_and_dates(api, release):
+    hostile = api.post("/api/projects", json={"name": 'Te Pūtea "Audit"\r\nX-Evil: 1'}).get_json()
+    response = api.get(f"/api/projects/{hostile['id']}/export?format=csv")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="te-putea-audit-x-evil-1-csv-20')
+    assert disposition.endswith('.csv"') and "\n" not in disposition and "\r" not in disposition
+    assert "X-Evil" not in response.headers
+
+
+def test_round_trip_export_delete_import_export(api, project, release):
+    first = json.loads(export(api, project, format="jsonld").get_data(as_text=True))
+    for annotation in release["annotations"]:
+        assert api.delete(f"/api/annotations/{annotation['id']}").status_code == 204
+    report = api.post(f"/api/projects/{project['id']}/import", json=first).get_json()
+    assert report == {"created": 3, "unplaced": []}
+    second = json.loads(export(api, project, format="jsonld").get_data(as_text=True))
+
+    def without_ids(collection):
+        items = collection["first"]["items"]
+        return [{k: v for k, v in item.items() if k != "id"} for item in items]
+
+    assert without_ids(second) == without_ids(first)
+    assert [i["id"] for i in second["first"]["items"]] != [i["id"] for i in first["first"]["items"]]
+
+
+def test_import_reports_what_it_cannot_place(api, project, release):
+    collection = json.loads(export(api, project, format="jsonld").get_data(as_text=True))
+    moved, elsewhere = collection["first"]["items"][:2]
+    moved["target"]["selector"][0]["exact"] = "a sentence nobody wrote"
+    elsewhere["target"]["sha256"] = "0" * 64
+    report = api.post(f"/api/projects/{project['id']}/import", json=collection).get_json()
+    assert report["created"] == 1
+    reasons = [u["reason"] for u in report["unplaced"]]
+    assert reasons[0].startswith("The quote “a sentence nobody wrote” is not in the document")
+    assert reasons[1] == "No document in this project has the file this annotation was made on."
+    bad = api.post(f"/api/projects/{project['id']}/import", json={"type": "Nonsense"})
+    assert bad.status_code == 400 and "not a Web Annotation export" in bad.get_json()["error"]
+    junk = api.post(
+        f"/api/projects/{project['id']}/import",
+        data={"file": (io.BytesIO(b"not json"), "x.jsonld")},
+        content_type="multipart/form-data",
+    )
+    assert junk.status_code == 400 and "is not JSON" in junk.get_json()["error"]
+
+
+def test_import_creates_missing_tags(api, release):
+    source = api.get(f"/api/projects/{release['document']['project_id']}").get_json()
+    collection = json.loads(api.get(f"/api/projects/{source['id']}/export?format=jsonld").get_data(as_text=True))
+    collection["first"]["items"][0]["body"][0]["value"] = "Workstream: Onshoring"
+    report = api.post(f"/api/projects/{source['id']}/import", json=collection).get_json()
+    assert report["created"] == 3
+    names = [t["full_name"] for t in api.get(f"/api/projects/{source['id']}/tags").get_json()["tags"]]
+    assert "Workstream: Onshoring" in names
+
+
+def test_others_cannot_export_clip_or_import(app, api, project, release):
+    other = create_user(app, "other@example.nz")
+    with app.extensions["sessions"]() as session:
+        intruder = Api(app.test_client(), create_token(session, other.email))
+    assert intruder.get(f"/api/projects/{project['id']}/export?format=csv").status_code == 404
+    assert intruder.get(f"/api/annotations/{release['annotations'][0]['id']}/clip.png").status_code == 404
+    assert intruder.post(f"/api/projects/{project['id']}/import", json={"type": "Annotation"}).status_code == 404
