@@ -35,6 +35,7 @@ bench: venv system-run
 	$(PY) bench/ocr.py
 	$(PY) bench/annotate.py
 	$(PY) bench/redactions.py
+	$(PY) bench/export.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -2,7 +2,7 @@
 the web process."""
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from app.errors import Conflict
 from app.exports.service import Excerpt, slug
@@ -13,16 +13,20 @@ from app.processing.sandbox import Limits, run_in_children
 MAX_CLIPS = 200  # clips in one story package
 
 
-def annotated_pdfs(settings: dict, groups: Iterable[tuple[str, list[Excerpt]]]) -> Iterator[tuple[str, bytes]]:
-    """(file name, annotated PDF) for each (sha256, excerpts of that document)."""
+def annotated_pdfs(settings: dict, groups: Iterable[tuple[str, list[Excerpt]]]) -> list[tuple[str, bytes]]:
+    """(file name, annotated PDF) for each (sha256, excerpts of that document), in that order;
+    documents are shared out among PARSE_PROCESSES children."""
     jobs = [
         (str(storage.original_path(settings["UPLOAD_FOLDER"], sha)), _file_name(items[0], "pdf"), _marks(items))
         for sha, items in groups
     ]
-    return _in_child(_draw_pdfs, jobs, settings)
+    order = {name: index for index, (_, name, _) in enumerate(jobs)}
+    shares = max(1, min(settings["PARSE_PROCESSES"], len(jobs)))
+    drawn = _in_children(_draw_pdfs, [jobs[i::shares] for i in range(shares)], settings)
+    return sorted(drawn, key=lambda pair: order[pair[0]])
 
 
-def clips(settings: dict, items: list[Excerpt]) -> Iterator[tuple[str, bytes]]:
+def clips(settings: dict, items: list[Excerpt]) -> list[tuple[str, bytes]]:
     """(file name, PNG clip) for each excerpt."""
     jobs = [
         (
@@ -33,7 +37,7 @@ def clips(settings: dict, items: list[Excerpt]) -> Iterator[tuple[str, bytes]]:
         )
         for excerpt in items[:MAX_CLIPS]
     ]
-    return _in_child(_draw_clips, jobs, settings)
+    return _in_children(_draw_clips, [jobs], settings)
 
 
 def clip_caption(excerpt: Excerpt) -> str:
@@ -41,16 +45,17 @@ def clip_caption(excerpt: Excerpt) -> str:
     return " · ".join(part for part in (excerpt.title, f"p. {excerpt.page}", excerpt.agency) if part)
 
 
-def _in_child(task, jobs: list, settings: dict) -> Iterator[tuple[str, bytes]]:
-    if not jobs:
-        return iter(())
+def _in_children(task, shares: list[list], settings: dict) -> list[tuple[str, bytes]]:
+    shares = [share for share in shares if share]
+    if not shares:
+        return []
     limits = Limits(
         deadline=time.monotonic() + settings["PARSE_TIMEOUT_SECONDS"],
         memory_mb=settings["PARSE_MEMORY_MB"],
         timeout_seconds=settings["PARSE_TIMEOUT_SECONDS"],
     )
     try:
-        return iter(list(run_in_children(task, [jobs], limits)))
+        return list(run_in_children(task, shares, limits))
     except PdfRefused as refused:
         raise Conflict(f"The export could not be drawn: {refused}") from None
 

@@ -35,7 +35,7 @@ def annotated_pdf(original: str | Path, marks: list[Mark]) -> bytes:
     _strip_active_content(doc)
     for mark in marks:
         page = doc[mark.page - 1]
-        rects = [pymupdf.Rect(r) * page.rotation_matrix for r in mark.rects]
+        rects = [pymupdf.Rect(r) * page.rotation_matrix for r in _lines(mark.rects)]
         if mark.kind == "text":
             annotation = page.add_highlight_annot(quads=[r.quad for r in rects])
         else:
@@ -44,6 +44,18 @@ def annotated_pdf(original: str | Path, marks: list[Mark]) -> bytes:
         annotation.set_info(content=mark.content, title=mark.author)
         annotation.update()
     return doc.tobytes(garbage=3, deflate=True)
+
+
+def _lines(rects: list[list[float]]) -> list[list[float]]:
+    """Word rectangles joined into one per line: a highlight is then a few quads, not one per word."""
+    lines: list[list[float]] = []
+    for x0, y0, x1, y1 in rects:
+        last = lines[-1] if lines else None
+        if last and abs(last[1] - y0) < 2 and abs(last[3] - y1) < 2 and x0 >= last[0]:
+            last[1], last[2], last[3] = min(last[1], y0), max(last[2], x1), max(last[3], y1)
+        else:
+            lines.append([x0, y0, x1, y1])
+    return lines
 
 
 def _strip_active_content(doc: pymupdf.Document) -> None:
