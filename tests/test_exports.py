@@ -301,3 +301,26 @@ def test_others_cannot_export_clip_or_import(app, api, project, release):
     assert intruder.get(f"/api/projects/{project['id']}/export?format=csv").status_code == 404
     assert intruder.get(f"/api/annotations/{release['annotations'][0]['id']}/clip.png").status_code == 404
     assert intruder.post(f"/api/projects/{project['id']}/import", json={"type": "Annotation"}).status_code == 404
+
+
+def test_pdf_export_of_several_documents_is_a_zip_in_document_order(api, project, release):
+    second = upload(api, project["id"], ("second.pdf", text_pdf([[(72, 100, "Another briefing on sustainment.")]])))
+    second_id = second.get_json()["documents"][0]["id"]
+    annotate(api, second_id, page=1, rect=[60, 80, 200, 110], tags=["Follow up"])
+    response = export(api, project, format="pdf")
+    assert response.mimetype == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    names = archive.namelist()
+    assert [n.split("-")[0] for n in names] == ["briefing", "second"]
+    counts = [len(list(pymupdf.open(stream=archive.read(n), filetype="pdf")[0].annots())) for n in names]
+    assert counts == [3, 1]
+
+
+def test_export_page_offers_formats_and_filters(api, project, release, client):
+    from conftest import sign_in
+
+    sign_in(client)
+    html = client.get(f"/projects/{project['id']}/export").get_data(as_text=True)
+    for value in ("md", "docx", "csv", "pdf", "jsonld", "package"):
+        assert f'name="format" value="{value}"' in html
+    assert 'value="Workstream: Supply chains"' in html and "Briefing &#34;A&#34; to the Minister" in html

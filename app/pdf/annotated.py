@@ -89,7 +89,7 @@ def clip_png(original: str | Path, mark: Mark, caption: str) -> bytes:
     """A 2x crop of the page around a passage, the passage highlighted, a one-line caption below."""
     doc = open_pdf(original)
     page = doc[mark.page - 1]
-    rects = [pymupdf.Rect(r) * page.rotation_matrix for r in mark.rects]
+    rects = [pymupdf.Rect(r) * page.rotation_matrix for r in _lines(mark.rects)]
     area = pymupdf.Rect(rects[0])
     for rect in rects[1:]:
         area |= rect
