@@ -51,15 +51,19 @@ def page(browser):
 
 
 def stable_box(locator) -> dict:
-    """The element's box once it has stopped moving (a smooth scroll or a late image can move it)."""
-    box = locator.bounding_box()
-    for _ in range(50):
+    """The element's box once it has stopped moving: the same for 0.3 s (a smooth scroll, a late
+    image, a scroll bar appearing or the text layer fitting its fonts can each move it)."""
+    locator.page.wait_for_load_state("networkidle")
+    box, same_since = locator.bounding_box(), time.monotonic()
+    deadline = same_since + 10
+    while time.monotonic() - same_since < 0.3:
+        if time.monotonic() > deadline:
+            raise AssertionError("the element kept moving")
         time.sleep(0.05)
         again = locator.bounding_box()
-        if again == box:
-            return box
-        box = again
-    raise AssertionError("the element kept moving")
+        if again != box:
+            box, same_since = again, time.monotonic()
+    return box
 
 
 def select_by_mouse(page, word_span) -> str:
@@ -72,7 +76,11 @@ def select_by_mouse(page, word_span) -> str:
     page.mouse.move(box["x"] + box["width"] / 2, middle, steps=3)
     page.mouse.move(box["x"] + box["width"] - 1, middle, steps=3)
     page.mouse.up()
-    return page.evaluate("window.getSelection().toString()")
+    selected = page.evaluate("window.getSelection().toString()")
+    if selected.strip() != word_span.inner_text().strip():
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "selection-mismatch.png"))  # for whoever reads the failure
+    return selected
 
 
 def test_upload_watch_progress_and_select_words(server, page, tmp_path):

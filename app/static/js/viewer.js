@@ -9,6 +9,9 @@ const pagesByNumber = new Map(data.pages.map((p) => [p.number, p]));
 const sections = [...document.querySelectorAll("section.page")];
 const jump = document.getElementById("page-jump");
 let current = 1;
+let asked = null; // the page a key press or the jumper asked for, while its scroll settles
+let askedTimer = 0;
+const ASKED_MS = 800;
 const annotator = createAnnotator(data, pagesByNumber, (section) => layOut(section));
 
 function frameOf(section) {
@@ -51,6 +54,11 @@ function goTo(number) {
   if (!section) return;
   section.scrollIntoView({ block: "start" });
   markCurrent(target); // at once, so that quick key presses count from the page asked for
+  // Until the reader scrolls by hand, the page asked for stays current: the tracker's reports
+  // of the scroll just made would otherwise arrive late and send the next key press backwards.
+  asked = target;
+  window.clearTimeout(askedTimer);
+  askedTimer = window.setTimeout(() => (asked = null), ASKED_MS);
 }
 
 function markCurrent(number) {
@@ -71,7 +79,7 @@ const loader = new IntersectionObserver(
 const tracker = new IntersectionObserver(
   (entries) => {
     const visible = entries.filter((e) => e.isIntersecting).sort((a, b) => b.intersectionRatio - a.intersectionRatio);
-    if (visible.length) markCurrent(Number(visible[0].target.dataset.number));
+    if (visible.length && asked === null) markCurrent(Number(visible[0].target.dataset.number));
   },
   { threshold: [0.25, 0.5, 0.75] },
 );
@@ -81,6 +89,9 @@ sections.forEach((section) => {
   tracker.observe(section);
 });
 new ResizeObserver(() => sections.forEach(layOut)).observe(document.getElementById("pages"));
+["wheel", "touchmove", "pointerdown"].forEach((type) =>
+  document.getElementById("pages").addEventListener(type, () => (asked = null), { passive: true }),
+);
 
 document.getElementById("prev-page").addEventListener("click", () => goTo(current - 1));
 document.getElementById("next-page").addEventListener("click", () => goTo(current + 1));
