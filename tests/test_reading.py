@@ -119,3 +119,20 @@ def test_dark_patches_of_a_photograph_are_not_boxes():
 
     found = find_boxes(as_scan(page_with(draw)), scanned=True)
     assert len(found) == 1 and found[0].rect[1] > 290
+
+
+def test_a_ground_printed_white_inside_a_scanned_box_is_read():
+    from app.pdf.extract import extract_page
+
+    def draw(page):
+        page.insert_text((72, 100), "Advice on the contract:", fontsize=11)
+        page.draw_rect((72, 110, 360, 128), color=(0, 0, 0), fill=(0, 0, 0))
+        page.insert_text((78, 123), "[withheld under s 9(2)(g)(i)]", fontsize=10, color=(1, 1, 1))
+
+    doc = pymupdf.open(stream=as_scan(page_with(draw)).parent.tobytes(), filetype="pdf")
+    content = extract_page(doc, 1, None, "eng", 300)
+    words = [{"text": t, "x0": a, "y0": b, "x1": c, "y1": d} for t, a, b, c, d in content.words]
+    [found] = read_page(content.text, words, content.boxes, True, "nz-oia").boxes
+    assert content.ocr and found["kind"] == "image"
+    assert found["ground"] == "9(2)(g)(i)"  # read inside the box, which is inverted rather than blanked
+    assert "Advice on the contract" in content.text

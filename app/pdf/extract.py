@@ -4,6 +4,7 @@ import os
 import re
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
@@ -20,6 +21,9 @@ THUMB_WIDTH_PX = 150
 SPARSE_TEXT_CHARS = 50
 SCAN_IMAGE_COVER = 0.3
 WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the page
+BOX_EDGE_POINTS = 1.5  # points beyond a box's edge that are blanked too
+INK = 128  # grey level below which a pixel of a box is ink
+SOLID_INSET_PIXELS = 3
 
 PLACEHOLDER_TITLES = {"untitled", "untitled document", "document", "title", "none", "pdf", "scan", "scanned document"}
 
@@ -189,15 +193,57 @@ def _read_by_ocr(
 ) -> PageContent:
     width, height, rotation = _page_box(page)
     zoom = dpi / 72
-    # Black boxes confuse Tesseract's layout and swallow the grounds printed beside them: blank them.
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
     for rect in boxes:
-        grey.set_rect(((pymupdf.Rect(rect) + (-1.5, -1.5, 1.5, 1.5)) * to_pixels).irect, (255,))
+        _whiten_box(grey, pymupdf.Rect(rect) * to_pixels, zoom)
     recognised = ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
     # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
     words = [(text, *rounded_box(*_transformed(box, to_unrotated))) for text, box in recognised.words]
     return PageContent(number, width, height, rotation, True, recognised.text, words)
+
+
+def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float) -> None:
+    """Turn a black box white for OCR, keeping a ground printed inside it in white, now black.
+
+    Black boxes confuse Tesseract's layout and swallow the grounds printed beside them. The solid
+    part of the box (the rows and columns that are mostly ink) is inverted: ink becomes paper and
+    a white label becomes black print. The rest, out to a little beyond the box's edge, is blanked,
+    so that no sliver of paper inside the detected box turns into a dark line."""
+    edge = BOX_EDGE_POINTS * zoom
+    outer = (box + (-edge, -edge, edge, edge)).irect & grey.irect
+    solid = _solid_part(grey, outer)
+    if solid is not None:
+        grey.invert_irect(solid)
+    for strip in _around(outer, solid):
+        grey.set_rect(strip, (255,))
+
+
+def _solid_part(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> pymupdf.IRect | None:
+    """The rows and columns of an area that are mostly ink, a few pixels in from their edge."""
+    if area.is_empty:
+        return None
+    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
+    region = pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x] < INK
+    rows, columns = np.flatnonzero(region.mean(axis=1) > 0.5), np.flatnonzero(region.mean(axis=0) > 0.5)
+    if len(rows) < 3 or len(columns) < 3:
+        return None
+    inset = SOLID_INSET_PIXELS  # the box's own soft edge stays out: inverted, it would be a grey line
+    x0, y0 = area.x0 + columns[0] + inset, area.y0 + rows[0] + inset
+    return pymupdf.IRect(x0, y0, area.x0 + columns[-1] + 1 - inset, area.y0 + rows[-1] + 1 - inset)
+
+
+def _around(outer: pymupdf.IRect, inner: pymupdf.IRect | None) -> list[pymupdf.IRect]:
+    """The strips of outer that lie outside inner (all of outer when there is no inner)."""
+    if inner is None or inner.is_empty:
+        return [outer]
+    strips = [
+        (outer.x0, outer.y0, outer.x1, inner.y0),
+        (outer.x0, inner.y1, outer.x1, outer.y1),
+        (outer.x0, inner.y0, inner.x0, inner.y1),
+        (inner.x1, inner.y0, outer.x1, inner.y1),
+    ]
+    return [pymupdf.IRect(s) for s in strips if s[2] > s[0] and s[3] > s[1]]
 
 
 def _transformed(box: tuple, m: pymupdf.Matrix) -> tuple[float, float, float, float]:
