@@ -37,12 +37,18 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
+        # SQLite's own lower() knows only ASCII; PostgreSQL's knows "Ā". Make them agree.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def _lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 def make_sessionmaker(url: str) -> sessionmaker[Session]:

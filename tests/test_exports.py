@@ -221,6 +221,9 @@ def test_filters(api, project, release):
     assert quotes(q="reputational") == ["a reputational risk"]
     assert quotes(q="HYPERLINK second") == ["a reputational risk"]  # words in the note count
     assert quotes(q="reputational nowhere") == []
+    work = release["annotations"][1]
+    assert api.patch(f"/api/annotations/{work['id']}", json={"note": "Ask the ŌTAUTAHI office."}).status_code == 200
+    assert quotes(q="ōtautahi") == [work["exact"]]  # upper-case macrons fold too
     assert len(quotes(author="REPORTER@example.nz")) == 3 and quotes(author="other@example.nz") == []
     assert len(quotes(document=str(release["document"]["id"]))) == 3
 
