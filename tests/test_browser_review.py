@@ -78,3 +78,25 @@ def test_review_with_keys_then_accept_all(server, page):
     expect(page.locator(".bad-redaction-alert")).to_contain_text("still readable")
     expect(page.locator("#page-1 .highlight.region").first).to_be_visible()
     page.screenshot(path=str(ARTIFACTS / "viewer-after-review.png"))
+
+
+def test_export_download_and_import_report(server, page, tmp_path):
+    page.goto(f"{server['base']}/projects/{server['project_id']}/export")
+    page.check("input[name=format][value=csv]")
+    with page.expect_download() as download_info:
+        page.click("text=Download")
+    download = download_info.value
+    assert download.suggested_filename.startswith("reviewing-csv-") and download.suggested_filename.endswith(".csv")
+    saved = tmp_path / "export.csv"
+    download.save_as(saved)
+    assert saved.read_bytes().startswith("\ufeffdocument,title".encode())
+
+    collection = {"type": "AnnotationCollection", "first": {"items": [{"type": "Annotation", "target": {}}]}}
+    upload = tmp_path / "stray.jsonld"
+    upload.write_text(__import__("json").dumps(collection))
+    page.set_input_files("#import-form input[type=file]", str(upload))
+    page.click("#import-form button")
+    expect(page.locator("#import-result")).to_contain_text("0 annotations imported.")
+    expect(page.locator("#import-result li")).to_have_text(
+        "#1: No document in this project has the file this annotation was made on."
+    )

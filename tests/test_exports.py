@@ -226,6 +226,7 @@ def test_filters(api, project, release):
     assert quotes(q="ōtautahi") == [work["exact"]]  # upper-case macrons fold too
     assert len(quotes(author="REPORTER@example.nz")) == 3 and quotes(author="other@example.nz") == []
     assert len(quotes(document=str(release["document"]["id"]))) == 3
+    assert len(quotes(document="", q="", author="")) == 3  # empty fields of the export form mean "any"
 
 
 @pytest.mark.parametrize(

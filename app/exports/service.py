@@ -74,15 +74,15 @@ def parse_selection(args) -> Selection:
     format_ = args.get("format", "")
     if format_ not in FORMATS:
         raise BadInput(f"format must be one of {', '.join(FORMATS)}.")
-    document = args.get("document")
-    if document is not None and not document.isdigit():
+    document = (args.get("document") or "").strip()  # the export form sends empty fields
+    if document and not document.isdigit():
         raise BadInput("document must be a document id.")
     return Selection(
         format=format_,
         tags=[t for t in args.getlist("tag") if t.strip()],
         document_id=int(document) if document else None,
         words=re.findall(r"\w+", args.get("q", ""))[:20],
-        author=args.get("author") or None,
+        author=(args.get("author") or "").strip() or None,
     )
 
 
