@@ -128,13 +128,16 @@ def _page_box(page: pymupdf.Page) -> tuple[float, float, int]:
 def _read_text(page: pymupdf.Page, number: int) -> PageContent:
     width, height, rotation = _page_box(page)
     rows = page.get_text("words")  # x0, y0, x1, y1, text, block, line, word
-    words = [(r[4], round(r[0], 2), round(r[1], 2), round(r[2], 2), round(r[3], 2)) for r in rows]
+    boxes = np.round(np.array([r[:4] for r in rows], dtype=float).reshape(-1, 4), 2).tolist()  # fast
+    words = [(r[4], *box) for r, box in zip(rows, boxes, strict=True)]
     text = join_words([(r[4], r[5], r[6]) for r in rows])
     return PageContent(number, width, height, rotation, False, text, words)
 
 
 def _image_cover(page: pymupdf.Page) -> float:
     """The share of the page that images cover (overlaps counted twice, capped at 1)."""
+    if not page.get_images():  # cheap; get_image_info() below builds a text page
+        return 0.0
     page_area = abs(page.rect) or 1
     covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in page.get_image_info())
     return min(covered / page_area, 1.0)

@@ -23,10 +23,11 @@ class PageRedactions:
 
 def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction: str) -> PageRedactions:
     """Pair boxes with grounds and find text under boxes, for one page."""
-    offsets = word_offsets(text, words)
+    found = find_citations(text, jurisdiction)
+    offsets = word_offsets(text, words) if found else []  # most pages cite nothing
     citations = []
     cited_words: set[int] = set()
-    for citation in find_citations(text, jurisdiction):
+    for citation in found:
         inside = [i for i, (s, e) in enumerate(offsets) if s < citation.end and e > citation.start]
         if not inside:
             continue
