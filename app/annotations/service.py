@@ -6,6 +6,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.access import may_open_document, may_open_project
 from app.annotations import anchoring
 from app.annotations.presets import preset_rows
 from app.errors import BadInput, Conflict, NotFound
@@ -51,7 +52,7 @@ def list_tags(session: Session, project: Project) -> list[Tag]:
 def get_tag(session: Session, user: User, tag_id: int) -> Tag:
     """A tag of a project the user owns; NotFound otherwise."""
     tag = session.get(Tag, tag_id)
-    if tag is None or session.get(Project, tag.project_id).owner_id != user.id:
+    if tag is None or not may_open_project(session, user, tag.project_id):
         raise NotFound("That tag does not exist, or you do not have access to it.")
     return tag
 
@@ -241,7 +242,7 @@ def delete_annotation(session: Session, user: User, annotation: Annotation) -> N
 def get_annotation(session: Session, user: User, annotation_id: int) -> Annotation:
     """An annotation in a project the user may open; NotFound otherwise."""
     annotation = session.get(Annotation, annotation_id)
-    if annotation is None or annotation.deleted_at or annotation.document.project.owner_id != user.id:
+    if annotation is None or annotation.deleted_at or not may_open_document(session, user, annotation.document_id):
         raise NotFound("That annotation does not exist, or you do not have access to it.")
     return annotation
 

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.access import may_open_project
 from app.errors import BadInput, Conflict, NotFound
 from app.models import Document, Page, Project, User
 from app.pdf import looks_like_pdf
@@ -156,7 +157,7 @@ def _title_from_filename(filename: str) -> str:
 def get_document(session: Session, user: User, document_id: int) -> Document:
     """The document if the user may open its project; NotFound otherwise."""
     document = session.get(Document, document_id)
-    if document is None or document.project.owner_id != user.id:
+    if document is None or not may_open_project(session, user, document.project_id):
         raise NotFound("That document does not exist, or you do not have access to it.")
     return document
 

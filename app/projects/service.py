@@ -3,6 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import may_open_project
 from app.annotations.service import seed_tag_set
 from app.errors import BadInput, NotFound
 from app.models import Project, User
@@ -53,10 +54,9 @@ def list_projects(session: Session, user: User) -> list[Project]:
 
 def get_project(session: Session, user: User, project_id: int) -> Project:
     """The project with this id if the user may open it; NotFound otherwise."""
-    project = session.get(Project, project_id)
-    if project is None or project.owner_id != user.id:
+    if not may_open_project(session, user, project_id):
         raise NotFound("That project does not exist, or you do not have access to it.")
-    return project
+    return session.get(Project, project_id)
 
 
 def project_json(project: Project) -> dict:

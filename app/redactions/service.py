@@ -6,6 +6,7 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.access import may_open_document
 from app.errors import NotFound
 from app.models import Document, Page, Project, RedactionBox, User
 from app.redactions.catalogue import meaning, statute
@@ -105,6 +106,6 @@ def box_json(box: RedactionBox) -> dict:
 def get_box(session: Session, user: User, box_id: int) -> RedactionBox:
     """A box of a document the user may open; NotFound otherwise."""
     box = session.get(RedactionBox, box_id)
-    if box is None or session.get(Document, box.document_id).project.owner_id != user.id:
+    if box is None or not may_open_document(session, user, box.document_id):
         raise NotFound("That redaction box does not exist, or you do not have access to it.")
     return box

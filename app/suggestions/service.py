@@ -8,6 +8,7 @@ import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.access import may_open_document, may_open_project
 from app.annotations.presets import OIA_RULES
 from app.annotations.service import create_annotation, resolve_tags
 from app.errors import BadInput, Conflict, NotFound
@@ -44,7 +45,7 @@ def list_rules(session: Session, project: Project) -> list[TagRule]:
 def get_rule(session: Session, user: User, rule_id: int) -> TagRule:
     """A rule of a project the user owns; NotFound otherwise."""
     rule = session.get(TagRule, rule_id)
-    if rule is None or session.get(Project, rule.project_id).owner_id != user.id:
+    if rule is None or not may_open_project(session, user, rule.project_id):
         raise NotFound("That rule does not exist, or you do not have access to it.")
     return rule
 
@@ -266,7 +267,7 @@ def page_sizes(session: Session, suggestions: list[Suggestion]) -> dict[tuple[in
 def get_suggestion(session: Session, user: User, suggestion_id: int) -> Suggestion:
     """A suggestion in a project the user may open; NotFound otherwise."""
     suggestion = session.get(Suggestion, suggestion_id)
-    if suggestion is None or session.get(Document, suggestion.document_id).project.owner_id != user.id:
+    if suggestion is None or not may_open_document(session, user, suggestion.document_id):
         raise NotFound("That suggestion does not exist, or you do not have access to it.")
     return suggestion
 
