@@ -5,6 +5,7 @@ with Debian's /usr/bin/chromium.
 """
 
 import time
+from contextlib import contextmanager
 
 import pytest
 from live import live_server
@@ -32,6 +33,20 @@ def server(tmp_path_factory):
     """The app and its worker, started as `make run` starts them, on a fresh database."""
     with live_server(tmp_path_factory.mktemp("server"), EMAIL, PASSWORD) as running:
         yield running
+
+
+@contextmanager
+def signed_in_tab(base: str, email: str, password: str, viewport: dict):
+    """A Chromium tab signed in to the app at base; the browser closes afterwards."""
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        tab = browser.new_context(viewport=viewport).new_page()
+        tab.goto(base + "/login")
+        tab.fill("input[name=email]", email)
+        tab.fill("input[name=password]", password)
+        tab.click("button[type=submit]")
+        yield tab
+        browser.close()
 
 
 @pytest.fixture(scope="module")

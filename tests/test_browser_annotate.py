@@ -4,9 +4,8 @@ was made, and draw a Redaction box with its ground on a scanned page."""
 import pytest
 from live import create_project, live_server, multipart, request
 from pdfs import scanned_pdf, text_pdf
-from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, stable_box
+from test_browser import ARTIFACTS, signed_in_tab, stable_box
 
 EMAIL, PASSWORD = "annotator@example.nz", "a long annotator password"
 LINES = [
@@ -35,16 +34,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        tab = context.new_page()
-        tab.goto(server["base"] + "/login")
-        tab.fill("input[name=email]", EMAIL)
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button[type=submit]")
+    with signed_in_tab(server["base"], EMAIL, PASSWORD, {"width": 1400, "height": 1000}) as tab:
         yield tab
-        browser.close()
 
 
 def drag(page, start, end):

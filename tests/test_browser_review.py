@@ -5,9 +5,8 @@ import time
 import pytest
 from live import create_project, live_server, multipart, request
 from pdfs import oia_release
-from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
-from test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from test_browser import ARTIFACTS, signed_in_tab
 
 EMAIL, PASSWORD = "reviewer@example.nz", "a long reviewer password"
 
@@ -29,15 +28,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def page(server):
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        tab = browser.new_context(viewport={"width": 1300, "height": 1000}).new_page()
-        tab.goto(server["base"] + "/login")
-        tab.fill("input[name=email]", EMAIL)
-        tab.fill("input[name=password]", PASSWORD)
-        tab.click("button[type=submit]")
+    with signed_in_tab(server["base"], EMAIL, PASSWORD, {"width": 1300, "height": 1000}) as tab:
         yield tab
-        browser.close()
 
 
 def listed(server, status):
