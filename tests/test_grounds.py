@@ -2,6 +2,7 @@
 
 import pytest
 
+from app.redactions import grounds
 from app.redactions.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
 from app.redactions.grounds import find_citations
 
@@ -143,3 +144,20 @@ def test_citation_offsets_point_at_the_text():
 def test_catalogue(regime, ground, meaning_part, statute_part):
     assert meaning_part in meaning(regime, ground)
     assert statute_part in statute(regime, ground)
+
+
+@pytest.mark.parametrize(("text", "jurisdiction"), [(text, jurisdiction) for text, jurisdiction, _ in CASES])
+def test_each_finder_is_skipped_only_where_it_could_not_match(text, jurisdiction):
+    """The cheap searches in FINDERS are shortcuts: a finder run on a text its search rejects finds nothing."""
+    preference = grounds.JURISDICTIONS[jurisdiction]
+    for needs, finder in grounds.FINDERS:
+        for variant in (text, text.upper(), f"Budget {text} figures"):
+            if needs is not None and not needs.search(variant):
+                assert finder(variant, preference) == [], (finder.__name__, variant)
+
+
+def test_a_page_citing_nothing_is_read_without_the_expensive_patterns():
+    text = "Line 31 of page 5: supply chain resilience and sustainment in 2024 (see annex)."
+    skipped = [finder for needs, finder in grounds.FINDERS if needs is not None and not needs.search(text)]
+    assert len(skipped) >= 4
+    assert find_citations(text) == []

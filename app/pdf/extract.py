@@ -1,5 +1,6 @@
 """Open, inspect, read and render PDFs with PyMuPDF."""
 
+import operator
 import os
 import re
 from pathlib import Path
@@ -125,11 +126,14 @@ def _page_box(page: pymupdf.Page) -> tuple[float, float, int]:
     return round(box.width, 2), round(box.height, 2), page.rotation
 
 
+_BOX = operator.itemgetter(0, 1, 2, 3)  # of a get_text("words") row
+
+
 def _read_text(page: pymupdf.Page, number: int) -> PageContent:
     width, height, rotation = _page_box(page)
     rows = page.get_text("words")  # x0, y0, x1, y1, text, block, line, word
-    boxes = np.round(np.array([r[:4] for r in rows], dtype=float).reshape(-1, 4), 2).tolist()  # fast
-    words = [(r[4], *box) for r, box in zip(rows, boxes, strict=True)]
+    boxes = np.round(np.array(list(map(_BOX, rows)), dtype=float).reshape(-1, 4), 2).tolist()  # fast
+    words = [(r[4], x0, y0, x1, y1) for r, (x0, y0, x1, y1) in zip(rows, boxes, strict=True)]
     text = join_words([(r[4], r[5], r[6]) for r in rows])
     return PageContent(number, width, height, rotation, False, text, words)
 

@@ -10,8 +10,6 @@ from app.processing.queue import enqueue_documents, huey
 
 def main() -> None:
     """Requeue work a crash interrupted, then consume the queue until stopped."""
-    import app.pdf.extract  # noqa: F401 - load PyMuPDF once, so that forked parsers start fast
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(levelname)s %(message)s")
     settings = load_settings()
     enqueue_documents(requeue_interrupted(make_sessionmaker(settings["DATABASE_URL"])))

@@ -49,6 +49,13 @@ SECTION_NUMBER = re.compile(
     rf"{START}(?:sections?|sect?\.|s\.|s)\s*(?P<section>47[A-HJ]|45A|22A|[2-4]\d)(?P<rest>(?:\s*\(\s*(?:\d|[a-z]|iv|i{{1,3}})\s*\))*)(?!\w)",
     re.I,
 )
+# What each finder's pattern cannot match without: a cheap search that lets most pages, which
+# cite nothing, skip the expensive patterns (those start with a look-behind, so every position
+# of the text is tried). Each must stay a necessary condition of its pattern.
+NEEDS_9_2 = re.compile(r"9\s*[(\[{]")
+NEEDS_7_2_OR_SHORT = re.compile(r"[678]\s*[(\[{]")
+NEEDS_B = re.compile(r"\(\s*b\s*\)", re.I)
+NEEDS_SECTION = re.compile(r"s(?:ections?|ect?\.|\.)?\s*[2-4]\d", re.I)
 AU_SECTIONS = {"33", "34", "37", "38", "42", "45", "45A", "46", "47"} | {f"47{c}" for c in "ABCDEFGHJ"}
 UK_SECTIONS = {str(n) for n in range(21, 45) if n != 25} | {"22A"}
 
@@ -67,8 +74,9 @@ def find_citations(text: str, jurisdiction: str = "nz-oia") -> list[Citation]:
     """Every withholding ground cited in text, in order, each once per place."""
     preference = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])
     found: list[Citation] = []
-    for finder in (_nz_s9, _lgoima_s7, _nz_short, _us, _sections):
-        found += finder(text, preference)
+    for needs, finder in FINDERS:
+        if needs is None or needs.search(text):
+            found += finder(text, preference)
     found.sort(key=lambda c: (c.start, -(c.end - c.start)))
     kept: list[Citation] = []
     for citation in found:  # where two readings overlap, the earlier (longer) one wins
@@ -121,11 +129,13 @@ def _nz_short(text: str, preference) -> list[Citation]:
     return citations
 
 
-def _us(text: str, preference) -> list[Citation]:
-    citations = [_us_citation(m) for m in US.finditer(text)]
-    if preference[0] == US_FOIA:  # "b6", "Exemption 6": only where US FOIA is the project's law
-        citations += [_us_citation(m) for m in US_SHORT.finditer(text)]
-    return citations
+def _us(text: str, _preference) -> list[Citation]:
+    return [_us_citation(m) for m in US.finditer(text)]
+
+
+def _us_short(text: str, preference) -> list[Citation]:
+    """ "b6", "Exemption 6": only where US FOIA is the project's law."""
+    return [_us_citation(m) for m in US_SHORT.finditer(text)] if preference[0] == US_FOIA else []
 
 
 def _us_citation(m: re.Match) -> Citation:
@@ -147,6 +157,16 @@ def _sections(text: str, preference) -> list[Citation]:
         regime = min(candidates, key=preference.index)
         citations.append(Citation(regime, f"{section}{rest}", m.start(), m.end()))
     return citations
+
+
+FINDERS = [
+    (NEEDS_9_2, _nz_s9),
+    (NEEDS_7_2_OR_SHORT, _lgoima_s7),
+    (NEEDS_7_2_OR_SHORT, _nz_short),
+    (NEEDS_B, _us),
+    (None, _us_short),
+    (NEEDS_SECTION, _sections),
+]
 
 
 def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
