@@ -41,11 +41,14 @@ def briefing_pdf(page_count: int) -> bytes:
     return text_pdf(pages, title="Briefing: Defence industry programme")
 
 
-def scanned_pdf(lines: list[tuple[float, float, str]], dpi: int = 200, rotation: int = 0, fontsize: int = 14) -> bytes:
+def scanned_pdf(
+    lines: list[tuple[float, float, str]], dpi: int = 200, rotation: int = 0, fontsize: int = 14, flagged: bool = True
+) -> bytes:
     """An image-only PDF: the lines are rendered to a picture, so only OCR can read them.
 
     With a rotation, the picture is stored turned the other way and /Rotate set, so the
-    page displays upright, as scanners produce.
+    page displays upright, as scanners produce; unless not flagged: then the page displays
+    on its side or upside down, as when a sheet went into the scanner the wrong way round.
     """
     source = pymupdf.open()
     page = source.new_page(width=612, height=792)
@@ -56,9 +59,22 @@ def scanned_pdf(lines: list[tuple[float, float, str]], dpi: int = 200, rotation:
     width, height = (792, 612) if rotation in (90, 270) else (612, 792)
     scan = doc.new_page(width=width, height=height)
     scan.insert_image(scan.rect, stream=pixmap.tobytes("png"), rotate=rotation)
-    if rotation:
+    if rotation and flagged:
         scan.set_rotation(rotation)
     return doc.tobytes()
+
+
+def turned_scan(turn: int) -> bytes:
+    """A one-page scan of a few lines of a briefing, fed in turned by `turn` degrees with no /Rotate
+    to say so: "Programme" starts at x=72 on the line written at y=180 of the upright page."""
+    lines = [
+        (72, 120, "Cabinet in confidence"),
+        (72, 180, "Programme sustainment risks for the"),
+        (72, 240, "Defence industry workstream, with"),
+        (72, 300, "advice on procurement and supply"),
+        (72, 360, "chain resilience over four years"),
+    ]
+    return scanned_pdf(lines, rotation=turn, flagged=False)
 
 
 def corpus(name: str) -> bytes:

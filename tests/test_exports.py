@@ -10,7 +10,7 @@ import docx
 import pymupdf
 import pytest
 from conftest import Api, create_user, upload
-from pdfs import corpus, text_pdf
+from pdfs import corpus, text_pdf, turned_scan
 
 from app.auth.service import create_token
 
@@ -200,6 +200,17 @@ def test_clip_is_a_captioned_png_at_twice_the_size(api, project, release):
     x1, y1 = max(r[2] for r in risk["rects"]), max(r[3] for r in risk["rects"])
     assert clip.width == pytest.approx(2 * (x1 - x0 + 36), abs=3)
     assert clip.height == pytest.approx(2 * (y1 - y0 + 36 + 22), abs=3)
+
+
+def test_clip_of_a_scan_fed_in_on_its_side_is_upright_as_in_the_viewer(api, project):
+    document = upload(api, project["id"], ("scan.pdf", turned_scan(90))).get_json()["documents"][0]
+    page = api.get(f"/api/documents/{document['id']}/pages/1").get_json()
+    assert page["rotation"] == 90
+    word = next(w for w in page["words"] if w["text"] == "Programme")
+    assert word["y1"] - word["y0"] > word["x1"] - word["x0"]  # tall on the unrotated (sideways) page
+    note = annotate(api, document["id"], page=1, rect=[word["x0"], word["y0"], word["x1"], word["y1"]], tags=["Risk"])
+    clip = pymupdf.Pixmap(api.get(f"/api/annotations/{note['id']}/clip.png").get_data())
+    assert clip.width > clip.height  # the word reads across, as on the page shown
 
 
 def test_story_package_zips_markdown_and_clips(api, project, release):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 from conftest import upload
-from pdfs import briefing_pdf, scanned_pdf
+from pdfs import briefing_pdf, scanned_pdf, turned_scan
 from sqlalchemy import func, select
 
 from app.models import Document, Page
@@ -158,3 +158,28 @@ def test_rotated_scan_is_read_upright_and_stored_unrotated(api, project):
     assert displayed.x0 == pytest.approx(72, abs=3)
     assert displayed.y0 < 300 < displayed.y1 + 2
     assert word["y1"] - word["y0"] > word["x1"] - word["x0"]  # a horizontal word is tall on the unrotated page
+
+
+# Unrotated page -> page as displayed, for each /Rotate (PyMuPDF's rotation_matrix).
+DISPLAYED = {
+    90: pymupdf.Matrix(0, 1, -1, 0, 612, 0),
+    180: pymupdf.Matrix(-1, 0, 0, -1, 612, 792),
+}
+
+
+@pytest.mark.parametrize("turn", [180, 90])
+def test_a_scan_fed_in_upside_down_or_on_its_side_is_turned_upright(api, project, turn):
+    """No /Rotate says so: Tesseract's orientation detection finds which way is up, and the page
+    is stored with the rotation that shows it upright, its words read and their boxes unrotated."""
+    pdf = turned_scan(turn)
+    assert pymupdf.open(stream=pdf)[0].rotation == 0
+    document = upload(api, project["id"], ("scan.pdf", pdf)).get_json()["documents"][0]
+    page = api.get(f"/api/documents/{document['id']}/pages/1").get_json()
+    assert (page["rotation"], page["ocr"]) == (turn, True)
+    assert "Programme sustainment risks" in page["text"]
+    word = next(w for w in page["words"] if w["text"] == "Programme")
+    displayed = pymupdf.Rect(word["x0"], word["y0"], word["x1"], word["y1"]) * DISPLAYED[turn]
+    assert displayed.x0 == pytest.approx(72, abs=3)
+    assert displayed.y0 < 180 < displayed.y1 + 2
+    image = pymupdf.Pixmap(api.get(f"/documents/{document['id']}/pages/1.png").data)
+    assert image.width < image.height  # the page image is upright (portrait), too

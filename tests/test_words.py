@@ -5,7 +5,7 @@ import pytest
 from app.documents.service import clean_filename
 from app.pdf import looks_like_pdf
 from app.pdf.extract import useful_title
-from app.pdf.ocr import parse_tsv
+from app.pdf.ocr import Recognised, parse_tsv, reads_poorly, reads_sideways
 from app.pdf.words import join_words
 
 
@@ -40,6 +40,25 @@ def test_parse_tsv_keeps_words_in_reading_order_with_boxes():
     assert recognised.text == 'Withheld under\n9(2)(a)\n\n"quoted'
     assert recognised.words[0] == ("Withheld", (100, 200, 150, 220))
     assert [w for w, _ in recognised.words] == ["Withheld", "under", "9(2)(a)", '"quoted']
+    assert recognised.confidence == pytest.approx((96.1 + 91.0 + 88.0 + 90.0) / 4)
+
+
+def _recognised(boxes: list[tuple[int, int, int, int]], confidence: float) -> Recognised:
+    return Recognised("", [(f"word{i}", box) for i, box in enumerate(boxes)], confidence)
+
+
+@pytest.mark.parametrize(
+    ("boxes", "confidence", "sideways", "poorly"),
+    [
+        ([(0, 0, 80, 20)] * 6, 92.0, False, False),  # upright print, read well
+        ([(0, 0, 20, 80)] * 6, 92.0, True, False),  # on its side: words taller than wide
+        ([(0, 0, 80, 20)] * 6, 35.0, False, True),  # upside down: read badly
+        ([(0, 0, 20, 80)] * 3, 35.0, False, False),  # too few words to judge
+    ],
+)
+def test_a_reading_tells_whether_the_page_may_be_turned(boxes, confidence, sideways, poorly):
+    recognised = _recognised(boxes, confidence)
+    assert (reads_sideways(recognised), reads_poorly(recognised)) == (sideways, poorly)
 
 
 @pytest.mark.parametrize(

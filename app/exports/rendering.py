@@ -61,7 +61,7 @@ def _in_children(task, shares: list[list], settings: dict) -> list[tuple[str, by
 
 
 def _marks(items: list[Excerpt]) -> list[tuple]:
-    """Plain tuples (they cross a pipe): page, kind, rects, colour, content, author."""
+    """Plain tuples (they cross a pipe): page, kind, rects, colour, content, author, rotation."""
     return [
         (
             e.page,
@@ -70,6 +70,7 @@ def _marks(items: list[Excerpt]) -> list[tuple]:
             e.colours[0] if e.colours else "#f4d03f",
             _content(e),
             e.author or "",
+            e.rotation,
         )
         for e in items
         if e.rects

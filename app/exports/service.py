@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.annotations.service import resolve_tags
 from app.errors import BadInput
-from app.models import Annotation, AnnotationTag, Document, Project, Tag, User
+from app.models import Annotation, AnnotationTag, Document, Page, Project, Tag, User
 from app.redactions.grounds import explain
 
 FORMATS = ("md", "docx", "csv", "jsonld", "pdf", "package")
@@ -52,6 +52,7 @@ class Excerpt:
     source_url: str | None
     sha256: str
     page: int
+    rotation: int  # as the page is shown: the PDF's own, or the turn OCR found for a scan fed in sideways
     kind: str
     start: int | None
     end: int | None
@@ -107,9 +108,14 @@ def excerpts(session: Session, project: Project, selection: Selection) -> Iterat
         selectinload(Annotation.author),
         selectinload(Annotation.document),
     )
+    shown_rotation = (
+        select(Page.rotation)
+        .where(Page.document_id == Annotation.document_id, Page.number == Annotation.page)
+        .scalar_subquery()
+    )
     jurisdiction = project.jurisdiction
-    rows = session.scalars(query.execution_options(yield_per=BATCH))
-    return (_excerpt(annotation, jurisdiction) for annotation in rows)
+    rows = session.execute(query.add_columns(shown_rotation).execution_options(yield_per=BATCH))
+    return (_excerpt(annotation, jurisdiction, rotation or 0) for annotation, rotation in rows)
 
 
 def streamed(sessions: sessionmaker[Session], project_id: int, selection: Selection, write) -> Iterator:
@@ -145,7 +151,7 @@ def _query(session: Session, project: Project, selection: Selection):
     return query
 
 
-def _excerpt(annotation: Annotation, jurisdiction: str) -> Excerpt:
+def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int) -> Excerpt:
     document = annotation.document
     return Excerpt(
         id=annotation.id,
@@ -157,6 +163,7 @@ def _excerpt(annotation: Annotation, jurisdiction: str) -> Excerpt:
         source_url=document.source_url,
         sha256=document.sha256,
         page=annotation.page,
+        rotation=rotation,
         kind=annotation.kind,
         start=annotation.start,
         end=annotation.end,

@@ -26,6 +26,7 @@ class Mark:
     colour: str
     content: str
     author: str
+    rotation: int | None = None  # the page's rotation as shown, when it differs from the PDF's own
 
 
 def annotated_pdf(original: str | Path, marks: list[Mark]) -> bytes:
@@ -89,6 +90,8 @@ def clip_png(original: str | Path, mark: Mark, caption: str) -> bytes:
     """A 2x crop of the page around a passage, the passage highlighted, a one-line caption below."""
     doc = open_pdf(original)
     page = doc[mark.page - 1]
+    if mark.rotation is not None and mark.rotation != page.rotation:
+        page.set_rotation(mark.rotation)  # a scan fed in sideways is shown turned; the file is not saved
     rects = [pymupdf.Rect(r) * page.rotation_matrix for r in _lines(mark.rects)]
     area = pymupdf.Rect(rects[0])
     for rect in rects[1:]:

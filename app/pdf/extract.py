@@ -10,7 +10,7 @@ import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
 from app.pdf.boxes import find_boxes
-from app.pdf.ocr import ocr_page_image
+from app.pdf.ocr import Recognised, ocr_page_image, reads_poorly, reads_sideways, upright_turn
 from app.pdf.words import join_words, rounded_box
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -25,6 +25,7 @@ WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the pa
 BOX_EDGE_POINTS = 1.5  # points beyond a box's edge that are blanked too
 INK = 128  # grey level below which a pixel of a box is ink
 SOLID_INSET_PIXELS = 3
+TURN_MARGIN = 10  # points of mean OCR confidence a turned page must gain for the turn to be kept
 
 PLACEHOLDER_TITLES = {"untitled", "untitled document", "document", "title", "none", "pdf", "scan", "scanned document"}
 
@@ -98,10 +99,10 @@ def extract_page(
         # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
         grey = scan_image(page, ocr_dpi) if _is_scan(cover, content.text) else None
         boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
+        if grey is not None:  # OCR may turn the page upright (page.rotation) and render it anew
+            content, grey = _read_by_ocr(page, number, languages, grey, ocr_dpi, [b.rect for b in boxes])
         if image_dir is not None:
             render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
-        if grey is not None:
-            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, [b.rect for b in boxes])
         content.boxes = boxes
     except PdfRefused:
         raise
@@ -197,17 +198,47 @@ def _scanned_in_grey(page: pymupdf.Page) -> bool:
 
 def _read_by_ocr(
     page: pymupdf.Page, number: int, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list
-) -> PageContent:
+) -> tuple[PageContent, pymupdf.Pixmap]:
+    """OCR a scanned page, turning it upright when its print lies on its side or upside down;
+    returns the content and the grey image of the page as it is now displayed.
+
+    A turn is set as page.rotation, in this process only (the file is not changed), so that the
+    page images and the stored rotation show the page upright; word boxes stay unrotated."""
+    recognised = _recognise(page, languages, grey, dpi, boxes)
+    words = _unrotated_words(page, recognised, dpi)
+    sideways, poor = reads_sideways(recognised), reads_poorly(recognised)
+    turn = upright_turn(grey.save, dpi) if sideways or poor else 0
+    if turn in (90, 270) and sideways and not poor:  # the words were read well: only the display turns
+        page.set_rotation((page.rotation + turn) % 360)
+        grey = scan_image(page, dpi)
+    elif turn:
+        unturned = page.rotation
+        page.set_rotation((unturned + turn) % 360)
+        turned = scan_image(page, dpi)
+        candidate = _recognise(page, languages, turned, dpi, boxes)
+        if candidate.confidence >= recognised.confidence + TURN_MARGIN:
+            recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned
+        else:
+            page.set_rotation(unturned)
     width, height, rotation = _page_box(page)
+    return PageContent(number, width, height, rotation, True, recognised.text, words), grey
+
+
+def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list) -> Recognised:
+    """Tesseract's reading of the page image, with its redaction boxes whitened in a copy."""
     zoom = dpi / 72
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
+    image = pymupdf.Pixmap(grey, 0)  # a copy: grey stays as the page is shown
     for rect in boxes:
-        _whiten_box(grey, pymupdf.Rect(rect) * to_pixels, zoom)
-    recognised = ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
-    # Tesseract boxes are pixels on the page as displayed; store them unrotated, in points.
+        _whiten_box(image, pymupdf.Rect(rect) * to_pixels, zoom)
+    return ocr_page_image(image.save, languages, dpi)  # PNM: no encoding cost
+
+
+def _unrotated_words(page: pymupdf.Page, recognised: Recognised, dpi: int) -> list:
+    """Tesseract's word boxes (pixels on the page as displayed now) in unrotated points."""
+    zoom = dpi / 72
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
-    words = [(text, *rounded_box(*_transformed(box, to_unrotated))) for text, box in recognised.words]
-    return PageContent(number, width, height, rotation, True, recognised.text, words)
+    return [(text, *rounded_box(*_transformed(box, to_unrotated))) for text, box in recognised.words]
 
 
 def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float) -> None:

@@ -15,6 +15,13 @@ from app.pdf.words import join_words
 # (FACTS.md); we run one single-threaded Tesseract per parsing process instead.
 TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 TESSERACT_TIMEOUT_SECONDS = 300
+# Mean word confidence below which a page may be upside down (upright print reads at 85-95,
+# the same print upside down at about 35).
+POOR_CONFIDENCE = 60
+MIN_WORDS_TO_JUDGE = 5
+# Tesseract's orientation confidence needed before a turn is tried (it is then kept only if the
+# turned page reads better).
+MIN_ORIENTATION_CONFIDENCE = 5.0
 
 
 @dataclass
@@ -23,23 +30,55 @@ class Recognised:
 
     text: str
     words: list[tuple[str, tuple[int, int, int, int]]]
+    confidence: float = 0.0  # mean word confidence, 0 to 100
+
+
+def reads_sideways(recognised: Recognised) -> bool:
+    """Whether most words of three letters or more are taller than wide: print lying on its side."""
+    long_words = [(x1 - x0, y1 - y0) for text, (x0, y0, x1, y1) in recognised.words if len(text) >= 3]
+    return len(long_words) >= MIN_WORDS_TO_JUDGE and sum(1 for w, h in long_words if h > w) > len(long_words) / 2
+
+
+def reads_poorly(recognised: Recognised) -> bool:
+    """Whether a page of several words was read with low confidence, as print upside down is."""
+    return len(recognised.words) >= MIN_WORDS_TO_JUDGE and recognised.confidence < POOR_CONFIDENCE
 
 
 def ocr_page_image(write_image: Callable[[str], None], languages: str, dpi: int) -> Recognised:
     """Run the Tesseract CLI on an image rendered at dpi, which write_image(path) writes as PNM,
     and parse its TSV output."""
+    return parse_tsv(_on_image(write_image, ["-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"]))
+
+
+def upright_turn(write_image: Callable[[str], None], dpi: int) -> int:
+    """Degrees clockwise (0, 90, 180 or 270) that turn a page image upright, by Tesseract's
+    orientation detection; 0 when it finds none or is unsure."""
+    try:
+        report = _on_image(write_image, ["--psm", "0", "--dpi", str(dpi)])
+    except PdfRefused:  # too little print to judge: Tesseract gives up
+        return 0
+    fields = dict(line.split(":", 1) for line in report.splitlines() if ":" in line)
+    try:
+        turn, confidence = int(fields["Rotate"]), float(fields["Orientation confidence"])
+    except (KeyError, ValueError):
+        return 0
+    return turn % 360 if confidence >= MIN_ORIENTATION_CONFIDENCE else 0
+
+
+def _on_image(write_image: Callable[[str], None], options: list[str]) -> str:
+    """Tesseract's output for the image write_image(path) writes, run with options."""
     # A file, not stdin: Tesseract reads stdin about 0.2 s slower per page (bench/ocr.py).
     with tempfile.TemporaryDirectory(prefix="oia-ocr-") as folder:
         path = os.path.join(folder, "page.pgm")
         write_image(path)
-        return parse_tsv(_run_tesseract(path, languages, dpi))
+        return _run_tesseract([path, "stdout", *options])
 
 
-def _run_tesseract(path: str, languages: str, dpi: int) -> str:
+def _run_tesseract(arguments: list[str]) -> str:
     # PNM carries no resolution: without --dpi Tesseract guesses 70 and drops small print.
     try:
         result = subprocess.run(
-            ["tesseract", path, "stdout", "-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"],
+            ["tesseract", *arguments],
             capture_output=True,
             env=TESSERACT_ENV,
             timeout=TESSERACT_TIMEOUT_SECONDS,
@@ -59,14 +98,17 @@ def parse_tsv(tsv: str) -> Recognised:
     """Turn Tesseract TSV into words in reading order; empty and layout rows are skipped."""
     rows = []
     words = []
+    confidences = []
     reader = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     for row in reader:
         text = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not text or float(row.get("conf") or -1) < 0:
+        confidence = float(row.get("conf") or -1)
+        if row.get("level") != "5" or not text or confidence < 0:
             continue
+        confidences.append(confidence)
         left, top = int(row["left"]), int(row["top"])
         box = (left, top, left + int(row["width"]), top + int(row["height"]))
         block = int(row["block_num"]) * 1000 + int(row["par_num"])
         rows.append((text, block, int(row["line_num"])))
         words.append((text, box))
-    return Recognised(join_words(rows), words)
+    return Recognised(join_words(rows), words, sum(confidences) / len(confidences) if confidences else 0.0)
