@@ -5,6 +5,8 @@ with ground truth, and on generated scans whose text is known exactly:
   - ours: PyMuPDF renders the page at OCR_DPI, the Tesseract CLI reads it (TSV with word boxes);
   - PyMuPDF's own OCR (Page.get_textpage_ocr, full page);
   - OCRmyPDF, when its command is found (set OCRMYPDF=/path/to/ocrmypdf; it is not a dependency).
+Orientation: the same scan baked in at 0, 90, 180 and 270 degrees with no /Rotate (a corpus
+file), read by our pipeline, which turns pages upright, next to plain OCR of the page as it lies.
 Speed: seconds per scanned page through the worker's pipeline (two parsing processes) next to
 the Tesseract CLI alone on the same page images, two at a time, so both cores are busy in both.
 """
@@ -25,7 +27,7 @@ from common import ROOT, processed, stored_document
 from pdfs import CORPUS, scanned_pdf
 
 from app.config import load_settings
-from app.pdf.extract import scan_image
+from app.pdf.extract import extract_page, open_pdf, scan_image
 from app.pdf.ocr import TESSERACT_ENV
 from app.processing.pipeline import process_document
 
@@ -185,7 +187,22 @@ def speed(rounds: int = 3) -> None:
     print(f"  median {median:.2f} x; target <= 1.2: {'meets' if median <= 1.2 else 'MISSES'}")
 
 
+def orientation() -> None:
+    print("Orientation: one scan fed in four ways with no /Rotate, word recall / precision:")
+    truth = (CORPUS / "ocrmypdf_linn_two_column_scan.txt").read_text()
+    doc = open_pdf(CORPUS / "ocrmypdf_cardinal_4_orientations.pdf")
+    for number, page in enumerate(doc, start=1):
+        plain = recall_precision(truth, ours(page))
+        content = extract_page(doc, number, None, "eng", DPI)
+        turned = recall_precision(truth, content.text)
+        print(
+            f"  page {number}: as it lies (baseline) {plain[0]:.3f} / {plain[1]:.3f}; "
+            f"OIA Desk {turned[0]:.3f} / {turned[1]:.3f}, shown turned {content.rotation} degrees"
+        )
+
+
 if __name__ == "__main__":
     os.chdir(ROOT)
     accuracy()
+    orientation()
     speed()

@@ -99,10 +99,13 @@ def extract_page(
         # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
         grey = scan_image(page, ocr_dpi) if _is_scan(cover, content.text) else None
         boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
-        if grey is not None:  # OCR may turn the page upright (page.rotation) and render it anew
-            content, grey = _read_by_ocr(page, number, languages, grey, ocr_dpi, [b.rect for b in boxes])
         if image_dir is not None:
             render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
+        if grey is not None:
+            unturned = page.rotation
+            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, [b.rect for b in boxes])
+            if image_dir is not None and page.rotation != unturned:  # OCR turned the page upright
+                render_page_images(page, image_dir, number)
         content.boxes = boxes
     except PdfRefused:
         raise
@@ -198,9 +201,9 @@ def _scanned_in_grey(page: pymupdf.Page) -> bool:
 
 def _read_by_ocr(
     page: pymupdf.Page, number: int, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list
-) -> tuple[PageContent, pymupdf.Pixmap]:
-    """OCR a scanned page, turning it upright when its print lies on its side or upside down;
-    returns the content and the grey image of the page as it is now displayed.
+) -> PageContent:
+    """OCR a scanned page from its grey image (whose boxes get whitened), turning the page upright
+    when its print lies on its side or upside down.
 
     A turn is set as page.rotation, in this process only (the file is not changed), so that the
     page images and the stored rotation show the page upright; word boxes stay unrotated."""
@@ -210,28 +213,25 @@ def _read_by_ocr(
     turn = upright_turn(grey.save, dpi) if sideways or poor else 0
     if turn in (90, 270) and sideways and not poor:  # the words were read well: only the display turns
         page.set_rotation((page.rotation + turn) % 360)
-        grey = scan_image(page, dpi)
     elif turn:
         unturned = page.rotation
         page.set_rotation((unturned + turn) % 360)
-        turned = scan_image(page, dpi)
-        candidate = _recognise(page, languages, turned, dpi, boxes)
+        candidate = _recognise(page, languages, scan_image(page, dpi), dpi, boxes)
         if candidate.confidence >= recognised.confidence + TURN_MARGIN:
-            recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned
+            recognised, words = candidate, _unrotated_words(page, candidate, dpi)
         else:
             page.set_rotation(unturned)
     width, height, rotation = _page_box(page)
-    return PageContent(number, width, height, rotation, True, recognised.text, words), grey
+    return PageContent(number, width, height, rotation, True, recognised.text, words)
 
 
 def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list) -> Recognised:
-    """Tesseract's reading of the page image, with its redaction boxes whitened in a copy."""
+    """Tesseract's reading of the page's grey image, its redaction boxes whitened first."""
     zoom = dpi / 72
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
-    image = pymupdf.Pixmap(grey, 0)  # a copy: grey stays as the page is shown
     for rect in boxes:
-        _whiten_box(image, pymupdf.Rect(rect) * to_pixels, zoom)
-    return ocr_page_image(image.save, languages, dpi)  # PNM: no encoding cost
+        _whiten_box(grey, pymupdf.Rect(rect) * to_pixels, zoom)
+    return ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
 
 
 def _unrotated_words(page: pymupdf.Page, recognised: Recognised, dpi: int) -> list:

@@ -19,8 +19,8 @@ TESSERACT_TIMEOUT_SECONDS = 300
 # the same print upside down at about 35).
 POOR_CONFIDENCE = 60
 MIN_WORDS_TO_JUDGE = 5
-# Tesseract's orientation confidence needed before a turn is tried (it is then kept only if the
-# turned page reads better).
+# Tesseract's orientation confidence below which its answer is ignored (a turn of a page that
+# read poorly is then kept only if the turned page reads better: app.pdf.extract).
 MIN_ORIENTATION_CONFIDENCE = 5.0
 
 
@@ -47,6 +47,7 @@ def reads_poorly(recognised: Recognised) -> bool:
 def ocr_page_image(write_image: Callable[[str], None], languages: str, dpi: int) -> Recognised:
     """Run the Tesseract CLI on an image rendered at dpi, which write_image(path) writes as PNM,
     and parse its TSV output."""
+    # PNM carries no resolution: without --dpi Tesseract guesses 70 and drops small print.
     return parse_tsv(_on_image(write_image, ["-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"]))
 
 
@@ -75,7 +76,6 @@ def _on_image(write_image: Callable[[str], None], options: list[str]) -> str:
 
 
 def _run_tesseract(arguments: list[str]) -> str:
-    # PNM carries no resolution: without --dpi Tesseract guesses 70 and drops small print.
     try:
         result = subprocess.run(
             ["tesseract", *arguments],
