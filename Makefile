@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_RUN := tesseract-ocr tesseract-ocr-eng tesseract-ocr-mri tesseract-ocr-osd
-APT_TEST := $(APT_RUN) chromium fonts-dejavu-core
+APT_TEST := $(APT_RUN) chromium fonts-dejavu-core postgresql
 
 .PHONY: run test venv system-run system-test migrate bench lint format
 
@@ -13,6 +13,8 @@ test: venv system-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/pytest
+	@echo "The suite again on PostgreSQL (a throwaway server; the browser tests stay on SQLite):"
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider --ignore-glob='tests/test_browser*.py'
 
 venv: $(VENV)/.installed
 

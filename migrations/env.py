@@ -22,6 +22,7 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()
+    engine.dispose()  # no pooled connection left open on the database just migrated
 
 
 run_migrations_online()

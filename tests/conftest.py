@@ -1,9 +1,11 @@
-"""Fixtures: a migrated SQLite database per test, the app, clients signed in by cookie or token."""
+"""Fixtures: a migrated database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+the app, clients signed in by cookie or token."""
 
 import re
 import shutil
 
 import pytest
+from databases import POSTGRES_URL, new_postgres_database, run_on_postgres, unique_name
 
 import app.pdf.extract  # noqa: F401 - load PyMuPDF once, as the worker does, so forked parsers start fast
 from app import create_app, migrate
@@ -14,20 +16,33 @@ PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory):
-    """A database file built by the migrations once; each test gets a copy."""
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate.upgrade(f"sqlite:///{path}")
-    return path
+def migrated_database(tmp_path_factory) -> str:
+    """The URL of a database built by the migrations once; each test gets a copy."""
+    if POSTGRES_URL:
+        url = new_postgres_database("oia_template")
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+    migrate.upgrade(url)
+    return url
 
 
 @pytest.fixture
-def settings(tmp_path, migrated_database):
+def database_url(tmp_path, migrated_database):
+    """A copy of the migrated database for one test: a file, or a PostgreSQL database."""
+    if not POSTGRES_URL:
+        shutil.copy(migrated_database.removeprefix("sqlite:///"), tmp_path / "oia-desk.db")
+        yield f"sqlite:///{tmp_path / 'oia-desk.db'}"
+        return
+    name = unique_name("oia_test")
+    yield new_postgres_database(name, template="oia_template")
+    run_on_postgres(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def settings(tmp_path, database_url):
     """Settings for one test: its own database copy and upload folder."""
-    database = tmp_path / "oia-desk.db"
-    shutil.copy(migrated_database, database)
     return {
-        "DATABASE_URL": f"sqlite:///{database}",
+        "DATABASE_URL": database_url,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "QUEUE_DATABASE": str(tmp_path / "queue.db"),
         "SECRET_KEY": "test-secret",

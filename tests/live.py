@@ -12,6 +12,8 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
+from databases import POSTGRES_URL, new_postgres_database, unique_name
+
 from app.config import ROOT
 
 
@@ -26,7 +28,9 @@ def prepare(home: Path, email: str, password: str, **settings) -> tuple[dict, st
     """Migrate a fresh database in home and create a user; return the environment and an API token."""
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{home / 'oia-desk.db'}",
+        "DATABASE_URL": new_postgres_database(unique_name("oia_live"))
+        if POSTGRES_URL
+        else f"sqlite:///{home / 'oia-desk.db'}",
         "QUEUE_DATABASE": str(home / "queue.db"),
         "UPLOAD_FOLDER": str(home / "uploads"),
         "SECRET_KEY": "live-server",

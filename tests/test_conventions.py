@@ -9,6 +9,7 @@ from pathlib import Path
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from databases import POSTGRES_URL
 from sqlalchemy import create_engine
 
 from app.config import ROOT, SETTINGS
@@ -61,9 +62,10 @@ def test_migrations_have_one_head():
 
 
 def test_models_and_migrations_agree(migrated_database):
-    engine = create_engine(f"sqlite:///{migrated_database}")
+    engine = create_engine(migrated_database)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
     assert differences == []
 
 
@@ -83,3 +85,9 @@ def test_readme_documents_every_api_route(app):
     routes = [documented_form(rule.rule) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")]
     missing = [route for route in routes if f"{route}`" not in readme]
     assert routes and missing == []
+
+
+def test_the_tests_run_on_the_database_asked_for(sessions):
+    """TEST_DATABASE_URL (scripts/with-postgres.sh) moves the suite to PostgreSQL; otherwise SQLite."""
+    with sessions() as session:
+        assert session.get_bind().dialect.name == ("postgresql" if POSTGRES_URL else "sqlite")

@@ -1,6 +1,7 @@
 """The sandbox, crash recovery, start-up cleanup and OCR."""
 
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from app.models import Document, Page
 from app.pdf import PdfRefused
 from app.processing import storage
-from app.processing.pipeline import process_document, requeue_interrupted
+from app.processing.pipeline import claim_document, process_document, requeue_interrupted
 from app.processing.sandbox import Limits, run_in_children
 
 
@@ -112,6 +113,27 @@ def test_a_ready_document_is_not_processed_again(api, project, app, sessions):
     process_document(document["id"], app.config, sessions)
     with sessions() as session:
         assert session.get(Document, document["id"]).attempts == 1
+
+
+def test_two_workers_cannot_claim_one_document(api, project, sessions):
+    """A restarted worker queues again what it finds queued, so two jobs may race for one
+    document: while one worker's claim is open, the other's waits and then finds it taken."""
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    with sessions.begin() as session:
+        session.get(Document, document["id"]).status = "queued"
+    claims = []
+    first = sessions()
+    first.begin()
+    first.get(Document, document["id"], with_for_update=True).status = "processing"
+    first.flush()
+    second = threading.Thread(target=lambda: claims.append(claim_document(sessions, document["id"])))
+    second.start()
+    second.join(timeout=1)
+    assert second.is_alive()  # waiting for the first claim to end
+    first.commit()
+    first.close()
+    second.join(timeout=30)
+    assert claims == [None]
 
 
 def test_cleanup_removes_leftovers_and_keeps_what_documents_use(api, project, runner, settings):

@@ -139,8 +139,10 @@ def page_row(page: PageContent, jurisdiction: str) -> dict:
 def claim_document(sessions: sessionmaker[Session], document_id: int) -> Document | None:
     """Mark a queued document as processing and clear any earlier partial pages; None if not queued."""
     with sessions.begin() as session:
-        # The project comes along: the caller reads its jurisdiction after this session ends.
-        document = session.get(Document, document_id, options=[selectinload(Document.project)])
+        # The project comes along: the caller reads its jurisdiction after this session ends. The row
+        # is locked (SQLite locks the database anyway): two jobs for one document, as a restarted
+        # worker queues, must not both find it queued.
+        document = session.get(Document, document_id, options=[selectinload(Document.project)], with_for_update=True)
         if document is None or document.status != "queued":
             return None
         if document.attempts >= MAX_ATTEMPTS:
