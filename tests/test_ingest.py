@@ -5,7 +5,13 @@ from pathlib import Path
 
 import pytest
 from conftest import upload
+from databases import POSTGRES_URL
 from pdfs import briefing_pdf, corpus, text_pdf
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from app.models import Document
+from app.processing import storage
 
 KNOWN_LINES = [(72, 100, "Official information release"), (300, 400, "Māori workstream: supply chains")]
 
@@ -113,3 +119,24 @@ def test_real_release_mixed_text_and_scans(api, project):
     assert pages[1]["text"].startswith("fermentum luctus. Sed mattis pretium tristique.")
     assert "fermentum" in pages[0]["text"].lower() or "lorem" in pages[0]["text"].lower()
     assert len(pages[0]["words"]) > 100
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="SQLite's write lock runs two uploads one after the other")
+def test_an_upload_losing_a_race_keeps_the_original_the_winner_uses(api, project, sessions, settings):
+    """Two people upload the same release at once: ours places the original, theirs finds it in
+    place and commits first; ours then fails with a sentence and must not delete their file."""
+    pdf = briefing_pdf(1)
+    sha = hashlib.sha256(pdf).hexdigest()
+
+    def theirs_commits_first(session, _context, _instances):
+        with sessions.begin() as other:
+            other.add(Document(project_id=project["id"], sha256=sha, filename="theirs.pdf", size=len(pdf), title="t"))
+
+    event.listen(Session, "before_flush", theirs_commits_first, once=True)
+    try:
+        response = upload(api, project["id"], ("ours.pdf", pdf))
+    finally:
+        if event.contains(Session, "before_flush", theirs_commits_first):
+            event.remove(Session, "before_flush", theirs_commits_first)
+    assert response.status_code == 409 and "right now" in response.get_json()["error"]
+    assert storage.original_path(settings["UPLOAD_FOLDER"], sha).exists()

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.access import may_open_project
@@ -85,14 +85,10 @@ def add_documents(
             new.append(document)
         session.commit()
     except IntegrityError:
-        session.rollback()
-        for path in placed:
-            path.unlink(missing_ok=True)
+        _undo_placing(session, placed)
         raise Conflict("The same file is being uploaded to this project right now; try again in a moment.") from None
     except BaseException:
-        session.rollback()
-        for path in placed:
-            path.unlink(missing_ok=True)
+        _undo_placing(session, placed)
         raise
     finally:
         for item in staged:
@@ -126,6 +122,21 @@ def _stage(upload: Upload, folder: str, max_mb: int) -> _Staged:
         path.unlink(missing_ok=True)
         raise
     return _Staged(filename, path, digest.hexdigest(), size)
+
+
+def _undo_placing(session: Session, placed: list[Path]) -> None:
+    """Roll back, and remove the originals this upload placed, unless a document stored meanwhile
+    uses one: an upload of the same file running at the same time, on PostgreSQL, may have found
+    ours already in place and been the one to commit."""
+    session.rollback()
+    try:
+        in_use = set(session.scalars(select(Document.sha256).where(Document.sha256.in_([p.stem for p in placed]))))
+    except SQLAlchemyError:  # cannot tell: keep them all (cleanup at start-up removes what is unused)
+        in_use = {p.stem for p in placed}
+    session.rollback()
+    for path in placed:
+        if path.stem not in in_use:
+            path.unlink(missing_ok=True)
 
 
 def _place_original(item: _Staged, folder: str) -> bool:
