@@ -1,5 +1,6 @@
 """Redaction boxes, grounds beside them, bad redactions and summaries, on generated and real releases."""
 
+import pymupdf
 import pytest
 from conftest import upload
 from pdfs import corpus, oia_release, scanned_copy
@@ -50,6 +51,24 @@ def test_electronic_release(api, project):
 
     hidden = api.get(f"/api/redaction-boxes/{bad[0]['id']}/hidden-text").get_json()
     assert hidden["hidden_text"] == "Vendor: Acme Holdings Limited"
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_boxes_on_a_rotated_page_sit_where_its_words_are(api, project, rotation):
+    """Drawings, like words, come in unrotated coordinates: a box over one word and a leaky box
+    over another are found there, paired with the ground printed beside them."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Advice on the procurement programme", fontsize=11)
+    page.draw_rect(pymupdf.Rect(72, 120, 250, 133), color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text((255, 130), "s 9(2)(a)", fontsize=8)
+    page.draw_rect(pymupdf.Rect(70, 90, 108, 104), color=(0, 0, 0), fill=(0, 0, 0))  # over "Advice"
+    page.set_rotation(rotation)
+    document = uploaded(api, project, "rotated.pdf", doc.tobytes())
+    boxes = api.get(f"/api/documents/{document['id']}/redactions").get_json()["boxes"]
+    by_place = sorted(boxes, key=lambda b: b["rect"][1])
+    assert [b["rect"] for b in by_place] == [[70, 90, 108, 104], [72, 120, 250, 133]]
+    assert [(b["ground"], b["text_under"]) for b in by_place] == [(None, True), ("9(2)(a)", False)]
 
 
 def test_scanned_release_finds_burned_in_boxes_and_ocr_grounds(api, project):

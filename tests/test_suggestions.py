@@ -2,6 +2,7 @@
 
 import sqlite3
 
+import pymupdf
 import pytest
 from conftest import Api, create_user, csrf_token, sign_in, upload
 from pdfs import oia_release, text_pdf
@@ -9,6 +10,7 @@ from pdfs import oia_release, text_pdf
 from app import migrate
 from app.auth.service import create_token
 from app.suggestions import service
+from app.suggestions.service import crop_as_shown
 
 RISKY = text_pdf(
     [
@@ -246,3 +248,27 @@ def test_migration_gives_existing_projects_the_preset_rules(tmp_path):
             ("Policy and optimisation", "phrase"),
         ]
     )
+
+
+def test_a_box_on_a_turned_page_gets_a_crop_too(api, project, client):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Advice on the procurement programme", fontsize=11)
+    page.draw_rect(pymupdf.Rect(72, 120, 250, 133), color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text((255, 130), "s 9(2)(a)", fontsize=8)
+    page.set_rotation(90)
+    document_id = ready(api, project, "turned.pdf", doc.tobytes())
+    sign_in(client)
+    html = client.get(f"/documents/{document_id}/suggestions").get_data(as_text=True)
+    assert html.count('class="crop"') == 1
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_a_crop_shows_the_box_where_the_turned_page_image_has_it(rotation):
+    """The review queue crops the page image as shown: the box is mapped as PyMuPDF maps it."""
+    page = pymupdf.open().new_page(width=600, height=800)
+    page.set_rotation(rotation)
+    box = [100.0, 200.0, 250.0, 215.0]
+    crop = crop_as_shown(box, 600, 800, rotation)
+    assert (crop["width"], crop["height"]) == (abs(page.rect.width), abs(page.rect.height))
+    assert crop["rect"] == pytest.approx(list(pymupdf.Rect(box) * page.rotation_matrix))

@@ -43,8 +43,7 @@ def _is_dark(fill) -> bool:
 
 def _vector_boxes(page: pymupdf.Page) -> list[FoundBox]:
     boxes = []
-    to_unrotated = page.derotation_matrix if page.rotation else None
-    for path in page.get_drawings():
+    for path in page.get_drawings():  # in unrotated coordinates already, as words are
         if path.get("type") not in ("f", "fs") or not _is_dark(path.get("fill")):
             continue
         if (path.get("fill_opacity") or 1) < 0.9:
@@ -56,8 +55,6 @@ def _vector_boxes(page: pymupdf.Page) -> list[FoundBox]:
             rects = [path["rect"]]  # a closed polygon of lines: its bounds
         for rect in rects:
             rect = pymupdf.Rect(rect)
-            if to_unrotated is not None:
-                rect = rect * to_unrotated
             if rect.width >= MIN_SIDE and rect.height >= MIN_SIDE:
                 boxes.append(rect)
     return [FoundBox(_rounded(rect), "vector") for rect in _joined(boxes)]

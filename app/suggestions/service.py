@@ -253,15 +253,32 @@ def list_suggestions(session: Session, document_ids: list[int], status: str | No
     )
 
 
-def page_sizes(session: Session, suggestions: list[Suggestion]) -> dict[tuple[int, int], dict]:
-    """Width, height and rotation of the pages that region suggestions sit on, for drawing a crop."""
-    wanted = {(s.document_id, s.page) for s in suggestions if s.kind == "region"}
-    if not wanted:
+def crops(session: Session, suggestions: list[Suggestion]) -> dict[int, dict]:
+    """For each region suggestion, by id: the page as shown ("width", "height", in points) and
+    the box on it ("rect"), turned as the page is, for drawing a crop of the page image."""
+    regions = [s for s in suggestions if s.kind == "region" and s.rect_json]
+    if not regions:
         return {}
-    document_ids = {document_id for document_id, _ in wanted}
     query = select(Page.document_id, Page.number, Page.width, Page.height, Page.rotation)
-    rows = session.execute(query.where(Page.document_id.in_(document_ids)))
-    return {(d, n): {"width": w, "height": h, "rotation": r} for d, n, w, h, r in rows if (d, n) in wanted}
+    rows = session.execute(query.where(Page.document_id.in_({s.document_id for s in regions})))
+    pages = {(d, n): (w, h, r) for d, n, w, h, r in rows}
+    return {
+        s.id: crop_as_shown(json.loads(s.rect_json), *pages[(s.document_id, s.page)])
+        for s in regions
+        if (s.document_id, s.page) in pages
+    }
+
+
+def crop_as_shown(rect: list[float], width: float, height: float, rotation: int) -> dict:
+    """A box on the unrotated page, and the page's size, as the page is shown (PyMuPDF's rotation_matrix)."""
+    x0, y0, x1, y1 = rect
+    shown = {
+        90: [height - y1, x0, height - y0, x1],
+        180: [width - x1, height - y1, width - x0, height - y0],
+        270: [y0, width - x1, y1, width - x0],
+    }.get(rotation, rect)
+    quarter = rotation in (90, 270)
+    return {"width": height if quarter else width, "height": width if quarter else height, "rect": shown}
 
 
 def get_suggestion(session: Session, user: User, suggestion_id: int) -> Suggestion:

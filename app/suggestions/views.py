@@ -148,9 +148,9 @@ def rules_delete(rule_id: int):
 
 def _queue_page(document_ids: list[int], **context):
     pending = service.list_suggestions(db(), document_ids)
-    sizes = service.page_sizes(db(), pending)
+    crops = service.crops(db(), pending)
     items = [service.suggestion_json(s) for s in pending]
-    return render_template("suggestions/queue.html", pending=items, sizes=sizes, **context)
+    return render_template("suggestions/queue.html", pending=items, crops=crops, **context)
 
 
 def _listing(document_ids: list[int]) -> dict:
