@@ -3,19 +3,60 @@
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 from waitress import serve
 
 from app import create_app
+
+WORKER = [sys.executable, "-m", "app.processing.worker"]
+RESTART_DELAY_SECONDS = 1.0
+
+
+class SupervisedWorker:
+    """The worker process, started again whenever it dies (a crash, the out-of-memory killer)
+    until stop() is called. A new worker queues again what the dead one left half done."""
+
+    def __init__(self, command: list[str]):
+        self._command = command
+        self._lock = threading.Lock()
+        self._stopping = False
+        self.process = self._start()
+        threading.Thread(target=self._watch, name="worker-watch", daemon=True).start()
+
+    def _start(self) -> subprocess.Popen:
+        # Its own session: Ctrl-C reaches only us, and stop() ends the worker at once (SIGTERM)
+        # rather than let Huey wait for a long document; an interrupted document is redone later.
+        return subprocess.Popen(self._command, start_new_session=True)
+
+    def _watch(self) -> None:
+        while True:
+            code = self.process.wait()
+            time.sleep(RESTART_DELAY_SECONDS)  # a worker that cannot start does not spin
+            with self._lock:
+                if self._stopping:
+                    return
+                print(f"The worker stopped (exit code {code}); starting it again.", file=sys.stderr, flush=True)
+                self.process = self._start()
+
+    def stop(self) -> None:
+        """Stop the worker and do not start it again."""
+        with self._lock:
+            self._stopping = True
+            process = self.process
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def main() -> None:
     """Clean leftovers, start the worker process, then serve until interrupted."""
     app = create_app()
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cleanup"], check=True)
-    # Its own session: Ctrl-C reaches only us, and we stop the worker at once (SIGTERM) rather
-    # than let Huey wait for a long document; an interrupted document is redone at next start.
-    worker = subprocess.Popen([sys.executable, "-m", "app.processing.worker"], start_new_session=True)
+    worker = SupervisedWorker(WORKER)
     # Ctrl-C and SIGTERM end the server loop even when a shell started us with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -31,11 +72,7 @@ def main() -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from live import create_project, free_port, multipart, prepare, request
@@ -80,3 +81,38 @@ def test_queued_work_waits_for_the_worker_and_survives_a_crash(environment):
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
+
+
+def test_make_run_starts_the_worker_again_when_it_dies(environment):
+    """`make run` (app.run) supervises its worker: killed outright, a new one takes its place
+    and finishes what was uploaded."""
+    env, token = environment
+    port = free_port()
+    run = start([sys.executable, "-m", "app.run"], {**env, "PORT": str(port)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: request(base, token, "/api/projects")[0] == 200, 30)
+        first = wait_for(lambda: worker_of(run.pid), 20)
+        os.killpg(first, signal.SIGKILL)  # the worker, its processes and parsers die at once
+        second = wait_for(lambda: (pid := worker_of(run.pid)) != first and pid, 20)
+        assert second != first
+        project = create_project(base, token, "P")
+        body, content_type = multipart("after.pdf", briefing_pdf(3))
+        status, answer = request(
+            base, token, f"/api/projects/{project['id']}/documents", "POST", body, {"Content-Type": content_type}
+        )
+        assert status == 202
+        document_path = f"/api/documents/{answer['documents'][0]['id']}"
+        finished = wait_for(lambda: (d := request(base, token, document_path)[1])["status"] == "ready" and d, 60)
+        assert finished["pages_done"] == 3
+    finally:
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=60)
+    assert run.returncode == 0
+
+
+def worker_of(pid: int) -> int | None:
+    """The pid of the worker process that app.run (pid) started, if one is running."""
+    children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    workers = [int(c) for c in children if "app.processing.worker" in Path(f"/proc/{c}/cmdline").read_text()]
+    return workers[0] if workers else None
