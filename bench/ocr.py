@@ -199,6 +199,22 @@ def orientation() -> None:
             f"  page {number}: as it lies (baseline) {plain[0]:.3f} / {plain[1]:.3f}; "
             f"OIA Desk {turned[0]:.3f} / {turned[1]:.3f}, shown turned {content.rotation} degrees"
         )
+    # A sideways table under a /Rotate that does not show it upright; no ground truth, so
+    # Tesseract's mean word confidence, as the page lies and as OIA Desk shows it.
+    doc = open_pdf(CORPUS / "pymupdf_mixed_text_and_scanned_rot270.pdf")
+    page = doc[2]
+    as_it_lies = _confidence(page)
+    content = extract_page(doc, 3, None, "eng", DPI)  # turns page (in this process) as it is shown
+    print(
+        f"  sideways table (rot270 corpus file, page 3): mean word confidence as it lies (baseline) "
+        f"{as_it_lies:.0f}, as OIA Desk shows it {_confidence(page):.0f} (/Rotate 270, shown {content.rotation})"
+    )
+
+
+def _confidence(page: pymupdf.Page) -> float:
+    from app.pdf.ocr import ocr_page_image
+
+    return ocr_page_image(scan_image(page, DPI).save, "eng", DPI).confidence
 
 
 if __name__ == "__main__":

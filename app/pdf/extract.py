@@ -10,7 +10,14 @@ import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
 from app.pdf.boxes import find_boxes
-from app.pdf.ocr import Recognised, ocr_page_image, reads_poorly, reads_sideways, upright_turn
+from app.pdf.ocr import (
+    TRUSTED_ORIENTATION_CONFIDENCE,
+    Recognised,
+    ocr_page_image,
+    reads_poorly,
+    reads_sideways,
+    upright_turn,
+)
 from app.pdf.words import join_words, rounded_box
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -210,7 +217,9 @@ def _read_by_ocr(
     recognised = _recognise(page, languages, grey, dpi, boxes)
     words = _unrotated_words(page, recognised, dpi)
     sideways, poor = reads_sideways(recognised), reads_poorly(recognised)
-    turn = upright_turn(grey.save, dpi) if sideways or poor else 0
+    # A poor reading is read again turned, which checks the turn: any answer of Tesseract's will do.
+    trust = 0 if poor else TRUSTED_ORIENTATION_CONFIDENCE
+    turn = upright_turn(grey.save, dpi, trust) if sideways or poor else 0
     if turn in (90, 270) and sideways and not poor:  # the words were read well: only the display turns
         page.set_rotation((page.rotation + turn) % 360)
     elif turn:

@@ -19,9 +19,9 @@ TESSERACT_TIMEOUT_SECONDS = 300
 # the same print upside down at about 35).
 POOR_CONFIDENCE = 60
 MIN_WORDS_TO_JUDGE = 5
-# Tesseract's orientation confidence below which its answer is ignored (a turn of a page that
-# read poorly is then kept only if the turned page reads better: app.pdf.extract).
-MIN_ORIENTATION_CONFIDENCE = 5.0
+# Tesseract's orientation confidence below which its answer is not trusted on its own (a turn
+# that is checked by reading the turned page again needs none: app.pdf.extract).
+TRUSTED_ORIENTATION_CONFIDENCE = 5.0
 
 
 @dataclass
@@ -51,9 +51,9 @@ def ocr_page_image(write_image: Callable[[str], None], languages: str, dpi: int)
     return parse_tsv(_on_image(write_image, ["-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"]))
 
 
-def upright_turn(write_image: Callable[[str], None], dpi: int) -> int:
+def upright_turn(write_image: Callable[[str], None], dpi: int, min_confidence: float) -> int:
     """Degrees clockwise (0, 90, 180 or 270) that turn a page image upright, by Tesseract's
-    orientation detection; 0 when it finds none or is unsure."""
+    orientation detection; 0 when it finds none or is less sure than min_confidence."""
     try:
         report = _on_image(write_image, ["--psm", "0", "--dpi", str(dpi)])
     except PdfRefused:  # too little print to judge: Tesseract gives up
@@ -63,7 +63,7 @@ def upright_turn(write_image: Callable[[str], None], dpi: int) -> int:
         turn, confidence = int(fields["Rotate"]), float(fields["Orientation confidence"])
     except (KeyError, ValueError):
         return 0
-    return turn % 360 if confidence >= MIN_ORIENTATION_CONFIDENCE else 0
+    return turn % 360 if confidence >= min_confidence else 0
 
 
 def _on_image(write_image: Callable[[str], None], options: list[str]) -> str:
