@@ -184,16 +184,20 @@ def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
 
 def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
     """The page's only image, decoded, when it is upright, fills the page and is grey or colour."""
-    infos = page.get_image_info(xrefs=True)
-    if page.rotation or len(infos) != 1 or not infos[0].get("xref"):
+    # Not get_image_info(xrefs=True): that decodes and hashes every image (16-73 ms a page).
+    images, infos = page.get_images(), page.get_image_info()
+    if page.rotation or len(images) != 1 or len(infos) != 1:
         return None
+    xref, _, width, height = images[0][:4]
     info = infos[0]
+    if (info["width"], info["height"]) != (width, height):  # the drawn image is another (inline) one
+        return None
     a, b, c, d, _, _ = info["transform"]
     fills = all(abs(u - v) <= WHOLE_PAGE_SLACK for u, v in zip(info["bbox"], page.rect, strict=True))
     if not (fills and a > 0 and d > 0 and abs(b) < 1e-6 and abs(c) < 1e-6):
         return None
     try:
-        image = pymupdf.Pixmap(page.parent, info["xref"])
+        image = pymupdf.Pixmap(page.parent, xref)
     except (RuntimeError, ValueError):
         return None
     if image.colorspace is None or image.colorspace.n not in (1, 3):
