@@ -168,6 +168,20 @@ def test_scanned_page_is_read_by_ocr_with_word_boxes(api, project):
     assert supply["y0"] < 400 < supply["y1"] + 2  # the box sits on the baseline written at y=400
 
 
+def test_a_stamp_typed_over_a_scan_is_shown_and_read(api, project):
+    """Agencies stamp scanned pages electronically: the stamp is part of the page image and the text."""
+    doc = pymupdf.open(stream=scanned_pdf([(72, 120, "Cabinet in confidence"), (72, 300, "Programme risks")]))
+    doc[0].insert_text((72, 760), "RELEASED UNDER THE OIA", fontsize=14)
+    document = upload(api, project["id"], ("stamped.pdf", doc.tobytes())).get_json()["documents"][0]
+    page = api.get(f"/api/documents/{document['id']}/pages/1").get_json()
+    assert page["ocr"] is True and "RELEASED UNDER THE OIA" in page["text"]
+    image = pymupdf.Pixmap(api.get(f"/documents/{document['id']}/pages/1.png").data)
+    band = pymupdf.Pixmap(pymupdf.csGRAY, image)
+    scale = band.width / 612
+    darkest = min(band.pixel(int(x * scale), int(755 * scale))[0] for x in range(72, 250))
+    assert darkest < 128  # the stamp's letters are on the page image
+
+
 def test_rotated_scan_is_read_upright_and_stored_unrotated(api, project):
     lines = [(72, 120, "Cabinet in confidence"), (72, 300, "Programme sustainment risks")]
     document = upload(api, project["id"], ("scan.pdf", scanned_pdf(lines, rotation=90))).get_json()["documents"][0]

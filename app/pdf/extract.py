@@ -183,7 +183,8 @@ def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
 
 
 def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
-    """The page's only image, decoded, when it is upright, fills the page and is grey or colour."""
+    """The page's only image, decoded, when it is upright, fills the page, is grey or colour, and
+    nothing else is drawn on the page (a stamp typed over a scan must show, and be read)."""
     # Not get_image_info(xrefs=True): that decodes and hashes every image (16-73 ms a page).
     images, infos = page.get_images(), page.get_image_info()
     if page.rotation or len(images) != 1 or len(infos) != 1:
@@ -191,6 +192,8 @@ def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
     xref, _, width, height = images[0][:4]
     info = infos[0]
     if (info["width"], info["height"]) != (width, height):  # the drawn image is another (inline) one
+        return None
+    if page.get_text("words") or page.get_cdrawings() or page.first_annot is not None:
         return None
     a, b, c, d, _, _ = info["transform"]
     fills = all(abs(u - v) <= WHOLE_PAGE_SLACK for u, v in zip(info["bbox"], page.rect, strict=True))
