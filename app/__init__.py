@@ -2,13 +2,14 @@
 
 from flask import Flask
 
-from app.config import INSTANCE, load_settings
+from app.config import INSTANCE, create_folders, load_settings
 
 
 def create_app(**overrides) -> Flask:
     """Build the web app: config, database, sign-in, blueprints, errors, CLI."""
     app = Flask(__name__, instance_path=str(INSTANCE))
     app.config.update(load_settings(**overrides))
+    create_folders(app.config)
     app.config.update(
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -17,7 +18,7 @@ def create_app(**overrides) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
 
-    from app import auth, cli, errors, web
+    from app import auth, cli, errors, queue, web
     from app.annotations import views as annotations
     from app.auth import views as auth_views
     from app.documents import views as documents
@@ -25,12 +26,15 @@ def create_app(**overrides) -> Flask:
     from app.projects import views as projects
     from app.redactions import views as redactions
     from app.suggestions import views as suggestions
+    from app.tags import views as tags
 
     web.init_app(app)
+    queue.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(documents.bp)
+    app.register_blueprint(tags.bp)
     app.register_blueprint(annotations.bp)
     app.register_blueprint(redactions.bp)
     app.register_blueprint(suggestions.bp)

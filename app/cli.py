@@ -5,11 +5,10 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
-from app import migrate
+from app import migrate, sandbox, storage
 from app.auth import service as auth_service
 from app.errors import AppError
 from app.models import Document
-from app.processing import storage
 
 users = AppGroup("users", help="Manage accounts.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
@@ -62,12 +61,14 @@ def revision(message: str) -> None:
 @click.command("cleanup")
 @with_appcontext
 def cleanup() -> None:
-    """Remove interrupted uploads and files no document refers to (run while nothing is uploading)."""
+    """Remove interrupted uploads, files no document refers to and the temporary folders of stopped
+    parsing processes (run while nothing is uploading or processing)."""
     with _sessions()() as session:
         documents = session.execute(select(Document.id, Document.sha256)).all()
     removed = storage.remove_leftovers(
         current_app.config["UPLOAD_FOLDER"], {sha for _, sha in documents}, {id_ for id_, _ in documents}
     )
+    removed += sandbox.remove_leftover_temp()
     click.echo(f"Removed {len(removed)} leftover file(s).", err=True)
 
 

@@ -4,6 +4,8 @@ import os
 import secrets
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
@@ -15,6 +17,7 @@ SETTINGS = {
     "UPLOAD_FOLDER": (str(ROOT / "uploads"), str, "originals and rendered page images"),
     "SECRET_KEY": (None, str, "signs sessions; default generated once into instance/secret_key"),
     "QUEUE_DATABASE": (None, str, "Huey's SQLite queue file; default instance/queue.db"),
+    "QUEUE_IMMEDIATE": (False, lambda v: v.lower() in ("1", "true", "yes"), "run jobs where they are queued (tests)"),
     "MAX_UPLOAD_MB": (200, int, "largest accepted file, in MiB"),
     "MAX_PAGES": (2000, int, "largest accepted page count"),
     "PARSE_TIMEOUT_SECONDS": (900, int, "wall time allowed to process one document"),
@@ -37,6 +40,16 @@ def load_settings(**overrides) -> dict:
     settings["QUEUE_DATABASE"] = settings["QUEUE_DATABASE"] or str(INSTANCE / "queue.db")
     settings["SECRET_KEY"] = settings["SECRET_KEY"] or _instance_secret_key()
     return settings
+
+
+def create_folders(settings) -> None:
+    """Create the folders the settings point at (instance, queue, SQLite database, uploads), whatever is set."""
+    folders = [INSTANCE, Path(settings["QUEUE_DATABASE"]).parent, Path(settings["UPLOAD_FOLDER"])]
+    url = make_url(settings["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        folders.append(Path(url.database).parent)
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
 
 
 def _instance_secret_key() -> str:

@@ -2,8 +2,9 @@
 
 import json
 from datetime import UTC, date, datetime
+from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -12,6 +13,40 @@ from app.db import Base
 def utcnow() -> datetime:
     """Return the current time in UTC."""
     return datetime.now(UTC)
+
+
+def _states(enum: type[StrEnum], name: str) -> Enum:
+    """A column type for a state: stored as its value, with a check constraint that names it."""
+    return Enum(enum, name=name, native_enum=False, create_constraint=True, length=20, values_callable=_values)
+
+
+def _values(enum: type[StrEnum]) -> list[str]:
+    return [member.value for member in enum]
+
+
+class DocumentStatus(StrEnum):
+    """Where a document is in processing."""
+
+    QUEUED = "queued"
+    PROCESSING = "processing"
+    READY = "ready"
+    FAILED = "failed"
+
+
+class SuggestionStatus(StrEnum):
+    """What a person decided about a suggestion."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class SuggestionSource(StrEnum):
+    """What proposed a suggestion: a redaction box (with readable text under it, or not) or a keyword rule."""
+
+    BOX = "box"
+    LEAKY_BOX = "leaky_box"
+    RULE = "rule"
 
 
 class User(Base):
@@ -68,7 +103,9 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(255))
     size: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    status: Mapped[DocumentStatus] = mapped_column(
+        _states(DocumentStatus, "document_status"), default=DocumentStatus.QUEUED
+    )
     error: Mapped[str | None] = mapped_column(Text)
     page_count: Mapped[int | None] = mapped_column(Integer)
     pages_done: Mapped[int] = mapped_column(Integer, default=0)
@@ -89,7 +126,7 @@ class Document(Base):
     @property
     def progress(self) -> float:
         """Share of pages processed, from 0 to 1."""
-        if self.status == "ready":
+        if self.status == DocumentStatus.READY:
             return 1.0
         if not self.page_count:
             return 0.0
@@ -263,10 +300,33 @@ class Suggestion(Base):
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
     ground: Mapped[str | None] = mapped_column(String(60))
     regime: Mapped[str | None] = mapped_column(String(100))  # the Act the ground belongs to
-    source: Mapped[str] = mapped_column(String(40))  # "redaction box" or "rule <id>"
+    source: Mapped[SuggestionSource] = mapped_column(_states(SuggestionSource, "suggestion_source"))
+    # The rule that proposed it; None for boxes, and once the rule is deleted.
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("tag_rules.id", ondelete="SET NULL"), index=True)
     # Same proposal, same fingerprint: a rejected one is not proposed again.
     fingerprint: Mapped[str] = mapped_column(String(200))
-    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status: Mapped[SuggestionStatus] = mapped_column(
+        _states(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.PENDING
+    )
     annotation_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id", ondelete="SET NULL"))
 
     tag: Mapped[Tag] = relationship()
+
+    @property
+    def source_label(self) -> str:
+        """What proposed it, in words: "redaction box", "leaky redaction box" or "rule 12"."""
+        if self.source == SuggestionSource.RULE:
+            return f"rule {self.rule_id}" if self.rule_id else "a deleted rule"
+        return "leaky redaction box" if self.source == SuggestionSource.LEAKY_BOX else "redaction box"
+
+
+class FirstAccount(Base):
+    """At most one row: claimed in the transaction that creates the first account through the
+    setup page, so that of many simultaneous first sign-ups exactly one succeeds."""
+
+    __tablename__ = "first_account"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,7 +10,7 @@ from waitress import serve
 
 from app import create_app
 
-WORKER = [sys.executable, "-m", "app.processing.worker"]
+WORKER = [sys.executable, "-m", "app.worker"]
 RESTART_DELAY_SECONDS = 1.0
 
 

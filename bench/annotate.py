@@ -20,11 +20,11 @@ from common import ROOT, verdict
 from live import free_port, prepare
 from pdfs import briefing_pdf
 
+from app import storage
 from app.annotations.service import create_annotation
 from app.db import make_sessionmaker
+from app.ingest.pipeline import process_document
 from app.models import Document, Page, User
-from app.processing import storage
-from app.processing.pipeline import process_document
 from app.projects.service import create_project
 
 PAGES, SEEDED, CALLS = 300, 2000, 200

@@ -16,11 +16,10 @@ def stored_document(pdf: bytes, folder: Path, **settings):
     """A fresh migrated database holding one queued document for pdf; returns (sessions, id, settings)."""
     import hashlib
 
-    from app import migrate
+    from app import migrate, storage
     from app.config import load_settings
     from app.db import make_sessionmaker
     from app.models import Document, Project, User
-    from app.processing import storage
 
     url = f"sqlite:///{folder / 'bench.db'}"
     migrate.upgrade(url)

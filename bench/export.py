@@ -29,11 +29,11 @@ TARGET_MB = 300
 
 def build(home: Path) -> dict:
     """A project of 20 processed documents with 500 annotations each; returns the environment."""
+    from app import storage
     from app.annotations.service import create_annotation
     from app.db import make_sessionmaker
+    from app.ingest.pipeline import process_document
     from app.models import Document, Page, User
-    from app.processing import storage
-    from app.processing.pipeline import process_document
     from app.projects.service import create_project
 
     env, _ = prepare(home, "bench@example.nz", "bench password 123")
@@ -74,10 +74,8 @@ def measure(kind: str) -> None:
     """In a fresh process: run one export (or the baseline read) and print seconds and peak MB."""
     from app import create_app
     from app.auth.service import create_token
-    from app.processing import queue
 
     app = create_app()
-    queue.configure(app.config)
     project_id = int(__import__("os").environ["PROJECT_ID"])
     with app.extensions["sessions"]() as session:
         token = create_token(session, "bench@example.nz")

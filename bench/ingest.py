@@ -15,7 +15,7 @@ from common import processed, stored_document, verdict
 from live import live_server, multipart, request
 from pdfs import briefing_pdf
 
-from app.processing.pipeline import process_document
+from app.ingest.pipeline import process_document
 
 PAGES = 400
 ROUNDS = 3

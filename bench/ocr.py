@@ -27,9 +27,9 @@ from common import ROOT, processed, stored_document
 from pdfs import CORPUS, scanned_pdf
 
 from app.config import load_settings
+from app.ingest.pipeline import process_document
 from app.pdf.extract import extract_page, open_pdf, scan_image
 from app.pdf.ocr import TESSERACT_ENV
-from app.processing.pipeline import process_document
 
 DPI = load_settings()["OCR_DPI"]
 TESSDATA = "/usr/share/tesseract-ocr/5/tessdata"

@@ -7,10 +7,9 @@ import shutil
 import pytest
 from databases import POSTGRES_URL, new_postgres_database, run_on_postgres, unique_name
 
-import app.pdf.extract  # noqa: F401 - load PyMuPDF once, as the worker does, so forked parsers start fast
+import app.ingest.jobs  # noqa: F401 - registers the jobs, and loads PyMuPDF once as the worker does
 from app import create_app, migrate
 from app.auth import service as auth_service
-from app.processing import queue
 
 PASSWORD = "correct horse battery"
 
@@ -46,6 +45,7 @@ def settings(tmp_path, database_url):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "QUEUE_DATABASE": str(tmp_path / "queue.db"),
         "SECRET_KEY": "test-secret",
+        "QUEUE_IMMEDIATE": True,  # queued work runs at once, in this process
         "PARSE_PROCESSES": 2,
     }
 
@@ -57,12 +57,9 @@ def make_app(settings):
     def build(**extra):
         application = create_app(**{**settings, **extra})
         application.config["TESTING"] = True
-        queue.configure(application.config)
         return application
 
-    queue.huey.immediate = True
-    yield build
-    queue.huey.immediate = False
+    return build
 
 
 @pytest.fixture

@@ -260,7 +260,7 @@ def test_reanchoring_after_new_text_moves_or_orphans(api, document, page_one, se
 
 
 def test_reprocessing_keeps_annotations_in_place(api, app, document, sessions):
-    from app.processing.pipeline import process_document
+    from app.ingest.pipeline import process_document
 
     created = annotate(api, document, page=1, start=8, end=30, tags=["Risk"]).get_json()
     with sessions.begin() as session:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from app.redactions import grounds
-from app.redactions.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
-from app.redactions.grounds import find_citations
+from app.core import grounds
+from app.core.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
+from app.core.grounds import find_citations
 
 # (text, jurisdiction, expected [(regime, ground)])
 CASES = [

@@ -10,8 +10,8 @@ from pdfs import briefing_pdf, corpus, text_pdf
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from app import storage
 from app.models import Document
-from app.processing import storage
 
 KNOWN_LINES = [(72, 100, "Official information release"), (300, 400, "Māori workstream: supply chains")]
 

@@ -1,6 +1,8 @@
 """The sandbox, crash recovery, start-up cleanup and OCR."""
 
 import os
+import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -11,11 +13,11 @@ from conftest import upload
 from pdfs import briefing_pdf, scanned_pdf, turned_scan
 from sqlalchemy import func, select
 
+from app import storage
+from app.ingest.pipeline import claim_document, process_document, requeue_interrupted
 from app.models import Document, Page
 from app.pdf import PdfRefused
-from app.processing import storage
-from app.processing.pipeline import claim_document, process_document, requeue_interrupted
-from app.processing.sandbox import Limits, run_in_children
+from app.sandbox import TEMP_PREFIX, Limits, Stopped, run_in_children
 
 
 def limits(seconds=5, memory_mb=512) -> Limits:
@@ -55,25 +57,63 @@ def test_children_stream_their_results():
 def test_a_child_past_the_deadline_is_stopped():
     started = time.monotonic()
     results = []
-    with pytest.raises(PdfRefused, match="longer than the limit of 1 seconds"):
+    with pytest.raises(Stopped, match="longer than the limit of 1 seconds"):
         results.extend(run_in_children(sleeping, [None, None], limits(seconds=1)))
     assert time.monotonic() - started < 3
     assert results == ["started", "started"]
 
 
 def test_a_child_over_the_memory_limit_is_stopped():
-    with pytest.raises(PdfRefused, match="more than the memory limit of 300 MB"):
+    with pytest.raises(Stopped, match="more than the memory limit of 300 MB"):
         list(run_in_children(hungry, [None], limits(memory_mb=300)))
 
 
 def test_a_child_that_dies_becomes_a_sentence():
-    with pytest.raises(PdfRefused, match="unexpected error in the PDF reader"):
+    with pytest.raises(Stopped, match="unexpected error in the PDF reader"):
         list(run_in_children(vanishing, [None], limits()))
 
 
 def test_a_refusal_carries_its_sentence():
-    with pytest.raises(PdfRefused, match="^A sentence for the reader.$"):
-        list(run_in_children(refusing, [None], limits()))
+    with pytest.raises(Stopped, match="^A sentence for the reader.$"):
+        list(run_in_children(refusing, [None], limits(), refusals=(PdfRefused,)))
+
+
+def starting_a_long_program(report_to):
+    """Write a temporary file and start a program that outlives us, as Tesseract on a big page does."""
+    with tempfile.NamedTemporaryFile(prefix="oia-ocr-", suffix=".pgm", delete=False) as image:
+        image.write(b"P5 1 1 255 ")
+    program = subprocess.Popen(["sleep", "300"])
+    Path(report_to).write_text(f"{program.pid} {image.name}")
+    time.sleep(300)
+    yield None
+
+
+def test_a_stopped_child_takes_its_programs_and_temporary_files_with_it(tmp_path):
+    report = tmp_path / "report"
+    with pytest.raises(Stopped, match="longer than the limit"):
+        list(run_in_children(starting_a_long_program, [str(report)], limits(seconds=2)))
+    pid, image = report.read_text().split()
+    assert not Path(image).exists()
+    assert not Path(image).parent.exists()
+    time.sleep(0.2)
+    assert not _running(int(pid))
+
+
+def _running(pid: int) -> bool:
+    """Whether a process runs (a zombie waiting for init to reap it does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_cleanup_removes_temporary_folders_a_crash_left(runner):
+    leftover = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
+    (leftover / "page.pgm").write_bytes(b"P5")
+    result = runner.invoke(args=["cleanup"])
+    assert result.exit_code == 0, result.output
+    assert not leftover.exists()
 
 
 def test_children_are_reaped():

@@ -92,8 +92,8 @@ def test_edit_metadata_in_the_page(api, client, project):
 
 
 def test_edited_title_survives_reprocessing(api, project, app, sessions):
+    from app.ingest.pipeline import process_document
     from app.models import Document
-    from app.processing.pipeline import process_document
 
     document = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]
     api.patch(f"/api/documents/{document['id']}", json={"title": "My title"})

@@ -1,6 +1,6 @@
 """The real worker process: queued work waits for it, and a crash mid-document is retried.
 
-The web app runs on waitress and the worker as `python -m app.processing.worker`, each in
+The web app runs on waitress and the worker as `python -m app.worker`, each in
 its own process, sharing only the database and the queue file, as `make run` starts them.
 """
 
@@ -63,7 +63,7 @@ def test_queued_work_waits_for_the_worker_and_survives_a_crash(environment):
         time.sleep(1)
         assert document()["status"] == "queued"  # no worker yet: the job waits in the queue file
 
-        workers.append(start([sys.executable, "-m", "app.processing.worker"], env))
+        workers.append(start([sys.executable, "-m", "app.worker"], env))
         wait_for(lambda: document()["pages_done"] > 0, 30)
         os.killpg(workers[0].pid, signal.SIGKILL)  # the worker, its processes and parsers die at once
         workers[0].wait()
@@ -71,7 +71,7 @@ def test_queued_work_waits_for_the_worker_and_survives_a_crash(environment):
         assert interrupted["status"] == "processing"
         assert 0 < interrupted["pages_done"] < PAGES
 
-        workers.append(start([sys.executable, "-m", "app.processing.worker"], env))
+        workers.append(start([sys.executable, "-m", "app.worker"], env))
         finished = wait_for(lambda: (d := document())["status"] in ("ready", "failed") and d, 90)
         assert (finished["status"], finished["pages_done"], finished["page_count"]) == ("ready", PAGES, PAGES)
         page = request(base, token, f"{document_path}/pages/{PAGES}")[1]
@@ -114,5 +114,5 @@ def test_make_run_starts_the_worker_again_when_it_dies(environment):
 def worker_of(pid: int) -> int | None:
     """The pid of the worker process that app.run (pid) started, if one is running."""
     children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    workers = [int(c) for c in children if "app.processing.worker" in Path(f"/proc/{c}/cmdline").read_text()]
+    workers = [int(c) for c in children if "app.worker" in Path(f"/proc/{c}/cmdline").read_text()]
     return workers[0] if workers else None

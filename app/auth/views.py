@@ -7,7 +7,7 @@ from flask_login import login_user, logout_user
 
 from app import auth
 from app.auth import service
-from app.errors import AppError
+from app.errors import AppError, Conflict
 from app.web import db
 
 bp = Blueprint("auth", __name__)
@@ -29,7 +29,9 @@ def setup():
         return redirect(url_for("auth.login"))
     if request.method == "POST":
         try:
-            user = service.create_user(db(), request.form.get("email", ""), request.form.get("password", ""))
+            user = service.create_first_user(db(), request.form.get("email", ""), request.form.get("password", ""))
+        except Conflict:
+            return redirect(url_for("auth.login"))
         except AppError as error:
             flash(str(error), "error")
             return render_template("auth/setup.html", email=request.form.get("email", "")), 400

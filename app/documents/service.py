@@ -13,12 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app import queue, storage
 from app.access import may_open_project
 from app.errors import BadInput, Conflict, NotFound
-from app.models import Document, Page, Project, User
+from app.models import Document, DocumentStatus, Page, Project, User
 from app.pdf import looks_like_pdf
-from app.processing import storage
-from app.processing.queue import enqueue_documents
 
 CHUNK = 1024 * 1024
 METADATA_LIMITS = {
@@ -93,7 +92,8 @@ def add_documents(
     finally:
         for item in staged:
             item.path.unlink(missing_ok=True)
-    enqueue_documents([d.id for d in new])
+    for document in new:
+        queue.enqueue(queue.PROCESS_DOCUMENT, document.id)
     return documents
 
 
@@ -215,7 +215,7 @@ def get_page(session: Session, document: Document, number: int) -> Page:
         raise NotFound(f"Page {number} does not exist; this document has {document.page_count} pages.")
     page = session.scalar(select(Page).where(Page.document_id == document.id, Page.number == number))
     if page is None:
-        if document.status == "failed":
+        if document.status == DocumentStatus.FAILED:
             raise Conflict(f"This document could not be processed: {document.error}")
         raise Conflict(f"Page {number} is still being processed; try again in a moment.")
     return page

@@ -2,14 +2,15 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
 
-from app.annotations.service import list_tags, tag_json
+from app import storage
 from app.auth import signed_in_user
 from app.documents import service
 from app.errors import AppError, NotFound
-from app.processing import storage
 from app.projects.service import get_project
 from app.redactions.service import bad_redaction_pages
 from app.suggestions.service import count_pending
+from app.tags.presenters import tag_json
+from app.tags.service import list_tags
 from app.web import db, json_body
 
 bp = Blueprint("documents", __name__)

@@ -8,12 +8,15 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.annotations import anchoring
-from app.annotations.service import create_annotation, create_tag, resolve_tags
+from app.annotations.service import MAX_NOTE, add_annotation
+from app.core import anchoring
 from app.errors import AppError, BadInput
 from app.models import Annotation, Document, Page, Project, Tag, User
+from app.tags.service import add_tag, resolve_tags
 
 MAX_ITEMS = 50_000
+MAX_QUOTE = 20_000  # characters of an exact quote: a whole page, at most
+MAX_CONTEXT = 1_000  # characters of a prefix or suffix (exports write 32)
 VIEWRECT = re.compile(r"page=(\d+)(?:&viewrect=([-\d.]+),([-\d.]+),([-\d.]+),([-\d.]+))?")
 
 
@@ -26,18 +29,47 @@ class Report:
 
 
 def import_collection(session: Session, user: User, project: Project, data) -> Report:
-    """Re-create the annotations of an exported collection in this project."""
+    """Re-create the annotations of an exported collection in this project, in one commit.
+
+    The quotes are placed on a copy of the pages read in a short transaction, with none open
+    while they are searched; the annotations are then written in one transaction, each in a
+    savepoint so that one that cannot be made is reported and the rest still land."""
     items = _items(data)
-    documents = {d.sha256: d for d in session.scalars(select(Document).where(Document.project_id == project.id))}
-    report = Report()
+    user_id, project_id = user.id, project.id
+    texts = _page_texts(session, project_id)
+    session.rollback()  # hold no lock while quotes are searched
+    placed, report = [], Report()
     for index, item in enumerate(items):
         try:
-            _import_one(session, user, project, documents, item)
+            placed.append((index, item, _place(texts, item)))
+        except AppError as error:
+            report.unplaced.append({"index": index, "id": item.get("id"), "reason": str(error)})
+    user, project = session.get(User, user_id), session.get(Project, project_id)
+    for index, item, (document_id, body) in placed:
+        try:
+            with session.begin_nested():
+                body["tags"] = _tags(session, project, body["tags"])
+                annotation = add_annotation(session, user, session.get(Document, document_id), body)
+                _keep_times(annotation, item)
             report.created += 1
         except AppError as error:
-            session.rollback()
             report.unplaced.append({"index": index, "id": item.get("id"), "reason": str(error)})
+    session.commit()
+    report.unplaced.sort(key=lambda entry: entry["index"])
     return report
+
+
+def _page_texts(session: Session, project_id: int) -> dict[str, tuple[int, dict[int, str]]]:
+    """For each document of the project, by SHA-256: its id and its pages' text by number."""
+    documents = dict(
+        session.execute(select(Document.sha256, Document.id).where(Document.project_id == project_id)).all()
+    )
+    texts: dict[str, tuple[int, dict[int, str]]] = {sha: (id_, {}) for sha, id_ in documents.items()}
+    by_id = {id_: sha for sha, id_ in documents.items()}
+    query = select(Page.document_id, Page.number, Page.text).where(Page.document_id.in_(list(by_id)))
+    for document_id, number, text in session.execute(query):
+        texts[by_id[document_id]][1][number] = text
+    return texts
 
 
 def _items(data) -> list[dict]:
@@ -59,23 +91,28 @@ def _items(data) -> list[dict]:
     return items
 
 
-def _import_one(session: Session, user: User, project: Project, documents: dict, item: dict) -> None:
+def _place(texts: dict, item: dict) -> tuple[int, dict]:
+    """The document id and the annotation body for one item, or BadInput with the reason."""
     target = item.get("target") if isinstance(item.get("target"), dict) else {}
-    document = documents.get(target.get("sha256"))
-    if document is None:
+    found = texts.get(target.get("sha256"))
+    if found is None:
         raise BadInput("No document in this project has the file this annotation was made on.")
+    document_id, pages = found
     bodies = [b for b in item.get("body") or [] if isinstance(b, dict)]
-    tags = _tags(session, project, [b.get("value") for b in bodies if b.get("purpose") == "tagging"])
     body = {
-        "tags": tags,
-        "note": next((b.get("value") for b in bodies if b.get("purpose") == "commenting"), None),
+        "tags": [b.get("value") for b in bodies if b.get("purpose") == "tagging"],
+        "note": _capped(next((b.get("value") for b in bodies if b.get("purpose") == "commenting"), None), MAX_NOTE),
     }
     ground = next((b.get("value") for b in bodies if b.get("purpose") == "classifying"), None)
     if ground:
         body["ground"] = ground
-    body |= _anchor(session, document, target)
-    annotation = create_annotation(session, user, document, body)
-    _keep_times(session, annotation, item)
+    return document_id, body | _anchor(pages, target)
+
+
+def _capped(value, limit: int):
+    if isinstance(value, str) and len(value) > limit:
+        raise BadInput(f"A text field of the annotation is longer than {limit:,} characters.")
+    return value
 
 
 def _tags(session: Session, project: Project, names: list) -> list[str]:
@@ -89,14 +126,14 @@ def _tags(session: Session, project: Project, names: list) -> list[str]:
             continue
         parent, _, child = name.rpartition(": ")
         if parent and parent.lower() not in known:
-            create_tag(session, project, {"name": parent})
+            add_tag(session, project, {"name": parent})
             known.add(parent.lower())
-        create_tag(session, project, {"name": child, "parent": parent or None} if parent else {"name": name})
+        add_tag(session, project, {"name": child, "parent": parent or None} if parent else {"name": name})
         known.add(name.lower())
     return [t.full_name for t in resolve_tags(session, project.id, names)]
 
 
-def _anchor(session: Session, document: Document, target: dict) -> dict:
+def _anchor(pages: dict[int, str], target: dict) -> dict:
     selectors = [s for s in target.get("selector") or [] if isinstance(s, dict)]
     quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), None)
     page_number, rect = _fragment(selectors)
@@ -108,7 +145,7 @@ def _anchor(session: Session, document: Document, target: dict) -> dict:
             raise BadInput("The annotation has neither a quote nor a page and rectangle.")
         return {"page": page_number, "rect": rect}
     position = next((s.get("refinedBy") for s in selectors if isinstance(s.get("refinedBy"), dict)), {})
-    return _relocate(session, document, quote, page_number, position.get("start"))
+    return _relocate(pages, quote, page_number, position.get("start"))
 
 
 def _fragment(selectors: list[dict]) -> tuple[int | None, list[float] | None]:
@@ -125,18 +162,17 @@ def _fragment(selectors: list[dict]) -> tuple[int | None, list[float] | None]:
     return None, None
 
 
-def _relocate(session: Session, document: Document, quote: dict, page_number, hint) -> dict:
+def _relocate(pages: dict[int, str], quote: dict, page_number, hint) -> dict:
     exact, prefix, suffix = (str(quote.get(k) or "") for k in ("exact", "prefix", "suffix"))
-    pages = list(session.scalars(select(Page).where(Page.document_id == document.id).order_by(Page.number)))
-    pages.sort(key=lambda p: p.number != page_number)  # the page it was on first
-    for page in pages:
-        found = anchoring.relocate(page.text, exact, prefix, suffix, hint if page.number == page_number else None)
+    _capped(exact, MAX_QUOTE), _capped(prefix, MAX_CONTEXT), _capped(suffix, MAX_CONTEXT)
+    for number in sorted(pages, key=lambda n: (n != page_number, n)):  # the page it was on first
+        found = anchoring.relocate(pages[number], exact, prefix, suffix, hint if number == page_number else None)
         if found:
-            return {"page": page.number, "start": found[0], "end": found[1]}
+            return {"page": number, "start": found[0], "end": found[1]}
     raise BadInput(f"The quote “{exact[:60]}” is not in the document's text.")
 
 
-def _keep_times(session: Session, annotation: Annotation, item: dict) -> None:
+def _keep_times(annotation: Annotation, item: dict) -> None:
     """Keep the created and modified times the export recorded."""
     for key, column in (("created", "created_at"), ("modified", "updated_at")):
         try:
@@ -144,4 +180,3 @@ def _keep_times(session: Session, annotation: Annotation, item: dict) -> None:
         except ValueError:
             continue
         setattr(annotation, column, when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC))
-    session.commit()

@@ -4,11 +4,11 @@ the web process."""
 import time
 from collections.abc import Iterable
 
+from app import storage
 from app.errors import Conflict
 from app.exports.service import Excerpt, slug
 from app.pdf import PdfRefused
-from app.processing import storage
-from app.processing.sandbox import Limits, run_in_children
+from app.sandbox import Limits, Stopped, run_in_children
 
 MAX_CLIPS = 200  # clips in one story package
 
@@ -55,8 +55,8 @@ def _in_children(task, shares: list[list], settings: dict) -> list[tuple[str, by
         timeout_seconds=settings["PARSE_TIMEOUT_SECONDS"],
     )
     try:
-        return list(run_in_children(task, shares, limits))
-    except PdfRefused as refused:
+        return list(run_in_children(task, shares, limits, (PdfRefused,)))
+    except Stopped as refused:
         raise Conflict(f"The export could not be drawn: {refused}") from None
 
 

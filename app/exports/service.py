@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from app.annotations.service import resolve_tags
+from app.core.grounds import explain
 from app.errors import BadInput
 from app.models import Annotation, AnnotationTag, Document, Page, Project, Tag, User
-from app.redactions.grounds import explain
+from app.tags.service import resolve_tags
 
 FORMATS = ("md", "docx", "csv", "jsonld", "pdf", "package")
 MEDIA_TYPES = {

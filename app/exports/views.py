@@ -8,11 +8,12 @@ from datetime import date
 
 from flask import Blueprint, Response, current_app, render_template, request
 
-from app.annotations.service import get_annotation, list_tags
+from app.annotations.service import get_annotation
 from app.auth import signed_in_user
 from app.errors import BadInput
 from app.exports import formats, importing, rendering, service
 from app.projects.service import get_project
+from app.tags.service import list_tags
 from app.web import db
 
 bp = Blueprint("exports", __name__)

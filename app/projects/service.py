@@ -4,11 +4,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import may_open_project
-from app.annotations.service import seed_tag_set
+from app.core.grounds import JURISDICTIONS
 from app.errors import BadInput, NotFound
 from app.models import Project, User
-from app.redactions.grounds import JURISDICTIONS
 from app.suggestions.service import seed_rules
+from app.tags.service import seed_tag_set
 
 MAX_NAME_LENGTH = 200
 

@@ -3,8 +3,8 @@ flag boxes that still have extractable text under them. Pure: text, words and bo
 
 from dataclasses import dataclass, field
 
-from app.annotations.anchoring import word_offsets
-from app.redactions.grounds import find_citations
+from app.core.anchoring import word_offsets
+from app.core.grounds import find_citations
 
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
 NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, at most this far

@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.access import may_open_document
+from app.core.catalogue import meaning, statute
 from app.errors import NotFound
 from app.models import Document, Page, Project, RedactionBox, User
-from app.redactions.catalogue import meaning, statute
 
 WITHHELD_SHARE = 0.5  # a page whose boxes cover this much of it is withheld in full
 

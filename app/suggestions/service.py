@@ -2,27 +2,30 @@
 
 import json
 import logging
-import re
-import time
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from app import queue
 from app.access import may_open_document, may_open_project
-from app.annotations.presets import OIA_RULES
-from app.annotations.service import create_annotation, resolve_tags
+from app.annotations.service import add_annotation
+from app.core.matching import MAX_PATTERN, RuleRefused, compile_rule, matches
+from app.core.presets import OIA_RULES
 from app.errors import BadInput, Conflict, NotFound
-from app.models import Document, Page, Project, RedactionBox, Suggestion, Tag, TagRule, User
-from app.pdf import PdfRefused
-from app.processing.sandbox import Limits, run_in_children
-from app.redactions.catalogue import meaning, statute
-from app.suggestions.matching import MAX_PATTERN, compile_rule, matches
+from app.models import (
+    Document,
+    Page,
+    Project,
+    RedactionBox,
+    Suggestion,
+    SuggestionSource,
+    SuggestionStatus,
+    TagRule,
+    User,
+)
+from app.tags.service import redaction_tag, resolve_tags
 
 log = logging.getLogger(__name__)
-
-RULE_SECONDS = 60  # all rules over one document, in the worker
-RULE_CHECK_SECONDS = 10  # a new regular expression over a project's text, while the user waits
-RULE_MEMORY_MB = 1024
 
 
 # Rules
@@ -51,11 +54,13 @@ def get_rule(session: Session, user: User, rule_id: int) -> TagRule:
 
 
 def create_rule(session: Session, project: Project, fields: dict) -> TagRule:
-    """Add a rule: a tag and its phrases (a list, or text one per line) or a regular expression."""
+    """Add a rule: a tag and its phrases (a list, or text one per line) or a regular expression; the
+    project's rules then run again in the worker."""
     rule = TagRule(project_id=project.id)
     _apply_rule_fields(session, rule, fields)
     session.add(rule)
     session.commit()
+    queue.enqueue(queue.PROPOSE_FOR_PROJECT, project.id)
     return rule
 
 
@@ -68,6 +73,7 @@ def update_rule(session: Session, rule: TagRule, fields: dict) -> TagRule:
     _apply_rule_fields(session, rule, current | fields)
     _withdraw_pending(session, rule)
     session.commit()
+    queue.enqueue(queue.PROPOSE_FOR_PROJECT, rule.project_id)
     return rule
 
 
@@ -79,7 +85,7 @@ def delete_rule(session: Session, rule: TagRule) -> None:
 
 
 def _withdraw_pending(session: Session, rule: TagRule) -> None:
-    pending = select(Suggestion).where(Suggestion.source == f"rule {rule.id}", Suggestion.status == "pending")
+    pending = select(Suggestion).where(Suggestion.rule_id == rule.id, Suggestion.status == SuggestionStatus.PENDING)
     for suggestion in session.scalars(pending):
         session.delete(suggestion)
 
@@ -94,8 +100,6 @@ def _apply_rule_fields(session: Session, rule: TagRule, fields: dict) -> None:
         pattern, is_regex = _regex(fields["regex"]), True
     else:
         pattern, is_regex = _phrases(fields.get("phrases")), False
-    if is_regex:
-        _check_speed(session, rule.project_id, pattern, scope)
     rule.tag_id, rule.tag, rule.pattern, rule.is_regex, rule.scope = found.id, found, pattern, is_regex, scope
 
 
@@ -103,9 +107,9 @@ def _regex(pattern) -> str:
     if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
         raise BadInput(f"A regular expression is text of at most {MAX_PATTERN} characters.")
     try:
-        re.compile(pattern)
-    except re.error as error:
-        raise BadInput(f"That regular expression does not compile: {error}.") from None
+        compile_rule(pattern, is_regex=True)
+    except RuleRefused as refused:
+        raise BadInput(str(refused)) from None
     return pattern
 
 
@@ -120,42 +124,35 @@ def _phrases(phrases) -> str:
     return pattern
 
 
-def rule_json(rule: TagRule) -> dict:
-    """The API view of a rule."""
-    phrases = None if rule.is_regex else rule.pattern.splitlines()
-    return {
-        "id": rule.id,
-        "tag": rule.tag.full_name,
-        "phrases": phrases,
-        "regex": rule.pattern if rule.is_regex else None,
-        "scope": rule.scope,
-    }
+# Proposing: read in one short transaction, match with none open, write in another, so that
+# matching a heavy rule set never holds the database's write lock.
 
 
-# Proposing
-
-
-def propose(session: Session, document_id: int) -> int:
+def propose(sessions: sessionmaker[Session], document_id: int) -> int:
     """Propose annotations for a document from its boxes and its project's rules; returns how many are new.
 
     A proposal made before (pending, accepted or rejected) is not made again."""
-    document = session.get(Document, document_id)
-    known = set(session.scalars(select(Suggestion.fingerprint).where(Suggestion.document_id == document_id)))
-    new = [
-        s
-        for s in _box_suggestions(session, document) + _rule_suggestions(session, document)
-        if s.fingerprint not in known
-    ]
-    unique = {s.fingerprint: s for s in new}
-    session.add_all(unique.values())
-    session.commit()
-    return len(unique)
+    with sessions() as session:
+        document = session.get(Document, document_id)
+        if document is None:
+            return 0
+        boxes = _box_suggestions(session, document)
+        rules = [(r.id, r.tag_id, r.pattern, r.is_regex, r.scope) for r in _rules_of(session, document.project_id)]
+        pages = list(session.execute(select(Page.number, Page.text).where(Page.document_id == document_id)))
+    proposed = boxes + _rule_suggestions(document_id, rules, pages)
+    with sessions.begin() as session:
+        known = set(session.scalars(select(Suggestion.fingerprint).where(Suggestion.document_id == document_id)))
+        new = {s.fingerprint: s for s in proposed if s.fingerprint not in known}
+        session.add_all(new.values())
+    return len(new)
+
+
+def _rules_of(session: Session, project_id: int) -> list[TagRule]:
+    return list(session.scalars(select(TagRule).where(TagRule.project_id == project_id)))
 
 
 def _box_suggestions(session: Session, document: Document) -> list[Suggestion]:
-    redaction = session.scalar(
-        select(Tag).where(Tag.project_id == document.project_id, Tag.parent_id.is_(None), Tag.name.ilike("redaction"))
-    )
+    redaction = redaction_tag(session, document.project_id)
     if redaction is None:
         return []
     boxes = session.scalars(select(RedactionBox).where(RedactionBox.document_id == document.id))
@@ -169,69 +166,38 @@ def _box_suggestions(session: Session, document: Document) -> list[Suggestion]:
             tag_id=redaction.id,
             ground=box.ground,
             regime=box.regime,
-            source="leaky redaction box" if box.text_under else "redaction box",
+            source=SuggestionSource.LEAKY_BOX if box.text_under else SuggestionSource.BOX,
             fingerprint=f"box:{box.page}:{','.join(f'{v:.0f}' for v in box.rect)}",
         )
         for box in boxes
     ]
 
 
-def _rule_suggestions(session: Session, document: Document) -> list[Suggestion]:
-    rules = list(session.scalars(select(TagRule).where(TagRule.project_id == document.project_id)))
-    if not rules:
-        return []
-    pages = list(session.execute(select(Page.number, Page.text).where(Page.document_id == document.id)))
-    try:
-        found = _run_rules(rules, pages, RULE_SECONDS)
-    except PdfRefused as refused:
-        log.warning("Keyword rules skipped on document %s: %s", document.id, refused)
-        return []
-    texts = dict(pages)
-    tags = {r.id: r.tag_id for r in rules}
-    return [
-        Suggestion(
-            document_id=document.id,
-            page=number,
-            kind="text",
-            start=start,
-            end=end,
-            exact=texts[number][start:end],
-            tag_id=tags[rule_id],
-            source=f"rule {rule_id}",
-            fingerprint=f"rule:{tags[rule_id]}:{number}:{start}:{end}",
-        )
-        for rule_id, number, start, end in found
-    ]
-
-
-def _run_rules(rules: list[TagRule], pages: list[tuple[int, str]], seconds: float) -> list[tuple]:
-    """Every (rule id, page, start, end) where a rule matches, found in a time-limited child."""
-    job = ([(r.id, r.pattern, r.is_regex, r.scope) for r in rules], pages)
-    limits = Limits(deadline=time.monotonic() + seconds, memory_mb=RULE_MEMORY_MB, timeout_seconds=seconds)
-    return list(run_in_children(_match_all, [job], limits))
-
-
-def _check_speed(session: Session, project_id: int, pattern: str, scope: str) -> None:
-    """Refuse a regular expression that takes too long on the project's own text."""
-    trial = TagRule(id=0, project_id=project_id, pattern=pattern, is_regex=True, scope=scope)
-    query = select(Page.number, Page.text).join(Document).where(Document.project_id == project_id)
-    try:
-        _run_rules([trial], list(session.execute(query)), RULE_CHECK_SECONDS)
-    except PdfRefused:
-        raise BadInput(
-            "That regular expression takes too long on this project's documents; make it simpler "
-            "(nested repeats such as (a+)+ are the usual cause)."
-        ) from None
-
-
-def _match_all(job):
-    """In a limited child: every (rule id, page, start, end) where a rule matches."""
-    rules, pages = job
-    compiled = [(rule_id, compile_rule(pattern, is_regex), scope) for rule_id, pattern, is_regex, scope in rules]
-    for number, text in pages:
-        for rule_id, pattern, scope in compiled:
-            for start, end in matches(text, pattern, scope):
-                yield rule_id, number, start, end
+def _rule_suggestions(document_id: int, rules: list[tuple], pages: list[tuple[int, str]]) -> list[Suggestion]:
+    found = []
+    for rule_id, tag_id, pattern, is_regex, scope in rules:
+        try:
+            compiled = compile_rule(pattern, is_regex)
+        except RuleRefused as refused:  # saved before RE2 checked rules
+            log.warning("Keyword rule %s skipped on document %s: %s", rule_id, document_id, refused)
+            continue
+        for number, text in pages:
+            for start, end in matches(text, compiled, scope, whole_words=not is_regex):
+                found.append(
+                    Suggestion(
+                        document_id=document_id,
+                        page=number,
+                        kind="text",
+                        start=start,
+                        end=end,
+                        exact=text[start:end],
+                        tag_id=tag_id,
+                        source=SuggestionSource.RULE,
+                        rule_id=rule_id,
+                        fingerprint=f"rule:{tag_id}:{number}:{start}:{end}",
+                    )
+                )
+    return found
 
 
 # Review
@@ -239,7 +205,9 @@ def _match_all(job):
 
 def count_pending(session: Session, document_id: int) -> int:
     """How many suggestions of a document wait for review."""
-    query = select(func.count()).where(Suggestion.document_id == document_id, Suggestion.status == "pending")
+    query = select(func.count()).where(
+        Suggestion.document_id == document_id, Suggestion.status == SuggestionStatus.PENDING
+    )
     return session.scalar(query)
 
 
@@ -247,7 +215,7 @@ def list_suggestions(session: Session, document_ids: list[int], status: str | No
     """Suggestions of some documents in page order, pending ones by default."""
     query = select(Suggestion).where(Suggestion.document_id.in_(document_ids)).options(selectinload(Suggestion.tag))
     if status:
-        query = query.where(Suggestion.status == status)
+        query = query.where(Suggestion.status == SuggestionStatus(status))
     return list(
         session.scalars(query.order_by(Suggestion.document_id, Suggestion.page, Suggestion.start, Suggestion.id))
     )
@@ -290,19 +258,8 @@ def get_suggestion(session: Session, user: User, suggestion_id: int) -> Suggesti
 
 
 def accept(session: Session, user: User, suggestion: Suggestion) -> Suggestion:
-    """Turn a pending suggestion into an ordinary annotation."""
-    _require_pending(suggestion)
-    document = session.get(Document, suggestion.document_id)
-    body = {"page": suggestion.page, "tags": [suggestion.tag.full_name]}
-    if suggestion.kind == "region":
-        body |= {"rect": json.loads(suggestion.rect_json), "ground": suggestion.ground}
-    else:
-        body |= {"start": suggestion.start, "end": suggestion.end}
-    suggestion.status = "accepted"
-    annotation = create_annotation(session, user, document, body)
-    if suggestion.kind == "region":
-        annotation.exact = ""  # text still under a box is shown only on demand, on the redactions page
-    suggestion.annotation_id = annotation.id
+    """Turn a pending suggestion into an ordinary annotation, in one commit."""
+    _accept(session, user, suggestion)
     session.commit()
     return suggestion
 
@@ -310,41 +267,39 @@ def accept(session: Session, user: User, suggestion: Suggestion) -> Suggestion:
 def reject(session: Session, suggestion: Suggestion) -> Suggestion:
     """Reject a pending suggestion; it will not be proposed again."""
     _require_pending(suggestion)
-    suggestion.status = "rejected"
+    suggestion.status = SuggestionStatus.REJECTED
     session.commit()
     return suggestion
 
 
 def decide_all(session: Session, user: User, document_ids: list[int], decision: str) -> int:
-    """Accept or reject every pending suggestion of some documents; returns how many."""
+    """Accept or reject every pending suggestion of some documents, all or none; returns how many."""
     pending = list_suggestions(session, document_ids)
     for suggestion in pending:
-        accept(session, user, suggestion) if decision == "accept" else reject(session, suggestion)
+        if decision == "accept":
+            _accept(session, user, suggestion)
+        else:
+            _require_pending(suggestion)
+            suggestion.status = SuggestionStatus.REJECTED
+    session.commit()
     return len(pending)
 
 
+def _accept(session: Session, user: User, suggestion: Suggestion) -> None:
+    """Make the suggestion's annotation and mark it accepted (flushed; the caller commits). A box
+    becomes a region that quotes nothing: text still under a box is shown only on demand."""
+    _require_pending(suggestion)
+    document = session.get(Document, suggestion.document_id)
+    body = {"page": suggestion.page, "tags": [suggestion.tag.full_name]}
+    if suggestion.kind == "region":
+        body |= {"rect": json.loads(suggestion.rect_json), "ground": suggestion.ground}
+    else:
+        body |= {"start": suggestion.start, "end": suggestion.end}
+    annotation = add_annotation(session, user, document, body)
+    suggestion.status = SuggestionStatus.ACCEPTED
+    suggestion.annotation_id = annotation.id
+
+
 def _require_pending(suggestion: Suggestion) -> None:
-    if suggestion.status != "pending":
+    if suggestion.status != SuggestionStatus.PENDING:
         raise Conflict(f"This suggestion was already {suggestion.status}.")
-
-
-def suggestion_json(suggestion: Suggestion) -> dict:
-    """The API view of a suggestion."""
-    return {
-        "id": suggestion.id,
-        "document_id": suggestion.document_id,
-        "page": suggestion.page,
-        "kind": suggestion.kind,
-        "start": suggestion.start,
-        "end": suggestion.end,
-        "rect": json.loads(suggestion.rect_json) if suggestion.rect_json else None,
-        "exact": suggestion.exact if suggestion.kind == "text" else None,
-        "tag": suggestion.tag.full_name,
-        "colour": suggestion.tag.colour,
-        "ground": suggestion.ground,
-        "meaning": meaning(suggestion.regime, suggestion.ground) if suggestion.ground else None,
-        "statute": statute(suggestion.regime, suggestion.ground) if suggestion.ground else None,
-        "source": suggestion.source,
-        "status": suggestion.status,
-        "annotation_id": suggestion.annotation_id,
-    }

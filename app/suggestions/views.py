@@ -2,13 +2,13 @@
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from app.annotations.service import list_tags
 from app.auth import signed_in_user
 from app.documents.service import get_document
 from app.errors import AppError, BadInput
-from app.processing.queue import propose_for_project_task
 from app.projects.service import get_project
 from app.suggestions import service
+from app.suggestions.presenters import rule_json, suggestion_json
+from app.tags.service import list_tags
 from app.web import db, json_body
 
 bp = Blueprint("suggestions", __name__)
@@ -18,7 +18,7 @@ bp = Blueprint("suggestions", __name__)
 def api_rules(project_id: int):
     """GET /api/projects/<id>/rules."""
     project = get_project(db(), signed_in_user(), project_id)
-    return {"rules": [service.rule_json(r) for r in service.list_rules(db(), project)]}
+    return {"rules": [rule_json(r) for r in service.list_rules(db(), project)]}
 
 
 @bp.post("/api/projects/<int:project_id>/rules")
@@ -26,16 +26,14 @@ def api_create_rule(project_id: int):
     """POST /api/projects/<id>/rules {"tag", "phrases": [...] | "regex", "scope"} -> 201; rules run again."""
     project = get_project(db(), signed_in_user(), project_id)
     rule = service.create_rule(db(), project, json_body())
-    propose_for_project_task(project.id)
-    return service.rule_json(rule), 201
+    return rule_json(rule), 201
 
 
 @bp.patch("/api/rules/<int:rule_id>")
 def api_update_rule(rule_id: int):
     """PATCH /api/rules/<id> with any of "tag", "phrases", "regex", "scope"; the rules run again."""
     rule = service.update_rule(db(), service.get_rule(db(), signed_in_user(), rule_id), json_body())
-    propose_for_project_task(rule.project_id)
-    return service.rule_json(rule)
+    return rule_json(rule)
 
 
 @bp.delete("/api/rules/<int:rule_id>")
@@ -63,13 +61,13 @@ def api_project_suggestions(project_id: int):
 def api_accept(suggestion_id: int):
     """POST /api/suggestions/<id>/accept: the suggestion becomes an annotation."""
     user = signed_in_user()
-    return service.suggestion_json(service.accept(db(), user, service.get_suggestion(db(), user, suggestion_id)))
+    return suggestion_json(service.accept(db(), user, service.get_suggestion(db(), user, suggestion_id)))
 
 
 @bp.post("/api/suggestions/<int:suggestion_id>/reject")
 def api_reject(suggestion_id: int):
     """POST /api/suggestions/<id>/reject: it will not be proposed again."""
-    return service.suggestion_json(service.reject(db(), service.get_suggestion(db(), signed_in_user(), suggestion_id)))
+    return suggestion_json(service.reject(db(), service.get_suggestion(db(), signed_in_user(), suggestion_id)))
 
 
 @bp.post("/api/documents/<int:document_id>/suggestions/accept-all")
@@ -128,7 +126,6 @@ def rules_create(project_id: int):
     fields |= {"regex": text} if request.form.get("is_regex") else {"phrases": text}
     try:
         service.create_rule(db(), project, fields)
-        propose_for_project_task(project.id)
         flash("Rule added; its suggestions are in the review queue.", "info")
     except AppError as error:
         db().rollback()
@@ -149,7 +146,7 @@ def rules_delete(rule_id: int):
 def _queue_page(document_ids: list[int], **context):
     pending = service.list_suggestions(db(), document_ids)
     crops = service.crops(db(), pending)
-    items = [service.suggestion_json(s) for s in pending]
+    items = [suggestion_json(s) for s in pending]
     return render_template("suggestions/queue.html", pending=items, crops=crops, **context)
 
 
@@ -158,7 +155,7 @@ def _listing(document_ids: list[int]) -> dict:
     if status not in ("pending", "accepted", "rejected", "all"):
         raise BadInput("status is pending, accepted, rejected or all.")
     found = service.list_suggestions(db(), document_ids, None if status == "all" else status)
-    return {"suggestions": [service.suggestion_json(s) for s in found]}
+    return {"suggestions": [suggestion_json(s) for s in found]}
 
 
 def _document_ids(document_id: int | None = None, project_id: int | None = None) -> list[int]:

@@ -9,7 +9,7 @@ Forms that must not match: "9(2)" alone, "23(b)(3)" (court rules), "(09) 9(2)...
 import re
 from dataclasses import dataclass
 
-from app.redactions.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
+from app.core.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
 
 JURISDICTIONS = {
     "nz-oia": [NZ_OIA, LGOIMA, AU_FOI, UK_FOIA, US_FOIA],

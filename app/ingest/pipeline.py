@@ -1,7 +1,7 @@
 """Process one document: claim it, read it in limited children, store pages, finish.
 
 Runs in the worker, which imports this module (and so PyMuPDF) before it forks. Each stage that
-touches the PDF runs in forked children (app.processing.sandbox); this module only coordinates
+touches the PDF runs in forked children (app.sandbox); this module only coordinates
 and writes to the database.
 """
 
@@ -15,18 +15,19 @@ import orjson
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from app import storage
 from app.annotations.service import reanchor_document
-from app.models import Document, Page, RedactionBox
+from app.models import Document, DocumentStatus, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
 from app.pdf.extract import extract_page, inspect_pdf, open_pdf  # loaded here, before forking: children start fast
-from app.processing import storage
-from app.processing.sandbox import UNEXPECTED, Limits, run_in_children
 from app.redactions.reading import read_page
+from app.sandbox import UNEXPECTED, Limits, Stopped, run_in_children
 from app.suggestions.service import propose
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+READ_REFUSALS = (PdfRefused,)  # what a reading child raises with a sentence for the user
 FLUSH_EVERY_SECONDS = 0.25
 FLUSH_EVERY_PAGES = 100
 
@@ -68,7 +69,7 @@ def process_document(document_id: int, settings: dict, sessions: sessionmaker[Se
     )
     try:
         _read_document(sessions, document_id, options, limits, settings["PARSE_PROCESSES"])
-    except PdfRefused as refused:
+    except Stopped as refused:
         fail_document(sessions, document_id, str(refused))
         storage.remove_page_images(folder, document_id)
     except Exception:
@@ -78,7 +79,7 @@ def process_document(document_id: int, settings: dict, sessions: sessionmaker[Se
 
 
 def _read_document(sessions, document_id: int, options: ParseOptions, limits: Limits, processes: int) -> None:
-    info = next(run_in_children(_inspect, [options], limits))
+    info = next(run_in_children(_inspect, [options], limits, READ_REFUSALS))
     with sessions.begin() as session:
         document = session.get(Document, document_id)
         document.page_count = info.page_count
@@ -90,7 +91,7 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     jobs = [(options, next_page, info.page_count)] * min(processes, info.page_count)
     batch: list[dict] = []
     flushed_at = time.monotonic()
-    for row in run_in_children(_extract, jobs, limits):
+    for row in run_in_children(_extract, jobs, limits, READ_REFUSALS):
         batch.append(row)
         if row["number"] == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
             store_pages(sessions, document_id, batch)
@@ -98,9 +99,10 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     store_pages(sessions, document_id, batch)
     with sessions() as session:
         reanchor_document(session, document_id)  # annotations made on an earlier extraction
-        propose(session, document_id)  # from redaction boxes and keyword rules
+    propose(sessions, document_id)  # from redaction boxes and keyword rules
     with sessions.begin() as session:
-        session.execute(update(Document).where(Document.id == document_id).values(status="ready", error=None))
+        ready = {"status": DocumentStatus.READY, "error": None}
+        session.execute(update(Document).where(Document.id == document_id).values(**ready))
 
 
 def _inspect(options: ParseOptions):
@@ -143,16 +145,16 @@ def claim_document(sessions: sessionmaker[Session], document_id: int) -> Documen
         # is locked (SQLite locks the database anyway): two jobs for one document, as a restarted
         # worker queues, must not both find it queued.
         document = session.get(Document, document_id, options=[selectinload(Document.project)], with_for_update=True)
-        if document is None or document.status != "queued":
+        if document is None or document.status != DocumentStatus.QUEUED:
             return None
         if document.attempts >= MAX_ATTEMPTS:
-            document.status = "failed"
+            document.status = DocumentStatus.FAILED
             document.error = (
                 f"Processing was interrupted {document.attempts} times and has been given up. "
                 "The file may be too demanding for this server; try splitting it."
             )
             return None
-        document.status = "processing"
+        document.status = DocumentStatus.PROCESSING
         document.attempts += 1
         document.pages_done = 0
         _delete_pages(session, document_id)
@@ -185,7 +187,9 @@ def fail_document(sessions: sessionmaker[Session], document_id: int, reason: str
     with sessions.begin() as session:
         session.execute(delete(Page).where(Page.document_id == document_id))
         session.execute(
-            update(Document).where(Document.id == document_id).values(status="failed", error=reason, pages_done=0)
+            update(Document)
+            .where(Document.id == document_id)
+            .values(status=DocumentStatus.FAILED, error=reason, pages_done=0)
         )
 
 
@@ -198,5 +202,6 @@ def _delete_pages(session: Session, document_id: int) -> None:
 def requeue_interrupted(sessions: sessionmaker[Session]) -> list[int]:
     """Put documents left 'processing' by a crash back in the queue; return every queued id."""
     with sessions.begin() as session:
-        session.execute(update(Document).where(Document.status == "processing").values(status="queued"))
-        return list(session.scalars(select(Document.id).where(Document.status == "queued")))
+        processing = Document.status == DocumentStatus.PROCESSING
+        session.execute(update(Document).where(processing).values(status=DocumentStatus.QUEUED))
+        return list(session.scalars(select(Document.id).where(Document.status == DocumentStatus.QUEUED)))

@@ -1,19 +1,32 @@
 """Run PDF work in forked children with a wall-time, CPU and memory limit.
 
 The worker imports PyMuPDF before forking, so a child starts in about 0.1 s.
-A child streams its results back over a pipe; a hostile file can only kill its child.
+A child streams its results back over a pipe; a hostile file can only kill its child. Each
+child leads its own process group and keeps its temporary files in its own folder, so that
+stopping it stops what it started (Tesseract) and leaves no files behind.
 """
 
 import contextlib
+import ctypes
 import os
 import resource
+import shutil
 import signal
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe, wait
+from pathlib import Path
 
-from app.pdf import PdfRefused
+TEMP_PREFIX = "oia-desk-child-"  # each child's temporary folder, under the system's
+PR_SET_PDEATHSIG = 1  # Linux prctl option: a signal the kernel sends us when our parent dies
+
+
+class Stopped(Exception):
+    """A run that did not finish: a child refused its job, exceeded a limit or died.
+    str(error) is a sentence for a person."""
+
 
 UNEXPECTED = (
     "Processing stopped because of an unexpected error in the PDF reader. "
@@ -48,20 +61,24 @@ class Limits:
 class _Child:
     pid: int
     connection: Connection
+    temp: str
     finished: bool = False
 
 
-def run_in_children(task: Callable[[object], Iterable], jobs: list, limits: Limits) -> Iterator:
+def run_in_children(
+    task: Callable[[object], Iterable], jobs: list, limits: Limits, refusals: tuple[type[Exception], ...] = ()
+) -> Iterator:
     """Run task(job) for each job in its own child; yield what the children produce as it arrives.
 
-    Raises PdfRefused with a sentence when a child refuses the file, exceeds a limit or dies.
+    Raises Stopped with a sentence when a child exceeds a limit or dies, or raises one of refusals
+    (whose message is then the sentence).
     """
-    children = [_spawn(task, job, limits) for job in jobs]
+    children = [_spawn(task, job, limits, refusals) for job in jobs]
     try:
         while pending := [c for c in children if not c.finished]:
             remaining = limits.deadline - time.monotonic()
             if remaining <= 0:
-                raise PdfRefused(limits.time_sentence())
+                raise Stopped(limits.time_sentence())
             for connection in wait([c.connection for c in pending], timeout=min(remaining, 1.0)):
                 child = next(c for c in pending if c.connection is connection)
                 yield from _receive(child, limits)
@@ -75,27 +92,33 @@ def _receive(child: _Child, limits: Limits) -> Iterator:
         kind, payload = child.connection.recv()
     except EOFError:
         child.finished = True
-        raise PdfRefused(_death_sentence(_reap(child, force=False), limits)) from None
+        raise Stopped(_death_sentence(_reap(child, force=False), limits)) from None
     if kind == "item":
         yield payload
     elif kind == "done":
         child.finished = True
     else:
         child.finished = True
-        raise PdfRefused(limits.memory_sentence() if kind == "memory" else payload)
+        raise Stopped(limits.memory_sentence() if kind == "memory" else payload)
 
 
-def _spawn(task: Callable[[object], Iterable], job: object, limits: Limits) -> _Child:
+def _spawn(task: Callable[[object], Iterable], job: object, limits: Limits, refusals: tuple) -> _Child:
     receiver, sender = Pipe(duplex=False)
+    temp = tempfile.mkdtemp(prefix=TEMP_PREFIX)
     pid = os.fork()
     if pid == 0:  # the child
         receiver.close()
-        os._exit(_child_main(task, job, limits, sender))
+        os._exit(_child_main(task, job, limits, sender, temp, refusals))
+    with contextlib.suppress(OSError):  # both sides set the group, so neither waits on the other
+        os.setpgid(pid, pid)
     sender.close()
-    return _Child(pid, receiver)
+    return _Child(pid, receiver, temp)
 
 
-def _child_main(task: Callable, job: object, limits: Limits, sender: Connection) -> int:
+def _child_main(task: Callable, job: object, limits: Limits, sender: Connection, temp: str, refusals) -> int:
+    os.setpgid(0, 0)  # a group of its own: killing it kills whatever it started
+    _die_with(parent=os.getppid())
+    os.environ["TMPDIR"] = tempfile.tempdir = temp
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     memory = limits.memory_mb * 1024 * 1024
@@ -106,27 +129,46 @@ def _child_main(task: Callable, job: object, limits: Limits, sender: Connection)
         for item in task(job):
             sender.send(("item", item))
         sender.send(("done", None))
-    except PdfRefused as refused:
-        sender.send(("refused", str(refused)))
     except MemoryError:
         sender.send(("memory", None))
+    except refusals as refused:
+        sender.send(("refused", str(refused)))
     except BaseException:  # noqa: BLE001 - whatever broke, the parent gets a sentence
         sender.send(("refused", UNEXPECTED))
     sender.close()
     return 0
 
 
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (a worker killed with -9 must not leave children writing on)."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before we asked
+        os._exit(1)
+
+
 def _reap(child: _Child, force: bool) -> int:
-    """Wait for a child (killing it first when force) and return its wait status."""
+    """Wait for a child (killing its whole group first when force), remove its temporary folder,
+    and return its wait status."""
     if force:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
     try:
         _, status = os.waitpid(child.pid, 0)
     except ChildProcessError:
         status = 0
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(child.pid, signal.SIGKILL)  # anything it started and left running
     child.connection.close()
+    shutil.rmtree(child.temp, ignore_errors=True)
     return status
+
+
+def remove_leftover_temp() -> list[Path]:
+    """Remove temporary folders that children of a crashed process left behind (run while idle)."""
+    leftovers = list(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"))
+    for folder in leftovers:
+        shutil.rmtree(folder, ignore_errors=True)
+    return leftovers
 
 
 def _death_sentence(status: int, limits: Limits) -> str:

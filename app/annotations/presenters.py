@@ -1,0 +1,42 @@
+"""The JSON views of annotations."""
+
+import json
+
+from app.core.grounds import explain
+from app.models import Annotation, AnnotationChange
+
+
+def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | None = None) -> dict:
+    """The API view of an annotation; with its history when given."""
+    data = {
+        "id": annotation.id,
+        "document_id": annotation.document_id,
+        "page": annotation.page,
+        "kind": annotation.kind,
+        "start": annotation.start,
+        "end": annotation.end,
+        "exact": annotation.exact,
+        "prefix": annotation.prefix,
+        "suffix": annotation.suffix,
+        "rects": json.loads(annotation.rects_json),
+        "tags": [t.full_name for t in annotation.tags],
+        "colours": [t.colour for t in annotation.tags],
+        "note": annotation.note,
+        "ground": annotation.ground,
+        "ground_meaning": explain(annotation.ground, annotation.document.project.jurisdiction),
+        "orphaned": annotation.orphaned,
+        "author": annotation.author.email if annotation.author else None,
+        "created_at": annotation.created_at.isoformat(),
+        "updated_at": annotation.updated_at.isoformat(),
+    }
+    if changes is not None:
+        data["history"] = [
+            {
+                "action": c.action,
+                "user": c.user.email if c.user else None,
+                "at": c.at.isoformat(),
+                "changes": json.loads(c.changes_json),
+            }
+            for c in changes
+        ]
+    return data

@@ -1,1 +1,0 @@
-"""Document processing: the job queue, the worker and sandboxed parsing."""

@@ -1,0 +1,1 @@
+"""Tag sets: the labels of a project, their colours, hotkeys and order."""

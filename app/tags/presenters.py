@@ -1,0 +1,16 @@
+"""The JSON views of tags."""
+
+from app.models import Tag
+
+
+def tag_json(tag: Tag) -> dict:
+    """The API view of a tag."""
+    return {
+        "id": tag.id,
+        "name": tag.name,
+        "full_name": tag.full_name,
+        "colour": tag.colour,
+        "hotkey": tag.hotkey,
+        "parent": tag.parent.name if tag.parent else None,
+        "position": tag.position,
+    }
