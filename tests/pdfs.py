@@ -147,3 +147,33 @@ def scanned_copy(pdf: bytes, dpi: int = 200) -> bytes:
         scan = doc.new_page(width=page.rect.width, height=page.rect.height)
         scan.insert_image(scan.rect, stream=pixmap.tobytes("png"))
     return doc.tobytes()
+
+
+def active_content_pdf() -> bytes:
+    """A one-page PDF with every kind of active content an annotated export must drop: document
+    JavaScript in /Names, /OpenAction, /AA on the catalog, the page and a form field, links whose
+    inline actions are JavaScript and Launch, an embedded file and a file attachment annotation."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 100), "Cabinet paper: procurement risks", fontsize=FONT_SIZE)
+    page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 200, 200, 215), "uri": "https://example.nz"})
+    page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 220, 200, 235), "uri": "https://example.org"})
+    page.add_file_annot((300, 300), b"attached secret", "attached.txt")
+    doc.embfile_add("embedded.txt", b"embedded secret")
+    widget = pymupdf.Widget()
+    widget.field_type, widget.field_name = pymupdf.PDF_WIDGET_TYPE_TEXT, "name"
+    widget.rect = pymupdf.Rect(72, 400, 300, 420)
+    widget.script_change = "app.alert('field');"
+    page.add_widget(widget)
+    catalog = doc.pdf_catalog()
+    script = doc.get_new_xref()
+    doc.update_object(script, "<< /S /JavaScript /JS (app.alert('names');) >>")
+    doc.xref_set_key(catalog, "Names/JavaScript", f"<< /Names [(start) {script} 0 R] >>")
+    doc.xref_set_key(catalog, "OpenAction", "<< /S /JavaScript /JS (app.alert('open');) >>")
+    doc.xref_set_key(catalog, "AA", "<< /WC << /S /JavaScript /JS (app.alert('close');) >> >>")
+    doc.xref_set_key(page.xref, "AA", "<< /O << /S /JavaScript /JS (app.alert('page');) >> >>")
+    page = doc.reload_page(page)
+    first, second = [link["xref"] for link in page.get_links()]
+    doc.xref_set_key(first, "A", "<< /S /JavaScript /JS (app.alert('link');) >>")
+    doc.xref_set_key(second, "A", "<< /S /Launch /F (calc.exe) /Next << /S /JavaScript /JS (1) >> >>")
+    return doc.tobytes()

@@ -4,13 +4,14 @@ JSON-LD import, filters, file names and access."""
 import csv
 import io
 import json
+import re
 import zipfile
 
 import docx
 import pymupdf
 import pytest
 from conftest import Api, create_user, upload
-from pdfs import corpus, text_pdf, turned_scan
+from pdfs import active_content_pdf, corpus, text_pdf, turned_scan
 
 from app.auth.service import create_token
 
@@ -339,3 +340,23 @@ def test_export_page_offers_formats_and_filters(api, project, release, client):
     for value in ("md", "docx", "csv", "pdf", "jsonld", "package"):
         assert f'name="format" value="{value}"' in html
     assert 'value="Workstream: Supply chains"' in html and "Briefing &#34;A&#34; to the Minister" in html
+
+
+ACTIVE = ("/JavaScript", "/JS", "/Launch", "/AA", "/OpenAction", "/EmbeddedFile", "/FileAttachment", "/EF")
+
+
+def test_annotated_pdf_keeps_no_active_content_and_everything_else(api, project):
+    original = pymupdf.open(stream=active_content_pdf(), filetype="pdf")
+    present = [k for k in ACTIVE if any(k in original.xref_object(x) for x in range(1, original.xref_length()))]
+    assert present == list(ACTIVE)  # the test file really carries each kind
+    document = upload(api, project["id"], ("active.pdf", active_content_pdf())).get_json()["documents"][0]
+    annotate(api, document["id"], page=1, rect=[60, 80, 320, 110], tags=["Follow up"])
+    data = export(api, project, format="pdf", document=str(document["id"])).get_data()
+    pdf = pymupdf.open(stream=data, filetype="pdf")
+    # A key whose value is null is absent (PDF 32000 7.3.9).
+    objects = [re.sub(r"/\w+ null", "", pdf.xref_object(x)) for x in range(1, pdf.xref_length())]
+    assert [k for k in ACTIVE if any(k in o for o in objects)] == []
+    assert pdf.embfile_count() == 0
+    assert pdf[0].get_text() == original[0].get_text()
+    assert [a.type[1] for a in pdf[0].annots()] == ["Square"]
+    assert "Follow up" in next(pdf[0].annots()).info["content"]

@@ -59,31 +59,40 @@ def _lines(rects: list[list[float]]) -> list[list[float]]:
     return lines
 
 
+# Actions that only move the reader; every other kind (JavaScript, Launch, SubmitForm, ImportData,
+# GoToE into an embedded file, Rendition, ...) is dropped from the export.
+SAFE_ACTIONS = {"/GoTo", "/URI", "/Named"}
+# Action objects of these kinds are emptied wherever they are referenced from (an /S of another
+# kind, in an object that is not an action, such as a structure element, is left alone).
+ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToE", "/Rendition", "/RichMediaExecute"}
+ACTIVE_KEYS = ("AA", "OpenAction", "JavaScript", "EmbeddedFiles", "Names/JavaScript", "Names/EmbeddedFiles", "JS")
+
+
 def _strip_active_content(doc: pymupdf.Document) -> None:
-    """Leave out JavaScript (document, page, field and link actions) and embedded files."""
-    doc.scrub(
-        attached_files=True,
-        clean_pages=False,
-        embedded_files=True,
-        hidden_text=False,
-        javascript=True,
-        metadata=False,
-        redactions=False,
-        redact_images=0,
-        remove_links=False,
-        reset_fields=False,
-        reset_responses=False,
-        thumbnails=False,
-        xml_metadata=False,
-    )
+    """Leave out JavaScript (document, page, field and link actions, inline or not), actions that
+    launch or submit, embedded files and file attachments. A key set to null is absent in PDF."""
+    for page in doc:
+        for annotation in list(page.annots(types=[pymupdf.PDF_ANNOT_FILE_ATTACHMENT])):
+            page.delete_annot(annotation)
     for name in doc.embfile_names():
         doc.embfile_del(name)
     for xref in range(1, doc.xref_length()):
-        if doc.xref_get_key(xref, "S") == ("name", "/JavaScript"):
-            doc.update_object(xref, "<<>>")  # an action that does nothing
-        for key in ("AA", "OpenAction", "JavaScript", "EmbeddedFiles"):
+        if doc.xref_get_key(xref, "S")[1] in ACTIVE_ACTIONS:
+            doc.update_object(xref, "<<>>")  # an action object that does nothing
+            continue
+        for key in ACTIVE_KEYS:
             if doc.xref_get_key(xref, key)[0] != "null":
                 doc.xref_set_key(xref, key, "null")
+        if doc.xref_get_key(xref, "A")[0] == "dict":
+            _strip_inline_action(doc, xref)
+
+
+def _strip_inline_action(doc: pymupdf.Document, xref: int) -> None:
+    """Drop an inline /A action that is not safe, and any action chained after one that is."""
+    if doc.xref_get_key(xref, "A/S")[1] not in SAFE_ACTIONS:
+        doc.xref_set_key(xref, "A", "null")
+    elif doc.xref_get_key(xref, "A/Next")[0] != "null":
+        doc.xref_set_key(xref, "A/Next", "null")
 
 
 def clip_png(original: str | Path, mark: Mark, caption: str) -> bytes:
