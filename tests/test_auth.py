@@ -1,6 +1,14 @@
 """Sign-in for pages and API, the first account, sign-out, CSRF and the CLI."""
 
+import statistics
+import threading
+import time
+
 from conftest import PASSWORD, create_user, csrf_token, sign_in
+from sqlalchemy import func, select
+
+from app.auth import service as auth_service
+from app.models import User
 
 
 def test_first_visit_offers_the_first_account(client):
@@ -119,3 +127,38 @@ def test_projects_of_others_are_invisible(app, api, project):
     assert other_api.get("/api/projects").get_json() == {"projects": []}
     upload = other_api.post(f"/api/projects/{project['id']}/documents", data={}, content_type="multipart/form-data")
     assert upload.status_code == 404
+
+
+def test_of_many_simultaneous_first_accounts_exactly_one_is_made(app):
+    clients = [app.test_client() for _ in range(16)]
+    tokens = [csrf_token(c, "/setup") for c in clients]
+    start = threading.Barrier(len(clients))
+    statuses = []
+
+    def sign_up(index):
+        start.wait()
+        form = {"email": f"first{index}@example.nz", "password": PASSWORD, "csrf_token": tokens[index]}
+        statuses.append(clients[index].post("/setup", data=form).status_code)
+
+    threads = [threading.Thread(target=sign_up, args=(i,)) for i in range(len(clients))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302] * 16  # the first is signed in, the others sent to sign in
+    with app.extensions["sessions"]() as session:
+        assert session.scalar(select(func.count(User.id))) == 1
+
+
+def test_a_wrong_email_takes_as_long_as_a_wrong_password(app, user):
+    def median_seconds(email):
+        with app.extensions["sessions"]() as session:
+            times = []
+            for _ in range(5):
+                started = time.perf_counter()
+                assert auth_service.authenticate(session, email, "not the password") is None
+                times.append(time.perf_counter() - started)
+        return statistics.median(times)
+
+    known, unknown = median_seconds(user.email), median_seconds("nobody@example.nz")
+    assert unknown > 0.5 * known, (known, unknown)  # the password hash is checked either way

@@ -6,9 +6,11 @@ import pymupdf
 import pytest
 from conftest import Api, create_user, csrf_token, sign_in, upload
 from pdfs import oia_release, text_pdf
+from sqlalchemy import update
 
 from app import migrate
 from app.auth.service import create_token
+from app.models import Page
 from app.suggestions import service
 from app.suggestions.service import crop_as_shown
 
@@ -282,3 +284,38 @@ def test_a_crop_shows_the_box_where_the_turned_page_image_has_it(rotation):
     crop = crop_as_shown(box, 600, 800, rotation)
     assert (crop["width"], crop["height"]) == (abs(page.rect.width), abs(page.rect.height))
     assert crop["rect"] == pytest.approx(list(pymupdf.Rect(box) * page.rotation_matrix))
+
+
+def test_text_under_a_box_is_stored_nowhere_a_region_over_it_reaches(api, project):
+    """A region drawn by hand over a leaky box quotes what is beside the box, never what is under it."""
+    pdf, truth = oia_release()
+    document_id = ready(api, project, "release.pdf", pdf)
+    [leaky] = truth["bad"][2]
+    x0, y0, x1, y1 = leaky
+    region = [x0 - 2, y0 - 30, x1 + 2, y1 + 2]  # the box and the line above it
+    created = api.post(
+        f"/api/documents/{document_id}/annotations", json={"page": 2, "rect": region, "tags": ["Follow up"]}
+    )
+    assert created.status_code == 201, created.get_json()
+    assert "contract price" in created.get_json()["exact"]
+    exported = [
+        api.get(f"/api/projects/{project['id']}/export", query_string={"format": kind}).get_data(as_text=True)
+        for kind in ("md", "csv", "jsonld")
+    ]
+    for text in [created.get_json()["exact"], *exported]:
+        assert "Acme" not in text and "Vendor" not in text
+    box = next(b for b in api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"] if b["text_under"])
+    assert "Acme" in api.get(f"/api/redaction-boxes/{box['id']}/hidden-text").get_json()["hidden_text"]
+
+
+def test_accept_all_is_one_commit_all_or_nothing(app, api, project):
+    pdf, _ = oia_release()
+    document_id = ready(api, project, "release.pdf", pdf)
+    pending = suggestions(api, document_id)
+    assert len(pending) > 3
+    with app.extensions["sessions"].begin() as session:  # one of them cannot become an annotation now
+        session.execute(update(Page).where(Page.document_id == document_id, Page.number == 2).values(number=99))
+    response = api.post(f"/api/documents/{document_id}/suggestions/accept-all")
+    assert response.status_code == 400
+    assert [s["id"] for s in suggestions(api, document_id)] == [s["id"] for s in pending]  # none decided
+    assert api.get(f"/api/documents/{document_id}/annotations").get_json()["annotations"] == []
