@@ -38,16 +38,21 @@ def prepare(home: Path, email: str, password: str, **settings) -> tuple[dict, st
     }
     flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    return env, create_account(env, email, password)
+
+
+def create_account(env: dict, email: str, password: str) -> str:
+    """Create an account with the CLI and return an API token for it."""
+    flask = [sys.executable, "-m", "flask", "--app", "app"]
     subprocess.run([*flask, "users", "create", email, "--password", password], env=env, cwd=ROOT, check=True)
-    token = subprocess.run(
+    return subprocess.run(
         [*flask, "tokens", "create", email], env=env, cwd=ROOT, check=True, capture_output=True, text=True
     ).stdout.strip()
-    return env, token
 
 
 @contextmanager
 def live_server(home: Path, email: str, password: str, **settings):
-    """Yield {"base", "token", "home"} for a running app (web and worker); stop it afterwards."""
+    """Yield {"base", "token", "home", "env"} for a running app (web and worker); stop it afterwards."""
     port = free_port()
     env, token = prepare(home, email, password, PORT=port, **settings)
     with open(home / "server.log", "w") as log:
@@ -55,7 +60,7 @@ def live_server(home: Path, email: str, password: str, **settings):
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(base)
-            yield {"base": base, "token": token, "home": home}
+            yield {"base": base, "token": token, "home": home, "env": env}
         finally:
             process.terminate()
             process.wait(timeout=30)

@@ -1,0 +1,97 @@
+"""No request waits on another user's work: while the worker matches a heavy rule set over a
+400-page document and a large import runs, another user's requests answer at once.
+
+Runs the app as `make run` does (waitress and the worker, each its own process)."""
+
+import json
+import threading
+import time
+
+from live import create_account, create_project, live_server, multipart, request
+from pdfs import briefing_pdf
+
+PAGES = 400
+HEAVY_RULES = [r"([a-z ]+)*Z", r"(\w+\s?)*budget$", r"(a|aa)+b", r"((risk|cost)\s*)+delay"] * 5
+IMPORT_ITEMS = 3000  # quotes that are not in the document: each is searched for on all its pages
+
+
+def test_other_users_are_answered_within_a_second_while_the_worker_and_an_import_run(tmp_path):
+    with live_server(tmp_path, "heavy@example.nz", "heavy password") as server:
+        base, token = server["base"], server["token"]
+        other = create_account(server["env"], "other@example.nz", "other password")
+        project = create_project(base, token, "Heavy")
+        for pattern in HEAVY_RULES:
+            body = json.dumps({"tag": "Risk", "regex": pattern}).encode()
+            status, _ = request(base, token, f"/api/projects/{project['id']}/rules", "POST", body, JSON)
+            assert status == 201
+        body, content_type = multipart("briefing.pdf", briefing_pdf(PAGES))
+        path = f"/api/projects/{project['id']}/documents"
+        status, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
+        assert status == 202
+        document = answer["documents"][0]
+        timings, stop = [], threading.Event()
+        watcher = threading.Thread(target=_time_requests, args=(base, other, timings, stop))
+        watcher.start()
+        try:
+            _wait_until_pages_are_stored(base, token, document["id"])
+            status, report = request(
+                base, token, f"/api/projects/{project['id']}/import", "POST", _collection(document["sha256"]), JSON
+            )
+            assert status == 200 and len(report["unplaced"]) == IMPORT_ITEMS
+            _wait_until_ready(base, token, document["id"])
+        finally:
+            stop.set()
+            watcher.join()
+        assert len(timings) > 20
+        slow = [(status, round(seconds, 2)) for status, seconds in timings if status != 200 or seconds > 1.0]
+        assert slow == [], f"{len(slow)} of {len(timings)} requests were slow or failed"
+
+
+JSON = {"Content-Type": "application/json"}
+
+
+def _time_requests(base: str, token: str, timings: list, stop: threading.Event) -> None:
+    while not stop.is_set():
+        started = time.monotonic()
+        status, _ = request(base, token, "/api/projects")
+        timings.append((status, time.monotonic() - started))
+        time.sleep(0.1)
+
+
+def _wait_until_pages_are_stored(base: str, token: str, document_id: int) -> None:
+    for _ in range(600):
+        _, document = request(base, token, f"/api/documents/{document_id}")
+        if document["pages_done"] >= PAGES // 2 or document["status"] == "ready":
+            return
+        time.sleep(0.2)
+    raise AssertionError("the document was not processed")
+
+
+def _wait_until_ready(base: str, token: str, document_id: int) -> None:
+    for _ in range(900):
+        _, document = request(base, token, f"/api/documents/{document_id}")
+        if document["status"] in ("ready", "failed"):
+            assert document["status"] == "ready", document["error"]
+            return
+        time.sleep(0.2)
+    raise AssertionError("the document did not become ready")
+
+
+def _collection(sha256: str) -> bytes:
+    """A JSON-LD export whose quotes (with long context) are nowhere in the document."""
+    items = [
+        {
+            "type": "Annotation",
+            "id": f"urn:test:{i}",
+            "body": [{"type": "TextualBody", "purpose": "tagging", "value": "Risk"}],
+            "target": {
+                "sha256": sha256,
+                "selector": [
+                    {"type": "FragmentSelector", "value": "page=1"},
+                    {"type": "TextQuoteSelector", "exact": f"words not there {i}", "prefix": "x" * 900},
+                ],
+            },
+        }
+        for i in range(IMPORT_ITEMS)
+    ]
+    return json.dumps({"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": items}}).encode()
