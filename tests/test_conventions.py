@@ -91,3 +91,77 @@ def test_the_tests_run_on_the_database_asked_for(sessions):
     """TEST_DATABASE_URL (scripts/with-postgres.sh) moves the suite to PostgreSQL; otherwise SQLite."""
     with sessions() as session:
         assert session.get_bind().dialect.name == ("postgresql" if POSTGRES_URL else "sqlite")
+
+
+# Imports run downhill: a unit imports its own modules and units of lower layers only, never one
+# of its own layer, so there can be no cycle. A unit is a package under app/ (a module for the
+# files at the top), except that every feature's views.py belongs to the one "views" layer.
+LAYERS = [
+    {"app.run", "app.worker"},  # the processes `make run` starts
+    {"app"},  # the factory
+    {"views", "app.cli"},  # the interfaces: HTTP (parse, call a service, respond) and the command line
+    {"app.ingest"},  # the top-level step: upload -> pages, boxes, suggestions
+    {"app.exports", "app.projects"},
+    {"app.suggestions"},
+    {"app.annotations"},
+    {"app.tags", "app.redactions", "app.documents", "app.auth"},
+    {"app.access", "app.web", "app.queue", "app.sandbox", "app.storage", "app.migrate"},  # plumbing
+    {"app.models", "app.errors", "app.config"},
+    {"app.db", "app.core", "app.pdf"},  # no feature, no Flask: shared pure logic and the PDF boundary
+]
+# Imports inside functions that are there on purpose, not to dodge a cycle.
+FUNCTION_IMPORTS = {
+    "app/__init__.py": "the factory registers blueprints as it builds the app (Flask's tutorial does the same)",
+    "app/exports/rendering.py": "PyMuPDF loads only in the drawing child, never in the web process",
+}
+
+
+def _unit(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) >= 3 and parts[2] == "views":
+        return "views"
+    return ".".join(parts[:2])
+
+
+def _app_imports(path: Path) -> list[str]:
+    """The app modules a file imports ("from app import queue" imports app.queue)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module == "app":
+            modules = [a.name for a in node.names if (APP / a.name).is_dir() or (APP / f"{a.name}.py").exists()]
+            found += [f"app.{name}" for name in modules] or ["app"]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and (node.module or "").startswith("app."):
+            found.append(node.module)
+        elif isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == "app"]
+    return found
+
+
+def _module(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def test_imports_run_downhill():
+    layer_of = {unit: index for index, layer in enumerate(LAYERS) for unit in layer}
+    wrong = []
+    for path in APP.rglob("*.py"):
+        unit = _unit(_module(path))
+        assert unit in layer_of, f"{unit} ({path}) has no layer: add it to LAYERS"
+        for target in _app_imports(path):
+            other = _unit(target)
+            if other != unit and layer_of[other] <= layer_of[unit]:
+                wrong.append(f"{_module(path)} imports {target}: {unit} may not import {other}")
+    assert wrong == []
+
+
+def test_no_app_import_hides_inside_a_function():
+    hiding = []
+    for path in APP.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for function in (n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)):
+            for node in ast.walk(function):
+                module = node.module if isinstance(node, ast.ImportFrom) else None
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [module or ""]
+                if isinstance(node, ast.Import | ast.ImportFrom) and any(n.split(".")[0] == "app" for n in names):
+                    hiding.append(str(path.relative_to(ROOT)))
+    assert sorted(set(hiding) - set(FUNCTION_IMPORTS)) == []
