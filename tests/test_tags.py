@@ -126,3 +126,12 @@ def test_migration_gives_existing_projects_the_tag_set(tmp_path):
     assert rows[0] == ("Redaction", None)
     assert ("Supply chains", "Workstream") in rows
     assert len(rows) == 9
+
+
+def test_the_tag_json_says_which_tags_take_a_ground(api, project):
+    tags = {
+        t["full_name"]: t["takes_ground"] for t in api.get(f"/api/projects/{project['id']}/tags").get_json()["tags"]
+    }
+    assert tags["Redaction"] is True and tags["Risk"] is False
+    child = api.post(f"/api/projects/{project['id']}/tags", json={"name": "Privacy", "parent": "Redaction"})
+    assert child.get_json()["takes_ground"] is True

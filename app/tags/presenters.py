@@ -1,6 +1,7 @@
 """The JSON views of tags."""
 
 from app.models import Tag
+from app.tags.service import takes_ground
 
 
 def tag_json(tag: Tag) -> dict:
@@ -13,4 +14,5 @@ def tag_json(tag: Tag) -> dict:
         "hotkey": tag.hotkey,
         "parent": tag.parent.name if tag.parent else None,
         "position": tag.position,
+        "takes_ground": takes_ground(tag),
     }

@@ -190,11 +190,15 @@ export function createAnnotator(data, pagesByNumber, relayout) {
     return [...tagButtons.querySelectorAll("[aria-pressed=true]")].map((b) => b.dataset.tag);
   }
 
+  // Which tags carry a withholding ground is the server's rule (tag JSON "takes_ground").
+  function takesGround(name) {
+    return tags.some((t) => t.full_name === name && t.takes_ground);
+  }
+
   function toggleTag(name) {
     const button = tagButtons.querySelector(`[data-tag="${CSS.escape(name)}"]`);
     button.setAttribute("aria-pressed", button.getAttribute("aria-pressed") === "true" ? "false" : "true");
-    const redaction = chosenTags().some((n) => n === "Redaction" || n.startsWith("Redaction: "));
-    groundField.hidden = !redaction;
+    groundField.hidden = !chosenTags().some(takesGround);
     announce(`${name} ${button.getAttribute("aria-pressed") === "true" ? "on" : "off"}`);
   }
 
@@ -213,7 +217,7 @@ export function createAnnotator(data, pagesByNumber, relayout) {
     document.getElementById("annotator-title").textContent = title;
     document.getElementById("annotator-quote").textContent = quote || "(no text under this box)";
     tagButtons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(selectedTags.includes(b.dataset.tag))));
-    groundField.hidden = !selectedTags.some((n) => n === "Redaction" || n.startsWith("Redaction: "));
+    groundField.hidden = !selectedTags.some(takesGround);
     note.value = noteText || "";
     ground.value = groundText || "";
     errorLine.textContent = "";
