@@ -56,8 +56,9 @@ DISTRACTORS = [
 class Page:
     """One generated page and its truth."""
 
-    def __init__(self, page: pymupdf.Page, rng: random.Random):
+    def __init__(self, page: pymupdf.Page, rng: random.Random, label_font: str = "helv", label_size: float = 8):
         self.page, self.rng = page, rng
+        self.label_font, self.label_size = label_font, label_size
         self.boxes: list[tuple[tuple, str | None]] = []  # (rect, ground)
         self.bad: list[tuple] = []
         self.citations: list[str] = []
@@ -73,9 +74,9 @@ class Page:
         label = self.rng.choice(FORMS).format(g=ground) if ground else None
         end = x + width
         if label and where == "inside":
-            self.text(x + 3, y, label, size=8, colour=(1, 1, 1))
+            self.text(x + 3, y, label, font=self.label_font, size=self.label_size, colour=(1, 1, 1))
         elif label:
-            end = self.text(x + width + 3, y, label, size=8)
+            end = self.text(x + width + 3, y, label, font=self.label_font, size=self.label_size)
         self.boxes.append((rect, ground))
         if ground:
             self.citations.append(ground)
@@ -169,8 +170,14 @@ def _photo(p: Page, y: float) -> float:
     return y + 130
 
 
-def _page(doc: pymupdf.Document, rng: random.Random, number: int) -> Page:
-    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng)
+LABEL_FONTS = ["helv", "tiro", "cour"]  # Helvetica, Times, Courier
+LABEL_SIZES = [7, 8, 9]
+
+
+def _page(doc: pymupdf.Document, rng: random.Random, number: int, varied: random.Random | None) -> Page:
+    # Label fonts and sizes vary only when asked (their own generator: the plain set stays as it was).
+    font, size = (varied.choice(LABEL_FONTS), varied.choice(LABEL_SIZES)) if varied else ("helv", 8)
+    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng, font, size)
     p.text(LEFT, 60, f"IN CONFIDENCE · Page {number}", size=8)
     if rng.random() < 0.1:
         ground = rng.choice(GROUNDS)
@@ -191,12 +198,71 @@ def _page(doc: pymupdf.Document, rng: random.Random, number: int) -> Page:
     return p
 
 
-def release(pages: int, seed: int) -> tuple[bytes, list[dict]]:
-    """A release of `pages` pages and, per page, {"boxes": [(rect, ground)], "bad": [rect], "citations": [...]}."""
+def release(pages: int, seed: int, varied_labels: bool = False) -> tuple[bytes, list[dict]]:
+    """A release of `pages` pages and, per page, {"boxes": [(rect, ground)], "bad": [rect], "citations": [...]}.
+
+    With varied_labels, grounds are printed in Helvetica, Times or Courier at 7, 8 or 9 points."""
     rng = random.Random(seed)
+    varied = random.Random(seed + 1) if varied_labels else None
     doc = pymupdf.open()
     truth = []
     for number in range(1, pages + 1):
-        p = _page(doc, rng, number)
+        p = _page(doc, rng, number, varied)
         truth.append({"boxes": p.boxes, "bad": p.bad, "citations": p.citations})
     return doc.tobytes(), truth
+
+
+def rough_scan(pdf: bytes, truth: list[dict], dpi: int, seed: int) -> tuple[bytes, list[dict]]:
+    """The pages as a poor scanner gives them: grey at dpi, turned by up to 1.2 degrees, with
+    speckle and grain; and the truth moved as the pages were (box rectangles turned with them)."""
+    rng = np.random.default_rng(seed)
+    source, doc = pymupdf.open(stream=pdf, filetype="pdf"), pymupdf.open()
+    moved = []
+    for page, expected in zip(source, truth, strict=True):
+        angle = float(rng.uniform(-1.2, 1.2))
+        grey = page.get_pixmap(dpi=dpi, colorspace=pymupdf.csGRAY)
+        pixels = _turned(np.frombuffer(grey.samples, np.uint8).reshape(grey.height, grey.width), angle)
+        pixels = _speckled(pixels, rng)
+        image = pymupdf.Pixmap(pymupdf.csGRAY, pixels.shape[1], pixels.shape[0], pixels.tobytes(), False)
+        scan = doc.new_page(width=page.rect.width, height=page.rect.height)
+        scan.insert_image(scan.rect, pixmap=image)
+        turn = _turn_points(angle, page.rect.width / 2, page.rect.height / 2)
+        moved.append({**expected, "boxes": [(turn(rect), ground) for rect, ground in expected["boxes"]], "bad": []})
+    return doc.tobytes(deflate=True), moved
+
+
+def _turned(pixels: np.ndarray, degrees: float) -> np.ndarray:
+    """An image turned about its centre (nearest pixel; paper shows where nothing maps)."""
+    height, width = pixels.shape
+    theta = np.radians(degrees)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    cx, cy = width / 2, height / 2
+    sx = np.cos(theta) * (xs - cx) + np.sin(theta) * (ys - cy) + cx  # where each output pixel comes from
+    sy = -np.sin(theta) * (xs - cx) + np.cos(theta) * (ys - cy) + cy
+    inside = (sx >= 0) & (sx < width - 1) & (sy >= 0) & (sy < height - 1)
+    out = np.full_like(pixels, 255)
+    out[inside] = pixels[sy[inside].round().astype(int), sx[inside].round().astype(int)]
+    return out
+
+
+def _speckled(pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Grain everywhere, dark specks on the paper and pale holes in the ink."""
+    noisy = pixels.astype(np.int16) + rng.normal(0, 18, pixels.shape).astype(np.int16)
+    specks = rng.random(pixels.shape)
+    noisy[specks < 0.004] = 30
+    noisy[specks > 0.997] = 230
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def _turn_points(degrees: float, cx: float, cy: float):
+    """The bounding rectangle of a rectangle turned as _turned turns the image (clockwise on screen)."""
+    theta = np.radians(degrees)
+
+    def turn(rect):
+        x0, y0, x1, y1 = rect
+        corners = [(x, y) for x in (x0, x1) for y in (y0, y1)]
+        xs = [np.cos(theta) * (x - cx) - np.sin(theta) * (y - cy) + cx for x, y in corners]
+        ys = [np.sin(theta) * (x - cx) + np.cos(theta) * (y - cy) + cy for x, y in corners]
+        return (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
+
+    return turn

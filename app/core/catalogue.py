@@ -149,6 +149,11 @@ MEANINGS = {
 }
 
 
+def catalogue_grounds(regime: str) -> list[str]:
+    """Every ground the catalogue knows for a regime."""
+    return list(MEANINGS.get(regime, {}))
+
+
 def meaning(regime: str, ground: str) -> str:
     """The plain-English meaning of a ground, falling back to its parent paragraph or section."""
     table = MEANINGS.get(regime, {})

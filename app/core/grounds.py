@@ -9,7 +9,7 @@ Forms that must not match: "9(2)" alone, "23(b)(3)" (court rules), "(09) 9(2)...
 import re
 from dataclasses import dataclass
 
-from app.core.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, meaning, statute
+from app.core.catalogue import AU_FOI, LGOIMA, NZ_OIA, UK_FOIA, US_FOIA, catalogue_grounds, meaning, statute
 
 JURISDICTIONS = {
     "nz-oia": [NZ_OIA, LGOIMA, AU_FOI, UK_FOIA, US_FOIA],
@@ -182,3 +182,37 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
         "meaning": meaning(first.regime, first.ground),
         "statute": statute(first.regime, first.ground),
     }
+
+
+# Snapping a mangled reading to the catalogue. OCR of small print confuses these characters;
+# such a swap costs half an edit.
+CONFUSABLE = [set("il1|!jI"), set("0o(["), set(")]}j"), set("s$5§S"), set("9gq"), set("b6"), set("2z")]
+GROUND_START = re.compile(r"[0-9][0-9()\[\]{}a-zA-Z|!_.,'\s]{2,24}")
+MAX_SNAP_COST = 2.0
+
+
+def snap_ground(text: str, jurisdiction: str = "nz-oia") -> Citation | None:
+    """The catalogue ground of the jurisdiction's own Act nearest a mangled reading of one, such as
+    "902)0)" or "9(2)(f)liv)": only when one ground is clearly nearest (within two edits, and
+    nearer than any other), else None. The reading must start with a digit."""
+    found = GROUND_START.search(text)
+    if not found:
+        return None
+    reading = re.sub(r"\s+", "", found.group()).rstrip("._,'").lower()
+    regime = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])[0]
+    costs = sorted((_edit_cost(reading, ground.lower()), ground) for ground in catalogue_grounds(regime))
+    if not costs or costs[0][0] > MAX_SNAP_COST or (len(costs) > 1 and costs[1][0] - costs[0][0] < 0.5):
+        return None
+    return Citation(regime, costs[0][1], found.start(), found.end())
+
+
+def _edit_cost(a: str, b: str) -> float:
+    """Levenshtein distance where swapping two confusable characters costs half."""
+    previous = [float(j) for j in range(len(b) + 1)]
+    for i, x in enumerate(a, 1):
+        current = [float(i)]
+        for j, y in enumerate(b, 1):
+            swap = 0.0 if x == y else 0.5 if any(x in group and y in group for group in CONFUSABLE) else 1.0
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + swap))
+        previous = current
+    return previous[-1]

@@ -22,6 +22,7 @@ class FoundBox:
 
     rect: tuple[float, float, float, float]
     kind: str  # "vector", "image" or "annotation"
+    label: str | None = None  # on scans: the text of its label strip, read again (app.pdf.labels)
 
 
 def find_boxes(page: pymupdf.Page, scanned: bool, grey: pymupdf.Pixmap | None = None) -> list[FoundBox]:

@@ -9,7 +9,8 @@ import numpy as np
 import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
-from app.pdf.boxes import find_boxes
+from app.pdf.boxes import FoundBox, find_boxes
+from app.pdf.labels import read_labels
 from app.pdf.ocr import (
     TRUSTED_ORIENTATION_CONFIDENCE,
     Recognised,
@@ -110,7 +111,7 @@ def extract_page(
             render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
         if grey is not None:
             unturned = page.rotation
-            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, [b.rect for b in boxes])
+            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, boxes)
             if image_dir is not None and page.rotation != unturned:  # OCR turned the page upright
                 render_page_images(page, image_dir, number)
         content.boxes = boxes
@@ -214,13 +215,14 @@ def _scanned_in_grey(page: pymupdf.Page) -> bool:
 
 
 def _read_by_ocr(
-    page: pymupdf.Page, number: int, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list
+    page: pymupdf.Page, number: int, languages: str, grey: pymupdf.Pixmap, dpi: int, found: list[FoundBox]
 ) -> PageContent:
     """OCR a scanned page from its grey image (whose boxes get whitened), turning the page upright
-    when its print lies on its side or upside down.
+    when its print lies on its side or upside down, then read each box's label again.
 
     A turn is set as page.rotation, in this process only (the file is not changed), so that the
     page images and the stored rotation show the page upright; word boxes stay unrotated."""
+    boxes = [b.rect for b in found]
     recognised = _recognise(page, languages, grey, dpi, boxes)
     words = _unrotated_words(page, recognised, dpi)
     sideways, poor = reads_sideways(recognised), reads_poorly(recognised)
@@ -232,11 +234,13 @@ def _read_by_ocr(
     elif turn:
         unturned = page.rotation
         page.set_rotation((unturned + turn) % 360)
-        candidate = _recognise(page, languages, scan_image(page, dpi), dpi, boxes)
+        turned_grey = scan_image(page, dpi)
+        candidate = _recognise(page, languages, turned_grey, dpi, boxes)
         if candidate.confidence >= recognised.confidence + TURN_MARGIN:
-            recognised, words = candidate, _unrotated_words(page, candidate, dpi)
+            recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned_grey
         else:
             page.set_rotation(unturned)
+    _read_labels(page, grey, dpi, languages, found)
     width, height, rotation = _page_box(page)
     return PageContent(number, width, height, rotation, True, recognised.text, words)
 
@@ -248,6 +252,16 @@ def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: in
     for rect in boxes:
         _whiten_box(grey, pymupdf.Rect(rect) * to_pixels, zoom)
     return ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
+
+
+def _read_labels(page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, languages: str, found: list[FoundBox]) -> None:
+    """Set each box's label: its strip of the (whitened) grey image read again."""
+    if not found:
+        return
+    to_pixels = page.rotation_matrix * pymupdf.Matrix(dpi / 72, dpi / 72)
+    rects = [(pymupdf.Rect(b.rect) * to_pixels).irect for b in found]
+    for box, label in zip(found, read_labels(grey, rects, dpi, languages), strict=True):
+        box.label = label
 
 
 def _unrotated_words(page: pymupdf.Page, recognised: Recognised, dpi: int) -> list:

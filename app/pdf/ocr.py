@@ -51,6 +51,13 @@ def ocr_page_image(write_image: Callable[[str], None], languages: str, dpi: int)
     return parse_tsv(_on_image(write_image, ["-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"]))
 
 
+def ocr_lines_image(write_image: Callable[[str], None], languages: str, dpi: int, whitelist: str) -> Recognised:
+    """Tesseract on an image of separate lines of print (a uniform block), reading only the
+    characters in whitelist."""
+    options = ["-l", languages, "--psm", "6", "--dpi", str(dpi), "-c", f"tessedit_char_whitelist={whitelist}"]
+    return parse_tsv(_on_image(write_image, [*options, "tsv"]))
+
+
 def upright_turn(write_image: Callable[[str], None], dpi: int, min_confidence: float) -> int:
     """Degrees clockwise (0, 90, 180 or 270) that turn a page image upright, by Tesseract's
     orientation detection; 0 when it finds none or is less sure than min_confidence."""

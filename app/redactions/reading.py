@@ -4,7 +4,7 @@ flag boxes that still have extractable text under them. Pure: text, words and bo
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import find_citations
+from app.core.grounds import find_citations, snap_ground
 
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
 NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, at most this far
@@ -38,6 +38,7 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
     result = PageRedactions(citations=citations)
     rects = [list(box.rect) for box in boxes]
     for box, rect, nearest in zip(boxes, rects, _pair(rects, citations), strict=True):
+        nearest = _label_ground(box.label, jurisdiction) or nearest
         hidden = [] if ocr else [w["text"] for i, w in enumerate(words) if i not in cited_words and _under(w, rect)]
         result.boxes.append(
             {
@@ -50,6 +51,16 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
             }
         )
     return result
+
+
+def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
+    """The ground a box's label strip (read again on scans) gives: cited as printed, or snapped
+    to the catalogue when OCR mangled it; None when it gives none."""
+    if not label:
+        return None
+    cited = find_citations(label, jurisdiction)
+    citation = cited[0] if cited else snap_ground(label, jurisdiction)
+    return {"ground": citation.ground, "regime": citation.regime} if citation else None
 
 
 def _with_label_words(words: list[dict], indexes: list[int]) -> list[int]:
