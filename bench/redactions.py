@@ -14,14 +14,16 @@ per page that detection adds, next to the milliseconds per page of reading the p
 import collections
 import json
 import time
+from functools import partial
 from pathlib import Path
 
 import pymupdf
 from common import ROOT, verdict
-from labelled import release, rough_scan
-from pdfs import scanned_copy
+from labelled import release
+from pdfs import rough_scan, scanned_copy
 
 from app.config import load_settings
+from app.ingest.pipeline import cites_a_ground
 from app.pdf.boxes import find_boxes
 from app.pdf.extract import SCAN_IMAGE_COVER, _image_cover, _read_by_ocr, _read_text, scan_image
 from app.redactions.reading import read_page
@@ -59,7 +61,8 @@ def read(page: pymupdf.Page, scanned: bool) -> tuple[dict, float, float]:
     detect_ms = (time.perf_counter() - started) * 1000
     if scanned:
         started = time.perf_counter()
-        content = _read_by_ocr(page, page.number + 1, "eng", grey, SETTINGS["OCR_DPI"], boxes)
+        settled = partial(cites_a_ground, jurisdiction="nz-oia")
+        content = _read_by_ocr(page, page.number + 1, "eng", grey, SETTINGS["OCR_DPI"], boxes, settled)
         read_ms += (time.perf_counter() - started) * 1000
     words = [{"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in content.words]
     started = time.perf_counter()

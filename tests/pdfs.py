@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import numpy as np
 import pymupdf
 
 # Copies of the files we use from ../shared/corpus, with their sources and licences in README.md.
@@ -177,3 +178,73 @@ def active_content_pdf() -> bytes:
     doc.xref_set_key(first, "A", "<< /S /JavaScript /JS (app.alert('link');) >>")
     doc.xref_set_key(second, "A", "<< /S /Launch /F (calc.exe) /Next << /S /JavaScript /JS (1) >> >>")
     return doc.tobytes()
+
+
+SUPERSAMPLE = 3  # a rough scan is turned at three times its resolution, then averaged down
+GRAIN = 18  # standard deviation of the grey-level noise of a rough scan
+
+
+def rough_scan(pdf: bytes, truth: list[dict], dpi: int, seed: int) -> tuple[bytes, list[dict]]:
+    """The pages as a poor scanner gives them: grey at dpi, turned by up to 1.2 degrees, with
+    speckle and grain; and the truth moved as the pages were (box rectangles turned with them)."""
+    rng = np.random.default_rng(seed)
+    source, doc = pymupdf.open(stream=pdf, filetype="pdf"), pymupdf.open()
+    moved = []
+    for page, expected in zip(source, truth, strict=True):
+        angle = float(rng.uniform(-1.2, 1.2))
+        # Turned at three times the resolution, then averaged down: a scanner samples optically, so
+        # a turned edge comes out soft, not jagged.
+        grey = page.get_pixmap(dpi=dpi * SUPERSAMPLE, colorspace=pymupdf.csGRAY)
+        fine = _turned(np.frombuffer(grey.samples, np.uint8).reshape(grey.height, grey.width), angle)
+        pixels = _averaged(fine, SUPERSAMPLE)
+        pixels = _speckled(pixels, rng)
+        image = pymupdf.Pixmap(pymupdf.csGRAY, pixels.shape[1], pixels.shape[0], pixels.tobytes(), False)
+        scan = doc.new_page(width=page.rect.width, height=page.rect.height)
+        scan.insert_image(scan.rect, pixmap=image)
+        turn = _turn_points(angle, page.rect.width / 2, page.rect.height / 2)
+        moved.append({**expected, "boxes": [(turn(rect), ground) for rect, ground in expected["boxes"]], "bad": []})
+    return doc.tobytes(deflate=True), moved
+
+
+def _turned(pixels: np.ndarray, degrees: float) -> np.ndarray:
+    """An image turned about its centre (nearest pixel; paper shows where nothing maps)."""
+    height, width = pixels.shape
+    theta = np.radians(degrees)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    cx, cy = width / 2, height / 2
+    sx = np.cos(theta) * (xs - cx) + np.sin(theta) * (ys - cy) + cx  # where each output pixel comes from
+    sy = -np.sin(theta) * (xs - cx) + np.cos(theta) * (ys - cy) + cy
+    inside = (sx >= 0) & (sx < width - 1) & (sy >= 0) & (sy < height - 1)
+    out = np.full_like(pixels, 255)
+    out[inside] = pixels[sy[inside].round().astype(int), sx[inside].round().astype(int)]
+    return out
+
+
+def _averaged(pixels: np.ndarray, factor: int) -> np.ndarray:
+    """The image shrunk by factor, each pixel the mean of a factor x factor block."""
+    height, width = (pixels.shape[0] // factor) * factor, (pixels.shape[1] // factor) * factor
+    blocks = pixels[:height, :width].reshape(height // factor, factor, width // factor, factor)
+    return blocks.mean(axis=(1, 3)).astype(np.uint8)
+
+
+def _speckled(pixels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Grain everywhere, dark specks on the paper and pale holes in the ink."""
+    noisy = pixels.astype(np.int16) + rng.normal(0, GRAIN, pixels.shape).astype(np.int16)
+    specks = rng.random(pixels.shape)
+    noisy[specks < 0.004] = 30
+    noisy[specks > 0.997] = 230
+    return np.clip(noisy, 0, 255).astype(np.uint8)
+
+
+def _turn_points(degrees: float, cx: float, cy: float):
+    """The bounding rectangle of a rectangle turned as _turned turns the image (clockwise on screen)."""
+    theta = np.radians(degrees)
+
+    def turn(rect):
+        x0, y0, x1, y1 = rect
+        corners = [(x, y) for x in (x0, x1) for y in (y0, y1)]
+        xs = [np.cos(theta) * (x - cx) - np.sin(theta) * (y - cy) + cx for x, y in corners]
+        ys = [np.sin(theta) * (x - cx) + np.cos(theta) * (y - cy) + cy for x, y in corners]
+        return (float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)))
+
+    return turn

@@ -161,3 +161,27 @@ def test_a_page_citing_nothing_is_read_without_the_expensive_patterns():
     skipped = [finder for needs, finder in grounds.FINDERS if needs is not None and not needs.search(text)]
     assert len(skipped) >= 4
     assert find_citations(text) == []
+
+
+@pytest.mark.parametrize(
+    ("reading", "expected"),
+    [
+        ("9(2)(f)liv)", "9(2)(f)(iv)"),  # OCR of 9 pt print at 150 dpi (FACTS.md)
+        ("9(2)(g)(1)", "9(2)(g)(i)"),
+        ("9(2)(ba)(l)", "9(2)(ba)(i)"),
+        ("g2vk)o1aAdvisory", "9(2)(k)"),  # brackets read as letters, 9 as g, OIA run on
+        ("S92ucySI months", "9(2)(c)"),
+        ("518(d) initsmeeting", "18(d)"),
+        ("902)(a)", "9(2)(a)"),
+        ("9(2)(k)OIA", "9(2)(k)"),
+        ("$902)0)_", None),  # could be (a), (b), (j), ...: not guessed
+        ("92i)asetobe", None),  # (i) or (a): not guessed
+        ("with partners remains", None),
+        ("12 March", None),
+        ("9 March 2023", None),
+        ("2024 budget", None),
+    ],
+)
+def test_a_mangled_reading_snaps_to_the_nearest_ground_only_when_clear(reading, expected):
+    snapped = grounds.snap_ground(reading, "nz-oia")
+    assert (snapped.ground if snapped else None) == expected

@@ -184,35 +184,55 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
     }
 
 
-# Snapping a mangled reading to the catalogue. OCR of small print confuses these characters;
-# such a swap costs half an edit.
-CONFUSABLE = [set("il1|!jI"), set("0o(["), set(")]}j"), set("s$5§S"), set("9gq"), set("b6"), set("2z")]
-GROUND_START = re.compile(r"[0-9][0-9()\[\]{}a-zA-Z|!_.,'\s]{2,24}")
-MAX_SNAP_COST = 2.0
+# Snapping a mangled reading to the catalogue. OCR of small print confuses these characters
+# (a swap costs half an edit), and reads a tiny bracket as almost anything or nothing (a bracket
+# of the ground matched by any one character, or by none, costs a third).
+CONFUSABLE = [set("il1|!I"), set("0o"), set("s$5§S"), set("9gq"), set("b6"), set("2z"), set("8B")]
+BRACKETS = set("()[]{}")
+GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}a-zA-Z|!_.,'\s]{2,24}")
+MAX_SNAP_COST = 1.5
+SNAP_MARGIN = 0.5  # the nearest ground must be this much nearer than the next
+BRACKET_COST = 1 / 3
+CONTINUES = re.compile(r"[()\[\]{}|]|[a-k]{1,2}[)\]}|]|.?[ivxl1]{1,3}[)\]}|]")
 
 
 def snap_ground(text: str, jurisdiction: str = "nz-oia") -> Citation | None:
     """The catalogue ground of the jurisdiction's own Act nearest a mangled reading of one, such as
-    "902)0)" or "9(2)(f)liv)": only when one ground is clearly nearest (within two edits, and
-    nearer than any other), else None. The reading must start with a digit."""
+    "92i)" or "9(2)(f)liv)": only when one ground is clearly nearest (within MAX_SNAP_COST, and
+    SNAP_MARGIN nearer than any other), else None. The reading must start with a digit
+    (or a g or q, OCR's 9) and is compared over its best-matching beginning."""
     found = GROUND_START.search(text)
-    if not found:
+    if not found or not any(ch.isdigit() for ch in found.group()[:3]):
         return None
-    reading = re.sub(r"\s+", "", found.group()).rstrip("._,'").lower()
+    reading = re.sub(r"\s+", "", found.group()).lower()
     regime = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])[0]
     costs = sorted((_edit_cost(reading, ground.lower()), ground) for ground in catalogue_grounds(regime))
-    if not costs or costs[0][0] > MAX_SNAP_COST or (len(costs) > 1 and costs[1][0] - costs[0][0] < 0.5):
+    if not costs or costs[0][0] > MAX_SNAP_COST or (len(costs) > 1 and costs[1][0] - costs[0][0] < SNAP_MARGIN):
         return None
     return Citation(regime, costs[0][1], found.start(), found.end())
 
 
-def _edit_cost(a: str, b: str) -> float:
-    """Levenshtein distance where swapping two confusable characters costs half."""
-    previous = [float(j) for j in range(len(b) + 1)]
-    for i, x in enumerate(a, 1):
-        current = [float(i)]
-        for j, y in enumerate(b, 1):
-            swap = 0.0 if x == y else 0.5 if any(x in group and y in group for group in CONFUSABLE) else 1.0
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + swap))
+def _edit_cost(reading: str, ground: str) -> float:
+    """The cheapest way to read ground at the start of reading (what follows it is free)."""
+    previous = [float(j) for j in range(len(reading) + 1)]
+    for g in ground:
+        skip = BRACKET_COST if g in BRACKETS else 1.0
+        current = [previous[0] + skip]
+        for j, r in enumerate(reading, 1):
+            current.append(min(previous[j] + skip, current[j - 1] + 1, previous[j - 1] + _swap(g, r)))
         previous = current
-    return previous[-1]
+    # What follows the ground in the reading is free, unless it looks like more of a ground.
+    return min(cost + _more_ground(reading[j:]) for j, cost in enumerate(previous))
+
+
+def _more_ground(rest: str) -> float:
+    """An edit when rest would continue a ground ("(iv)", "f)", "iv)"), else nothing."""
+    return 1.0 if CONTINUES.match(rest) else 0.0
+
+
+def _swap(g: str, r: str) -> float:
+    if g == r:
+        return 0.0
+    if g in BRACKETS:
+        return BRACKET_COST
+    return 0.5 if any(g in group and r in group for group in CONFUSABLE) else 1.0

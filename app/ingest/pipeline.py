@@ -9,6 +9,7 @@ import logging
 import multiprocessing
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app import storage
 from app.annotations.service import reanchor_document
+from app.core.grounds import find_citations
 from app.models import Document, DocumentStatus, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
 from app.pdf.extract import extract_page, inspect_pdf, open_pdf  # loaded here, before forking: children start fast
@@ -119,8 +121,14 @@ def _extract(job):
             number = next_page.value
         if number > page_count:
             return
-        page = extract_page(doc, number, image_dir, options.languages, options.ocr_dpi)
+        settled = partial(cites_a_ground, jurisdiction=options.jurisdiction)
+        page = extract_page(doc, number, image_dir, options.languages, options.ocr_dpi, settled)
         yield page_row(page, options.jurisdiction)
+
+
+def cites_a_ground(text: str, jurisdiction: str) -> bool:
+    """Whether a label read again on a scan cites a ground as printed (no more readings needed)."""
+    return bool(find_citations(text, jurisdiction))
 
 
 def page_row(page: PageContent, jurisdiction: str) -> dict:

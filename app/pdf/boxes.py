@@ -104,7 +104,7 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
     for x0, y0, x1, y1 in _regions(solid):
         if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
             continue  # touches the edge: a scanner's border, not a box
-        if ink[y0:y1, x0:x1].mean() < MIN_FILL:
+        if _band_fill(ink[y0:y1, x0:x1]) < MIN_FILL:
             continue  # a photo, a logo or text, not a solid box
         if not _on_paper(grey, x0, y0, x1, y1):
             continue  # a dark patch inside a photograph or a shaded area
@@ -112,6 +112,20 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
         if rect.width >= MIN_SIDE * 1.5 and rect.height >= MIN_SIDE * 1.5:
             boxes.append(FoundBox(_rounded(rect), "image"))
     return boxes
+
+
+def _band_fill(ink: np.ndarray) -> float:
+    """How solid a region is, column by column: the share of each column's ink span that is ink.
+
+    A box scanned a degree askew fills its column spans as a straight one does, but not its
+    bounding rectangle (a 380-point box turned 1.2 degrees fills 62% of it)."""
+    columns = ink.any(axis=0)
+    if not columns.any():
+        return 0.0
+    inked = ink[:, columns]
+    first = inked.argmax(axis=0)
+    last = inked.shape[0] - 1 - inked[::-1].argmax(axis=0)
+    return float(inked.sum() / (last - first + 1).sum())
 
 
 def _on_paper(grey: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:

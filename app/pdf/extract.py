@@ -3,6 +3,7 @@
 import operator
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -97,7 +98,12 @@ def useful_title(title: str | None) -> str | None:
 
 
 def extract_page(
-    doc: pymupdf.Document, number: int, image_dir: Path | None, languages: str, ocr_dpi: int
+    doc: pymupdf.Document,
+    number: int,
+    image_dir: Path | None,
+    languages: str,
+    ocr_dpi: int,
+    settled: Callable[[str], bool] = bool,
 ) -> PageContent:
     """Read page `number` (from 1): words and text, OCR when it is a scan; render into image_dir if given."""
     try:
@@ -111,7 +117,7 @@ def extract_page(
             render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
         if grey is not None:
             unturned = page.rotation
-            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, boxes)
+            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, boxes, settled)
             if image_dir is not None and page.rotation != unturned:  # OCR turned the page upright
                 render_page_images(page, image_dir, number)
         content.boxes = boxes
@@ -215,7 +221,13 @@ def _scanned_in_grey(page: pymupdf.Page) -> bool:
 
 
 def _read_by_ocr(
-    page: pymupdf.Page, number: int, languages: str, grey: pymupdf.Pixmap, dpi: int, found: list[FoundBox]
+    page: pymupdf.Page,
+    number: int,
+    languages: str,
+    grey: pymupdf.Pixmap,
+    dpi: int,
+    found: list[FoundBox],
+    settled: Callable[[str], bool] = bool,
 ) -> PageContent:
     """OCR a scanned page from its grey image (whose boxes get whitened), turning the page upright
     when its print lies on its side or upside down, then read each box's label again.
@@ -240,7 +252,7 @@ def _read_by_ocr(
             recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned_grey
         else:
             page.set_rotation(unturned)
-    _read_labels(page, grey, dpi, languages, found)
+    _read_labels(page, grey, dpi, languages, found, settled)
     width, height, rotation = _page_box(page)
     return PageContent(number, width, height, rotation, True, recognised.text, words)
 
@@ -254,13 +266,15 @@ def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: in
     return ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
 
 
-def _read_labels(page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, languages: str, found: list[FoundBox]) -> None:
-    """Set each box's label: its strip of the (whitened) grey image read again."""
+def _read_labels(
+    page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, languages: str, found: list[FoundBox], settled
+) -> None:
+    """Set each box's label: its strip of the (whitened) grey image read again, until settled(text)."""
     if not found:
         return
     to_pixels = page.rotation_matrix * pymupdf.Matrix(dpi / 72, dpi / 72)
     rects = [(pymupdf.Rect(b.rect) * to_pixels).irect for b in found]
-    for box, label in zip(found, read_labels(grey, rects, dpi, languages), strict=True):
+    for box, label in zip(found, read_labels(grey, rects, dpi, languages, settled), strict=True):
         box.label = label
 
 

@@ -1,11 +1,15 @@
 """Read again, on a scan, the label printed inside or beside each redaction box.
 
 Page-wide OCR misreads small print on a poor scan (at 150 dpi "s9(2)(j)" came out "$902)0)_").
-Each box's label strip, from the box's left edge to a little past its right edge (the box is
-already inverted: a white label inside it reads black), is cleaned of specks, enlarged, and all
-of a page's strips are read in one Tesseract run as lines, with only the characters a ground
-uses. The text of each strip goes on its box; app.redactions reads the ground from it.
+Each box's label strip, from the box's left edge to well past its right edge (the box is
+already inverted: a white label inside it reads black), is cleaned of specks and grain and
+enlarged. A page's strips are read in one Tesseract run to find their words; then every word
+is read again on a line of its own (so that a small label is not sized by the larger print after
+it), with only the characters a ground uses. A strip that gives no ground is read again cleaned
+another way. The readings go on the box; app.redactions reads and votes the ground from them.
 """
+
+from collections.abc import Callable
 
 import numpy as np
 import pymupdf
@@ -15,31 +19,73 @@ from app.pdf.ocr import ocr_lines_image
 BESIDE_POINTS = 150  # how far right of a box its label may run
 MARGIN_POINTS = 4  # above and below the box
 GAP_PIXELS = 24  # white between two strips in the stacked image
-TARGET_DPI = int(__import__("os").environ.get("TD", "450"))
+PAD = 6  # pixels kept either side of a word cut out of its strip
 WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
-INK_LEVEL, PAPER_LEVEL = [int(v) for v in __import__("os").environ.get("LV", "60,190").split(",")]
+# Ways a strip is read, in turn until one gives a ground: the grey levels stretched to ink and
+# paper (faint print wants a high ink level, grainy paper a low paper level), and the resolution
+# the strip is enlarged to.
+VARIANTS = [(90, 215, 450), (60, 190, 900), (110, 235, 450), (90, 215, 900)]
 
 
-def read_labels(grey: pymupdf.Pixmap, rects: list[pymupdf.IRect], dpi: int, languages: str) -> list[str]:
-    """The text of each box's label strip (pixel rectangles on grey, the page as displayed)."""
-    strips = [_strip(grey, rect, rects, dpi) for rect in rects]
-    if not any(strip is not None for strip in strips):
-        return ["" for _ in rects]
-    scale = max(1, round(TARGET_DPI / dpi))
-    stacked, spans = _stack([s if s is not None else np.full((1, 1), 255, np.uint8) for s in strips], scale)
-    image = pymupdf.Pixmap(pymupdf.csGRAY, stacked.shape[1], stacked.shape[0], stacked.tobytes(), False)
-    recognised = ocr_lines_image(image.save, languages, dpi * scale, WHITELIST)
-    texts: list[list[tuple[int, str]]] = [[] for _ in rects]
-    for text, (x0, y0, _x1, y1) in recognised.words:
+def read_labels(
+    grey: pymupdf.Pixmap, rects: list[pymupdf.IRect], dpi: int, languages: str, settled: Callable[[str], bool]
+) -> list[str]:
+    """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
+    line per reading: a strip is read cleaned one way, then, while settled(text) says it holds no
+    ground yet, the next way (VARIANTS); app.redactions votes among the lines."""
+    regions = [_region(grey, rect, rects, dpi) for rect in rects]
+    lines: list[list[str]] = [[] for _ in rects]
+    pending = [i for i, region in enumerate(regions) if region is not None]
+    for ink, paper, target in VARIANTS:
+        if not pending:
+            break
+        scale = max(1, round(target / dpi))
+        texts = _read_words([regions[i] for i in pending], _cleaning(ink, paper), scale, dpi, languages)
+        for index, text in zip(pending, texts, strict=True):
+            lines[index].append(text)
+        pending = [index for index, text in zip(pending, texts, strict=True) if not settled(text)]
+    return ["\n".join(found) for found in lines]
+
+
+def _read_words(regions: list, clean, scale: int, dpi: int, languages: str) -> list[str]:
+    """Each region's text: first the strips, to find their words; then each word on a line of its
+    own, so that Tesseract sizes a small label by itself, not by the larger print after it."""
+    enlarged = [_enlarged(clean(region), scale) for region in regions]
+    words = _read_stacked(enlarged, languages, dpi * scale, whitelist=None)
+    pieces = [
+        (index, x0, strip[:, max(0, x0 - PAD) : x1 + PAD])
+        for index, strip in enumerate(enlarged)
+        for x0, x1, _ in words[index]
+    ]
+    again = _read_stacked([piece for _, _, piece in pieces], languages, dpi * scale, WHITELIST)
+    texts: list[list[tuple[int, str]]] = [[] for _ in regions]
+    for (index, x0, _), read in zip(pieces, again, strict=True):
+        texts[index].append((x0, "".join(text for _, _, text in read)))
+    return [
+        " ".join(text for _, text in sorted(found)) if regions[i] is not None else "" for i, found in enumerate(texts)
+    ]
+
+
+def _read_stacked(
+    images: list[np.ndarray], languages: str, dpi: int, whitelist: str | None
+) -> list[list[tuple[int, int, str]]]:
+    """Each image's words (x0, x1, text), left to right, read in one Tesseract run of them stacked."""
+    if not images:
+        return []
+    stacked, spans = _stack(images)
+    sheet = pymupdf.Pixmap(pymupdf.csGRAY, stacked.shape[1], stacked.shape[0], stacked.tobytes(), False)
+    recognised = ocr_lines_image(sheet.save, languages, dpi, whitelist)
+    found: list[list[tuple[int, int, str]]] = [[] for _ in images]
+    for text, (x0, y0, x1, y1) in recognised.words:
         middle = (y0 + y1) / 2
         index = next((i for i, (top, bottom) in enumerate(spans) if top <= middle <= bottom), None)
-        if index is not None and strips[index] is not None:
-            texts[index].append((x0, text))
-    return [" ".join(text for _, text in sorted(words)) for words in texts]
+        if index is not None:
+            found[index].append((x0 - GAP_PIXELS, x1 - GAP_PIXELS, text))
+    return [sorted(words) for words in found]
 
 
-def _strip(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int) -> np.ndarray | None:
-    """The box and the line to its right, up to the next box on that line, as a cleaned array."""
+def _region(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int) -> np.ndarray | None:
+    """The box and the line to its right, up to the next box on that line."""
     zoom = dpi / 72
     margin, reach = round(MARGIN_POINTS * zoom), round(BESIDE_POINTS * zoom)
     right = min([rect.x1 + reach] + [o.x0 for o in others if o.x0 > rect.x1 and _same_line(o, rect)])
@@ -47,22 +93,26 @@ def _strip(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect
     if area.is_empty:
         return None
     pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
-    region = pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x]
-    return _despeckled(region)
+    return pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x]
 
 
 def _same_line(a: pymupdf.IRect, b: pymupdf.IRect) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.height, b.height)
 
 
-def _despeckled(region: np.ndarray) -> np.ndarray:
-    """Black print on white paper: a 3x3 median (lone specks go, strokes stay), then a contrast
-    stretch (grain goes, and the inverted box, now pale and grainy, turns white)."""
-    padded = np.pad(region, 1, mode="edge")
-    height, width = region.shape
-    shifted = [padded[dy : dy + height, dx : dx + width] for dy in range(3) for dx in range(3)]
-    smooth = np.median(np.stack(shifted), axis=0)
-    return np.clip((smooth - INK_LEVEL) * 255 / (PAPER_LEVEL - INK_LEVEL), 0, 255).astype(np.uint8)
+def _cleaning(ink: int, paper: int):
+    """Black print on white paper: a 3x3 median (lone specks go, strokes stay), then grey levels
+    from ink to paper stretched to black to white (grain goes, and the inverted box, pale and
+    grainy now, turns white)."""
+
+    def clean(region: np.ndarray) -> np.ndarray:
+        padded = np.pad(region, 1, mode="edge")
+        height, width = region.shape
+        shifted = [padded[dy : dy + height, dx : dx + width] for dy in range(3) for dx in range(3)]
+        smooth = np.median(np.stack(shifted), axis=0)
+        return np.clip((smooth - ink) * 255 / (paper - ink), 0, 255).astype(np.uint8)
+
+    return clean
 
 
 def _enlarged(strip: np.ndarray, scale: int) -> np.ndarray:
@@ -75,9 +125,8 @@ def _enlarged(strip: np.ndarray, scale: int) -> np.ndarray:
     return np.frombuffer(larger.samples, np.uint8).reshape(larger.height, larger.width)
 
 
-def _stack(strips: list[np.ndarray], scale: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
-    """The strips enlarged and stacked top to bottom on white; each strip's (top, bottom) row."""
-    enlarged = [_enlarged(s, scale) for s in strips]
+def _stack(enlarged: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Images stacked top to bottom on white; each one's (top, bottom) row."""
     width = max(s.shape[1] for s in enlarged) + 2 * GAP_PIXELS
     height = sum(s.shape[0] for s in enlarged) + GAP_PIXELS * (len(enlarged) + 1)
     sheet = np.full((height, width), 255, np.uint8)

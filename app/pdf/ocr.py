@@ -51,10 +51,13 @@ def ocr_page_image(write_image: Callable[[str], None], languages: str, dpi: int)
     return parse_tsv(_on_image(write_image, ["-l", languages, "--psm", "3", "--dpi", str(dpi), "tsv"]))
 
 
-def ocr_lines_image(write_image: Callable[[str], None], languages: str, dpi: int, whitelist: str) -> Recognised:
+def ocr_lines_image(
+    write_image: Callable[[str], None], languages: str, dpi: int, whitelist: str | None = None
+) -> Recognised:
     """Tesseract on an image of separate lines of print (a uniform block), reading only the
-    characters in whitelist."""
-    options = ["-l", languages, "--psm", "6", "--dpi", str(dpi), "-c", f"tessedit_char_whitelist={whitelist}"]
+    characters in whitelist when given (which also loses the spaces between words)."""
+    options = ["-l", languages, "--psm", "6", "--dpi", str(dpi)]
+    options += ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
     return parse_tsv(_on_image(write_image, [*options, "tsv"]))
 
 

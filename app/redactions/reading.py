@@ -1,6 +1,7 @@
 """Read one page's redactions: pair each box with the ground cited beside or inside it, and
 flag boxes that still have extractable text under them. Pure: text, words and boxes in."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
@@ -54,13 +55,27 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
 
 
 def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
-    """The ground a box's label strip (read again on scans) gives: cited as printed, or snapped
-    to the catalogue when OCR mangled it; None when it gives none."""
-    if not label:
+    """The ground a box's label strip gives (on scans, where it is read again in several ways, one
+    reading a line): each reading's ground, cited as printed or snapped to the catalogue when OCR
+    mangled it; the ground with the most weight wins (a printed citation counts twice), the
+    earliest reading on a tie. None if none."""
+    votes = [vote for line in (label or "").splitlines() if (vote := _reading_ground(line, jurisdiction))]
+    if not votes:
         return None
-    cited = find_citations(label, jurisdiction)
-    citation = cited[0] if cited else snap_ground(label, jurisdiction)
-    return {"ground": citation.ground, "regime": citation.regime} if citation else None
+    weights = Counter()
+    for ground, _, printed in votes:
+        weights[ground] += 2 if printed else 1  # a ground cited as printed outweighs a snapped one
+    ground, regime, _ = max(votes, key=lambda vote: weights[vote[0]])
+    return {"ground": ground, "regime": regime}
+
+
+def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, bool] | None:
+    """(ground, regime, cited as printed) of one reading, or None."""
+    cited = next(iter(find_citations(line, jurisdiction)), None)
+    snapped = snap_ground(line, jurisdiction)
+    if snapped and (cited is None or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
+        return snapped.ground, snapped.regime, False  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
+    return (cited.ground, cited.regime, True) if cited else None
 
 
 def _with_label_words(words: list[dict], indexes: list[int]) -> list[int]:
