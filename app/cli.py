@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app import migrate, sandbox, storage
 from app.auth import service as auth_service
 from app.errors import AppError
-from app.models import Document
+from app.models import Document, ImportJob, ImportStatus
 
 users = AppGroup("users", help="Manage accounts.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
@@ -65,8 +65,10 @@ def cleanup() -> None:
     parsing processes (run while nothing is uploading or processing)."""
     with _sessions()() as session:
         documents = session.execute(select(Document.id, Document.sha256)).all()
+        waiting = ImportJob.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING])
+        imports = set(session.scalars(select(ImportJob.id).where(waiting)))
     removed = storage.remove_leftovers(
-        current_app.config["UPLOAD_FOLDER"], {sha for _, sha in documents}, {id_ for id_, _ in documents}
+        current_app.config["UPLOAD_FOLDER"], {sha for _, sha in documents}, {id_ for id_, _ in documents}, imports
     )
     removed += sandbox.remove_leftover_temp()
     click.echo(f"Removed {len(removed)} leftover file(s).", err=True)

@@ -41,6 +41,15 @@ class SuggestionStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class ImportStatus(StrEnum):
+    """Where a large import run in the worker is."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 class SuggestionSource(StrEnum):
     """What proposed a suggestion: a redaction box (with readable text under it, or not) or a keyword rule."""
 
@@ -329,4 +338,21 @@ class FirstAccount(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ImportJob(Base):
+    """A large JSON-LD import, run in the worker: its progress, then its report."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[ImportStatus] = mapped_column(_states(ImportStatus, "import_status"), default=ImportStatus.QUEUED)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[int] = mapped_column(Integer, default=0)  # annotations placed so far
+    # JSON {"created", "unplaced"} once done; the sentence why, when failed.
+    report_json: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,7 @@ _jobs: dict[str, Callable] = {}
 # The jobs there are, by name: enqueued by services, registered by app.ingest.jobs.
 PROCESS_DOCUMENT = "process_document"  # (document_id): read an upload into pages and suggestions
 PROPOSE_FOR_PROJECT = "propose_for_project"  # (project_id): run changed keyword rules again
+IMPORT_ANNOTATIONS = "import_annotations"  # (import_job_id): a large JSON-LD import
 _state: dict = {"settings": None, "sessions": None, "sessions_key": None}
 
 

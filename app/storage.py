@@ -30,13 +30,21 @@ def page_image_path(upload_folder: str, document_id: int, number: int, thumb: bo
     return page_images_dir(upload_folder, document_id) / name
 
 
+def import_path(upload_folder: str, job_id: int) -> Path:
+    """Where a large import's JSON-LD waits for the worker."""
+    return Path(upload_folder) / "imports" / f"{int(job_id)}.json"
+
+
 def remove_page_images(upload_folder: str, document_id: int) -> None:
     """Delete a document's rendered page images."""
     shutil.rmtree(page_images_dir(upload_folder, document_id), ignore_errors=True)
 
 
-def remove_leftovers(upload_folder: str, known_sha256: set[str], known_documents: set[int]) -> list[Path]:
-    """Delete interrupted uploads, originals no document refers to and images of deleted documents."""
+def remove_leftovers(
+    upload_folder: str, known_sha256: set[str], known_documents: set[int], waiting_imports: set[int] = frozenset()
+) -> list[Path]:
+    """Delete interrupted uploads, originals no document refers to, images of deleted documents and
+    the files of imports that no longer wait for the worker."""
     removed = []
     incoming = incoming_dir(upload_folder)
     candidates = list(incoming.glob("*")) if incoming.exists() else []
@@ -47,6 +55,9 @@ def remove_leftovers(upload_folder: str, known_sha256: set[str], known_documents
     if pages.exists():
         candidates += [p for p in pages.iterdir() if not (p.name.isdigit() and int(p.name) in known_documents)]
         candidates += list(pages.glob("*/*.tmp"))
+    imports = Path(upload_folder) / "imports"
+    if imports.exists():
+        candidates += [p for p in imports.iterdir() if not (p.stem.isdigit() and int(p.stem) in waiting_imports)]
     for path in candidates:
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
         removed.append(path)

@@ -14,6 +14,7 @@ from conftest import Api, create_user, upload
 from pdfs import active_content_pdf, corpus, text_pdf, turned_scan
 
 from app.auth.service import create_token
+from app.exports import importing
 
 HOSTILE_TITLE = 'Briefing "A"\nto the Minister'
 LINES = [
@@ -360,3 +361,24 @@ def test_annotated_pdf_keeps_no_active_content_and_everything_else(api, project)
     assert pdf[0].get_text() == original[0].get_text()
     assert [a.type[1] for a in pdf[0].annots()] == ["Square"]
     assert "Follow up" in next(pdf[0].annots()).info["content"]
+
+
+def test_a_large_import_runs_in_the_worker_with_progress_then_its_report(api, project, release, monkeypatch):
+    monkeypatch.setattr(importing, "WORKER_ABOVE", 2)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 1)
+    exported = export(api, project, format="jsonld").get_json()
+    for annotation in release["annotations"]:
+        api.delete(f"/api/annotations/{annotation['id']}")
+    response = api.post(f"/api/projects/{project['id']}/import", json=exported)
+    assert response.status_code == 202
+    job = response.get_json()["import"]
+    assert response.headers["Location"] == f"/api/imports/{job['id']}"
+    # Jobs run at once in the tests: by now the worker has finished it.
+    status = api.get(f"/api/imports/{job['id']}").get_json()
+    assert (status["status"], status["total"], status["done"], status["progress"]) == ("done", 3, 3, 1.0)
+    assert (status["created"], status["unplaced"]) == (3, [])
+    assert len(export(api, project, format="jsonld").get_json()["first"]["items"]) == 3
+    other = create_user(api.client.application, "other@example.nz")
+    with api.client.application.extensions["sessions"]() as session:
+        intruder = Api(api.client.application.test_client(), create_token(session, other.email))
+    assert intruder.get(f"/api/imports/{job['id']}").status_code == 404

@@ -5,16 +5,21 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+import orjson
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 
+from app import queue, storage
+from app.access import may_open_project
 from app.annotations.service import MAX_NOTE, add_annotation
 from app.core import anchoring
-from app.errors import AppError, BadInput
-from app.models import Annotation, Document, Page, Project, Tag, User
+from app.errors import AppError, BadInput, NotFound
+from app.models import Annotation, Document, ImportJob, ImportStatus, Page, Project, Tag, User
 from app.tags.service import add_tag, resolve_tags
 
 MAX_ITEMS = 50_000
+WORKER_ABOVE = 1_000  # imports of more annotations run in the worker
+PROGRESS_EVERY = 250
 MAX_QUOTE = 20_000  # characters of an exact quote: a whole page, at most
 MAX_CONTEXT = 1_000  # characters of a prefix or suffix (exports write 32)
 VIEWRECT = re.compile(r"page=(\d+)(?:&viewrect=([-\d.]+),([-\d.]+),([-\d.]+),([-\d.]+))?")
@@ -28,12 +33,78 @@ class Report:
     unplaced: list[dict] = field(default_factory=list)
 
 
-def import_collection(session: Session, user: User, project: Project, data) -> Report:
+def start_import(session: Session, settings: dict, user: User, project: Project, data) -> Report | ImportJob:
+    """Import a collection now (a Report), or, when it holds more than WORKER_ABOVE annotations,
+    queue it for the worker (an ImportJob whose progress and report GET /api/imports/<id> shows)."""
+    items = _items(data)
+    if len(items) <= WORKER_ABOVE:
+        return import_collection(session, user, project, data)
+    job = ImportJob(project_id=project.id, user_id=user.id, total=len(items))
+    session.add(job)
+    session.flush()
+    path = storage.import_path(settings["UPLOAD_FOLDER"], job.id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.write_bytes(orjson.dumps(data))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
+    queue.enqueue(queue.IMPORT_ANNOTATIONS, job.id)
+    return job
+
+
+def run_import(settings: dict, sessions: sessionmaker[Session], job_id: int) -> None:
+    """The worker's side of start_import: place and write the annotations, reporting progress.
+
+    Progress is written in its own short transactions, while no other is open (SQLite has one
+    write lock, and the import holds none while it places quotes)."""
+    path = storage.import_path(settings["UPLOAD_FOLDER"], job_id)
+    with sessions() as session:
+        job = session.get(ImportJob, job_id)
+        if job is None or job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            return
+        user_id, project_id = job.user_id, job.project_id
+    _set_job(sessions, job_id, status=ImportStatus.RUNNING, done=0)
+    with sessions() as session:
+        try:
+            user, project = session.get(User, user_id), session.get(Project, project_id)
+            if user is None or project is None:
+                raise BadInput("The project or the person who started this import no longer exists.")
+            data = orjson.loads(path.read_bytes())
+            report = import_collection(session, user, project, data, lambda done: _set_job(sessions, job_id, done=done))
+        except AppError as error:
+            session.rollback()
+            _set_job(sessions, job_id, status=ImportStatus.FAILED, error=str(error))
+        else:
+            outcome = orjson.dumps({"created": report.created, "unplaced": report.unplaced}).decode()
+            done = report.created + len(report.unplaced)
+            _set_job(sessions, job_id, status=ImportStatus.DONE, done=done, report_json=outcome)
+        finally:
+            path.unlink(missing_ok=True)
+
+
+def _set_job(sessions: sessionmaker[Session], job_id: int, **values) -> None:
+    with sessions.begin() as session:
+        session.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
+
+
+def get_import(session: Session, user: User, job_id: int) -> ImportJob:
+    """An import job of a project the user may open; NotFound otherwise."""
+    job = session.get(ImportJob, job_id)
+    if job is None or not may_open_project(session, user, job.project_id):
+        raise NotFound("That import does not exist, or you do not have access to it.")
+    return job
+
+
+def import_collection(session: Session, user: User, project: Project, data, progress=None) -> Report:
     """Re-create the annotations of an exported collection in this project, in one commit.
 
     The quotes are placed on a copy of the pages read in a short transaction, with none open
     while they are searched; the annotations are then written in one transaction, each in a
-    savepoint so that one that cannot be made is reported and the rest still land."""
+    savepoint so that one that cannot be made is reported and the rest still land. progress(n),
+    when given, hears every PROGRESS_EVERY annotations placed."""
     items = _items(data)
     user_id, project_id = user.id, project.id
     texts = _page_texts(session, project_id)
@@ -44,6 +115,8 @@ def import_collection(session: Session, user: User, project: Project, data) -> R
             placed.append((index, item, _place(texts, item)))
         except AppError as error:
             report.unplaced.append({"index": index, "id": item.get("id"), "reason": str(error)})
+        if progress and (index + 1) % PROGRESS_EVERY == 0:
+            progress(index + 1)
     user, project = session.get(User, user_id), session.get(Project, project_id)
     for index, item, (document_id, body) in placed:
         try:

@@ -12,6 +12,7 @@ from app.annotations.service import get_annotation
 from app.auth import signed_in_user
 from app.errors import BadInput
 from app.exports import formats, importing, rendering, service
+from app.exports.presenters import import_json
 from app.projects.service import get_project
 from app.tags.service import list_tags
 from app.web import db
@@ -69,8 +70,16 @@ def api_import(project_id: int):
     """POST /api/projects/<id>/import with a JSON-LD export (as the body, or a file field named file)."""
     user = signed_in_user()
     project = get_project(db(), user, project_id)
-    report = importing.import_collection(db(), user, project, _import_data())
-    return {"created": report.created, "unplaced": report.unplaced}, 200
+    outcome = importing.start_import(db(), current_app.config, user, project, _import_data())
+    if isinstance(outcome, importing.Report):
+        return {"created": outcome.created, "unplaced": outcome.unplaced}, 200
+    return {"import": import_json(outcome)}, 202, {"Location": f"/api/imports/{outcome.id}"}
+
+
+@bp.get("/api/imports/<int:import_id>")
+def api_import_status(import_id: int):
+    """GET /api/imports/<id>: a large import's status and progress, then its report."""
+    return import_json(importing.get_import(db(), signed_in_user(), import_id))
 
 
 def _import_data():

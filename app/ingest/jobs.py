@@ -4,6 +4,7 @@ process run them (the worker imports it; so do the tests, which run jobs at once
 from sqlalchemy import select
 
 from app import queue
+from app.exports.importing import run_import
 from app.ingest.pipeline import process_document
 from app.models import Document, DocumentStatus
 from app.suggestions.service import propose
@@ -23,3 +24,9 @@ def propose_for_project_job(_settings: dict, sessions, project_id: int) -> None:
         document_ids = list(session.scalars(query))
     for document_id in document_ids:
         propose(sessions, document_id)
+
+
+@queue.job(queue.IMPORT_ANNOTATIONS)
+def import_annotations_job(settings: dict, sessions, import_job_id: int) -> None:
+    """Run a large JSON-LD import (app.exports.importing)."""
+    run_import(settings, sessions, import_job_id)
