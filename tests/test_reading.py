@@ -183,3 +183,17 @@ def test_grounds_in_small_print_beside_boxes_on_a_poor_scan_are_paired():
 
 def _overlaps(a, b) -> bool:
     return min(a[2], b[2]) > max(a[0], b[0]) and min(a[3], b[3]) > max(a[1], b[1])
+
+
+def test_a_long_box_scanned_askew_is_found():
+    """Turned 1.2 degrees, a 380-point box fills only 62% of its bounding rectangle."""
+    from pdfs import rough_scan
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 280), "Advice on options:", fontsize=11)
+    page.draw_rect((72, 300, 452, 313), color=(0, 0, 0), fill=(0, 0, 0))
+    truth = [{"boxes": [((72, 300, 452, 313), None)], "bad": [], "citations": []}]
+    scan, [moved] = rough_scan(doc.tobytes(), truth, 150, seed=3)
+    [found] = find_boxes(pymupdf.open(stream=scan, filetype="pdf")[0], scanned=True)
+    assert _overlaps(found.rect, moved["boxes"][0][0]) and found.rect[2] - found.rect[0] > 370

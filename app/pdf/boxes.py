@@ -115,7 +115,8 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
 
 
 def _band_fill(ink: np.ndarray) -> float:
-    """How solid a region is, column by column: the share of each column's ink span that is ink.
+    """How solid a region is: for a long band of even thickness (a box, straight or askew), the
+    share of each column's ink span that is ink; for any other shape, the share of its rectangle.
 
     A box scanned a degree askew fills its column spans as a straight one does, but not its
     bounding rectangle (a 380-point box turned 1.2 degrees fills 62% of it)."""
@@ -125,7 +126,12 @@ def _band_fill(ink: np.ndarray) -> float:
     inked = ink[:, columns]
     first = inked.argmax(axis=0)
     last = inked.shape[0] - 1 - inked[::-1].argmax(axis=0)
-    return float(inked.sum() / (last - first + 1).sum())
+    spans = last - first + 1
+    low, high = np.percentile(spans, [10, 90])
+    long_and_even = inked.shape[1] >= 4 * np.median(spans) and high - low <= max(2, 0.25 * np.median(spans))
+    if not long_and_even:  # only a long box shows its turn; anything else must fill its rectangle
+        return float(ink.mean())
+    return float(inked.sum() / spans.sum())
 
 
 def _on_paper(grey: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
