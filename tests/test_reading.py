@@ -194,6 +194,6 @@ def test_a_long_box_scanned_askew_is_found():
     page.insert_text((72, 280), "Advice on options:", fontsize=11)
     page.draw_rect((72, 300, 452, 313), color=(0, 0, 0), fill=(0, 0, 0))
     truth = [{"boxes": [((72, 300, 452, 313), None)], "bad": [], "citations": []}]
-    scan, [moved] = rough_scan(doc.tobytes(), truth, 150, seed=3)
+    scan, [moved] = rough_scan(doc.tobytes(), truth, 150, seed=10)  # turned 1.09 degrees
     [found] = find_boxes(pymupdf.open(stream=scan, filetype="pdf")[0], scanned=True)
     assert _overlaps(found.rect, moved["boxes"][0][0]) and found.rect[2] - found.rect[0] > 370
