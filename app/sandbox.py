@@ -42,6 +42,12 @@ class Limits:
     memory_mb: int
     timeout_seconds: int
 
+    @classmethod
+    def from_settings(cls, settings) -> "Limits":
+        """The limits the settings give one run: PARSE_TIMEOUT_SECONDS from now, PARSE_MEMORY_MB."""
+        seconds = settings["PARSE_TIMEOUT_SECONDS"]
+        return cls(deadline=time.monotonic() + seconds, memory_mb=settings["PARSE_MEMORY_MB"], timeout_seconds=seconds)
+
     def time_sentence(self) -> str:
         """Explain a run stopped by the time limit."""
         return (

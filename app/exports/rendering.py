@@ -1,12 +1,11 @@
 """Annotated PDFs and PNG clips, drawn by PyMuPDF in a limited child so that it never loads in
 the web process."""
 
-import time
 from collections.abc import Iterable
 
 from app import storage
 from app.errors import Conflict
-from app.exports.service import Excerpt, slug
+from app.exports.service import Excerpt, clip_name, slug
 from app.pdf import PdfRefused
 from app.sandbox import Limits, Stopped, run_in_children
 
@@ -31,7 +30,7 @@ def clips(settings: dict, items: list[Excerpt]) -> list[tuple[str, bytes]]:
     jobs = [
         (
             str(storage.original_path(settings["UPLOAD_FOLDER"], excerpt.sha256)),
-            f"{slug(excerpt.title, 40)}-p{excerpt.page}-{excerpt.id}.png",
+            clip_name(excerpt),
             _marks([excerpt])[0],
             clip_caption(excerpt),
         )
@@ -49,11 +48,7 @@ def _in_children(task, shares: list[list], settings: dict) -> list[tuple[str, by
     shares = [share for share in shares if share]
     if not shares:
         return []
-    limits = Limits(
-        deadline=time.monotonic() + settings["PARSE_TIMEOUT_SECONDS"],
-        memory_mb=settings["PARSE_MEMORY_MB"],
-        timeout_seconds=settings["PARSE_TIMEOUT_SECONDS"],
-    )
+    limits = Limits.from_settings(settings)
     try:
         return list(run_in_children(task, shares, limits, (PdfRefused,)))
     except Stopped as refused:

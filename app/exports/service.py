@@ -191,3 +191,8 @@ def slug(text: str, limit: int = 60) -> str:
     """Lower-case letters, digits and hyphens only: safe in a header and on any file system."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:limit].strip("-") or "export"
+
+
+def clip_name(excerpt: "Excerpt") -> str:
+    """The file name of an excerpt's PNG clip."""
+    return f"{slug(excerpt.title, 40)}-p{excerpt.page}-{excerpt.id}.png"

@@ -61,8 +61,7 @@ def api_clip(annotation_id: int):
     if not excerpt.rects:
         raise BadInput("This annotation has no place on the page to clip.")
     [(_, png)] = rendering.clips(current_app.config, [excerpt])
-    name = f"{service.slug(excerpt.title, 40)}-p{excerpt.page}-{excerpt.id}.png"
-    return Response(png, mimetype="image/png", headers=_attachment(name, inline=True))
+    return Response(png, mimetype="image/png", headers=_attachment(service.clip_name(excerpt), inline=True))
 
 
 @bp.post("/api/projects/<int:project_id>/import")

@@ -39,7 +39,8 @@ class ParseOptions:
     """What a parsing child needs, all plain values so that it pickles."""
 
     original: str
-    image_dir: str
+    upload_folder: str
+    document_id: int
     max_pages: int
     languages: str
     ocr_dpi: int
@@ -57,18 +58,15 @@ def process_document(document_id: int, settings: dict, sessions: sessionmaker[Se
     image_dir.mkdir(parents=True, exist_ok=True)
     options = ParseOptions(
         original=str(storage.original_path(folder, document.sha256)),
-        image_dir=str(image_dir),
+        upload_folder=folder,
+        document_id=document_id,
         max_pages=settings["MAX_PAGES"],
         languages=settings["OCR_LANGUAGES"],
         ocr_dpi=settings["OCR_DPI"],
         jurisdiction=document.project.jurisdiction,
         render=render,
     )
-    limits = Limits(
-        deadline=time.monotonic() + settings["PARSE_TIMEOUT_SECONDS"],
-        memory_mb=settings["PARSE_MEMORY_MB"],
-        timeout_seconds=settings["PARSE_TIMEOUT_SECONDS"],
-    )
+    limits = Limits.from_settings(settings)
     try:
         _read_document(sessions, document_id, options, limits, settings["PARSE_PROCESSES"])
     except Stopped as refused:
@@ -114,7 +112,6 @@ def _inspect(options: ParseOptions):
 def _extract(job):
     options, next_page, page_count = job
     doc = open_pdf(options.original)
-    image_dir = Path(options.image_dir) if options.render else None
     while True:
         with next_page.get_lock():
             next_page.value += 1
@@ -122,8 +119,16 @@ def _extract(job):
         if number > page_count:
             return
         settled = partial(cites_a_ground, jurisdiction=options.jurisdiction)
-        page = extract_page(doc, number, image_dir, options.languages, options.ocr_dpi, settled)
+        images = _image_paths(options, number) if options.render else None
+        page = extract_page(doc, number, images, options.languages, options.ocr_dpi, settled)
         yield page_row(page, options.jurisdiction)
+
+
+def _image_paths(options: ParseOptions, number: int) -> tuple[Path, Path]:
+    """Where page `number`'s image and thumbnail go (names are app.storage's)."""
+    return tuple(
+        storage.page_image_path(options.upload_folder, options.document_id, number, thumb) for thumb in (False, True)
+    )
 
 
 def cites_a_ground(text: str, jurisdiction: str) -> bool:

@@ -100,12 +100,13 @@ def useful_title(title: str | None) -> str | None:
 def extract_page(
     doc: pymupdf.Document,
     number: int,
-    image_dir: Path | None,
+    images: tuple[Path, Path] | None,
     languages: str,
     ocr_dpi: int,
     settled: Callable[[str], bool] = bool,
 ) -> PageContent:
-    """Read page `number` (from 1): words and text, OCR when it is a scan; render into image_dir if given."""
+    """Read page `number` (from 1): words and text, OCR when it is a scan; render the page image and
+    its thumbnail to images (two paths) if given."""
     try:
         page = doc[number - 1]
         content = _read_text(page, number)
@@ -113,13 +114,13 @@ def extract_page(
         # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
         grey = scan_image(page, ocr_dpi) if _is_scan(cover, content.text) else None
         boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
-        if image_dir is not None:
-            render_page_images(page, image_dir, number, grey if grey and _scanned_in_grey(page) else None)
+        if images is not None:
+            render_page_images(page, images, grey if grey and _scanned_in_grey(page) else None)
         if grey is not None:
             unturned = page.rotation
             content = _read_by_ocr(page, number, languages, grey, ocr_dpi, boxes, settled)
-            if image_dir is not None and page.rotation != unturned:  # OCR turned the page upright
-                render_page_images(page, image_dir, number)
+            if images is not None and page.rotation != unturned:  # OCR turned the page upright
+                render_page_images(page, images)
         content.boxes = boxes
     except PdfRefused:
         raise
@@ -336,7 +337,7 @@ def _transformed(box: tuple, m: pymupdf.Matrix) -> tuple[float, float, float, fl
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def render_page_images(page: pymupdf.Page, image_dir: Path, number: int, grey: pymupdf.Pixmap | None = None) -> None:
+def render_page_images(page: pymupdf.Page, images: tuple[Path, Path], grey: pymupdf.Pixmap | None = None) -> None:
     """Write the reading-size and thumbnail PNGs of a page, each atomically; scaled down from
     `grey` (a grey render of a grey scan) when given, rendered in colour otherwise."""
     reading = READING_DPI / 72
@@ -345,9 +346,9 @@ def render_page_images(page: pymupdf.Page, image_dir: Path, number: int, grey: p
         pixmap = source
     else:
         source, pixmap = grey, _scaled(grey, page, reading)
-    _write_atomically(image_dir / f"{number}.png", pixmap.tobytes("png"))
+    _write_atomically(images[0], pixmap.tobytes("png"))
     thumb = _scaled(source, page, THUMB_WIDTH_PX / max(page.rect.width, 1))
-    _write_atomically(image_dir / f"{number}-thumb.png", thumb.tobytes("png"))
+    _write_atomically(images[1], thumb.tobytes("png"))
 
 
 def _scaled(pixmap: pymupdf.Pixmap, page: pymupdf.Page, zoom: float) -> pymupdf.Pixmap:
