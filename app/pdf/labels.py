@@ -9,6 +9,7 @@ it), with only the characters a ground uses. A strip that gives no ground is rea
 another way. The readings go on the box; app.redactions reads and votes the ground from them.
 """
 
+import re
 from collections.abc import Callable
 
 import numpy as np
@@ -25,45 +26,59 @@ WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
 # paper (faint print wants a high ink level, grainy paper a low paper level), and the resolution
 # the strip is enlarged to.
 VARIANTS = [(90, 215, 450), (60, 190, 900), (110, 235, 450), (90, 215, 900)]
+MIGHT_CITE = re.compile(r"[0-9()\[\]{}]")  # a reading with none of these is read no further
 
 
 def read_labels(
     grey: pymupdf.Pixmap, rects: list[pymupdf.IRect], dpi: int, languages: str, settled: Callable[[str], bool]
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
-    line per reading: a strip is read cleaned one way, then, while settled(text) says it holds no
-    ground yet, the next way (VARIANTS); app.redactions votes among the lines."""
+    line per reading: a strip's words are found once, then read cleaned one way and, while
+    settled(text) says they cite no ground yet but look as if they might, the next way
+    (VARIANTS); app.redactions votes among the lines."""
     regions = [_region(grey, rect, rects, dpi) for rect in rects]
+    present = [i for i, region in enumerate(regions) if region is not None]
+    words = _word_spans([regions[i] for i in present], dpi, languages)
+    spans = dict(zip(present, words, strict=True))
     lines: list[list[str]] = [[] for _ in rects]
-    pending = [i for i, region in enumerate(regions) if region is not None]
+    pending = [i for i in present if spans[i]]
     for ink, paper, target in VARIANTS:
         if not pending:
             break
         scale = max(1, round(target / dpi))
-        texts = _read_words([regions[i] for i in pending], _cleaning(ink, paper), scale, dpi, languages)
+        clean = _cleaning(ink, paper)
+        texts = _read_words([regions[i] for i in pending], [spans[i] for i in pending], clean, scale, dpi, languages)
         for index, text in zip(pending, texts, strict=True):
             lines[index].append(text)
-        pending = [index for index, text in zip(pending, texts, strict=True) if not settled(text)]
+        pending = [i for i in pending if not settled(lines[i][-1]) and MIGHT_CITE.search(lines[i][-1])]
     return ["\n".join(found) for found in lines]
 
 
-def _read_words(regions: list, clean, scale: int, dpi: int, languages: str) -> list[str]:
-    """Each region's text: first the strips, to find their words; then each word on a line of its
-    own, so that Tesseract sizes a small label by itself, not by the larger print after it."""
+def _word_spans(regions: list[np.ndarray], dpi: int, languages: str) -> list[list[tuple[float, float]]]:
+    """Where each region's words lie, (x0, x1) in region pixels, from one reading of all of them."""
+    ink, paper, target = VARIANTS[0]
+    scale = max(1, round(target / dpi))
+    clean = _cleaning(ink, paper)
+    found = _read_stacked([_enlarged(clean(r), scale) for r in regions], languages, dpi * scale, whitelist=None)
+    return [[(x0 / scale, x1 / scale) for x0, x1, _ in words] for words in found]
+
+
+def _read_words(
+    regions: list[np.ndarray], spans: list[list[tuple[float, float]]], clean, scale: int, dpi: int, languages: str
+) -> list[str]:
+    """Each region's text, read word by word: each word on a line of its own, so that Tesseract
+    sizes a small label by itself, not by the larger print after it."""
     enlarged = [_enlarged(clean(region), scale) for region in regions]
-    words = _read_stacked(enlarged, languages, dpi * scale, whitelist=None)
     pieces = [
-        (index, x0, strip[:, max(0, x0 - PAD) : x1 + PAD])
+        (index, x0, strip[:, max(0, round(x0 * scale) - PAD) : round(x1 * scale) + PAD])
         for index, strip in enumerate(enlarged)
-        for x0, x1, _ in words[index]
+        for x0, x1 in spans[index]
     ]
     again = _read_stacked([piece for _, _, piece in pieces], languages, dpi * scale, WHITELIST)
-    texts: list[list[tuple[int, str]]] = [[] for _ in regions]
-    for (index, x0, _), read in zip(pieces, again, strict=True):
-        texts[index].append((x0, "".join(text for _, _, text in read)))
-    return [
-        " ".join(text for _, text in sorted(found)) if regions[i] is not None else "" for i, found in enumerate(texts)
-    ]
+    texts: list[list[tuple[float, str]]] = [[] for _ in regions]
+    for (index, x0, _), words in zip(pieces, again, strict=True):
+        texts[index].append((x0, "".join(text for _, _, text in words)))
+    return [" ".join(text for _, text in sorted(found)) for found in texts]
 
 
 def _read_stacked(
