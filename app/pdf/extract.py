@@ -253,7 +253,7 @@ def _read_by_ocr(
             recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned_grey
         else:
             page.set_rotation(unturned)
-    _read_labels(page, grey, dpi, languages, found, settled)
+    _read_labels(page, grey, dpi, languages, found, settled, recognised)
     width, height, rotation = _page_box(page)
     return PageContent(number, width, height, rotation, True, recognised.text, words)
 
@@ -268,14 +268,15 @@ def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: in
 
 
 def _read_labels(
-    page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, languages: str, found: list[FoundBox], settled
+    page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, languages: str, found: list[FoundBox], settled, page_reading
 ) -> None:
     """Set each box's label: its strip of the (whitened) grey image read again, until settled(text)."""
     if not found:
         return
     to_pixels = page.rotation_matrix * pymupdf.Matrix(dpi / 72, dpi / 72)
     rects = [(pymupdf.Rect(b.rect) * to_pixels).irect for b in found]
-    for box, label in zip(found, read_labels(grey, rects, dpi, languages, settled), strict=True):
+    labels = read_labels(grey, rects, dpi, languages, settled, page_reading)
+    for box, label in zip(found, labels, strict=True):
         box.label = label
 
 

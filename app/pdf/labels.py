@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pymupdf
 
-from app.pdf.ocr import ocr_lines_image
+from app.pdf.ocr import Recognised, ocr_lines_image
 
 BESIDE_POINTS = 150  # how far right of a box its label may run
 MARGIN_POINTS = 4  # above and below the box
@@ -26,21 +26,34 @@ WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
 # paper (faint print wants a high ink level, grainy paper a low paper level), and the resolution
 # the strip is enlarged to.
 VARIANTS = [(90, 215, 450), (60, 190, 900), (110, 235, 450), (90, 215, 900)]
+SURE = 85  # Tesseract's word confidence from which a page-wide reading is trusted as it is
 MIGHT_CITE = re.compile(r"[0-9()\[\]{}]")  # a reading with none of these is read no further
 
 
 def read_labels(
-    grey: pymupdf.Pixmap, rects: list[pymupdf.IRect], dpi: int, languages: str, settled: Callable[[str], bool]
+    grey: pymupdf.Pixmap,
+    rects: list[pymupdf.IRect],
+    dpi: int,
+    languages: str,
+    settled: Callable[[str], bool],
+    page_reading: Recognised,
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
-    line per reading: a strip's words are found once, then read cleaned one way and, while
-    settled(text) says they cite no ground yet but look as if they might, the next way
-    (VARIANTS); app.redactions votes among the lines."""
-    regions = [_region(grey, rect, rects, dpi) for rect in rects]
+    line per reading. Where the page-wide reading of a strip (page_reading, whose word boxes are
+    pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing like one,
+    that is its one line. Otherwise the strip's words are
+    found, then read cleaned one way and, while they cite no ground but look as if they might,
+    the next way (VARIANTS); app.redactions votes among the lines."""
+    areas = [_area(grey, rect, rects, dpi) for rect in rects]
+    lines: list[list[str]] = [[] for _ in rects]
+    for index, area in enumerate(areas):
+        printed, surely = _words_in(page_reading, area) if area is not None else ("", False)
+        if printed and (settled(printed) or surely and not MIGHT_CITE.search(printed)):
+            lines[index].append(printed)
+    regions = [_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
     present = [i for i, region in enumerate(regions) if region is not None]
     words = _word_spans([regions[i] for i in present], dpi, languages)
     spans = dict(zip(present, words, strict=True))
-    lines: list[list[str]] = [[] for _ in rects]
     pending = [i for i in present if spans[i]]
     for ink, paper, target in VARIANTS:
         if not pending:
@@ -56,6 +69,8 @@ def read_labels(
 
 def _word_spans(regions: list[np.ndarray], dpi: int, languages: str) -> list[list[tuple[float, float]]]:
     """Where each region's words lie, (x0, x1) in region pixels, from one reading of all of them."""
+    if not regions:
+        return []
     ink, paper, target = VARIANTS[0]
     scale = max(1, round(target / dpi))
     clean = _cleaning(ink, paper)
@@ -99,14 +114,28 @@ def _read_stacked(
     return [sorted(words) for words in found]
 
 
-def _region(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int) -> np.ndarray | None:
-    """The box and the line to its right, up to the next box on that line."""
+def _words_in(reading: Recognised, area: pymupdf.IRect) -> tuple[str, bool]:
+    """The words whose centre lies in area, left to right, and whether all were read surely."""
+    inside = [
+        (x0, text, confidence)
+        for (text, (x0, y0, x1, y1)), confidence in zip(reading.words, reading.word_confidences, strict=True)
+        if area.x0 <= (x0 + x1) / 2 < area.x1 and area.y0 <= (y0 + y1) / 2 < area.y1
+    ]
+    surely = bool(inside) and min(confidence for _, _, confidence in inside) >= SURE
+    return " ".join(text for _, text, _ in sorted(inside)), surely
+
+
+def _area(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int) -> pymupdf.IRect | None:
+    """The box and the line to its right, up to the next box on that line (pixels on grey)."""
     zoom = dpi / 72
     margin, reach = round(MARGIN_POINTS * zoom), round(BESIDE_POINTS * zoom)
     right = min([rect.x1 + reach] + [o.x0 for o in others if o.x0 > rect.x1 and _same_line(o, rect)])
     area = pymupdf.IRect(rect.x0, rect.y0 - margin, right, rect.y1 + margin) & grey.irect
-    if area.is_empty:
-        return None
+    return None if area.is_empty else area
+
+
+def _pixels(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> np.ndarray:
+    """The grey levels of an area of grey."""
     pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
     return pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x]
 

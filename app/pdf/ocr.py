@@ -6,7 +6,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.pdf import PdfRefused
 from app.pdf.words import join_words
@@ -31,6 +31,7 @@ class Recognised:
     text: str
     words: list[tuple[str, tuple[int, int, int, int]]]
     confidence: float = 0.0  # mean word confidence, 0 to 100
+    word_confidences: list[float] = field(default_factory=list)  # each word's, 0 to 100
 
 
 def reads_sideways(recognised: Recognised) -> bool:
@@ -121,4 +122,5 @@ def parse_tsv(tsv: str) -> Recognised:
         block = int(row["block_num"]) * 1000 + int(row["par_num"])
         rows.append((text, block, int(row["line_num"])))
         words.append((text, box))
-    return Recognised(join_words(rows), words, sum(confidences) / len(confidences) if confidences else 0.0)
+    mean = sum(confidences) / len(confidences) if confidences else 0.0
+    return Recognised(join_words(rows), words, mean, confidences)

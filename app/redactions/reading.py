@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import find_citations, snap_ground
+from app.core.grounds import CONTINUES, find_citations, snap_ground
 
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
 NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, at most this far
@@ -72,6 +72,8 @@ def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
 def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, bool] | None:
     """(ground, regime, cited as printed) of one reading, or None."""
     cited = next(iter(find_citations(line, jurisdiction)), None)
+    if cited and not CONTINUES.match(line, cited.end):  # cited whole: no need to snap
+        return cited.ground, cited.regime, True
     snapped = snap_ground(line, jurisdiction)
     if snapped and (cited is None or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
         return snapped.ground, snapped.regime, False  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
