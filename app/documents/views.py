@@ -5,6 +5,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from app import storage
 from app.auth import signed_in_user
 from app.documents import service
+from app.documents.presenters import document_json, page_json
 from app.errors import AppError, NotFound
 from app.projects.service import get_project
 from app.redactions.service import bad_redaction_pages
@@ -24,34 +25,34 @@ def api_upload(project_id: int):
     project = get_project(db(), signed_in_user(), project_id)
     uploads = [service.Upload(f.filename or "", f.stream) for f in request.files.getlist("file")]
     documents = service.add_documents(db(), current_app.config, project, signed_in_user(), uploads)
-    return {"documents": [service.document_json(d) for d in documents]}, 202
+    return {"documents": [document_json(d) for d in documents]}, 202
 
 
 @bp.get("/api/projects/<int:project_id>/documents")
 def api_list(project_id: int):
     """GET /api/projects/<id>/documents: every document with its status and progress."""
     project = get_project(db(), signed_in_user(), project_id)
-    return {"documents": [service.document_json(d) for d in project.documents]}
+    return {"documents": [document_json(d) for d in project.documents]}
 
 
 @bp.get("/api/documents/<int:document_id>")
 def api_show(document_id: int):
     """GET /api/documents/<id>: status, progress, error, page count, SHA-256 and metadata."""
-    return service.document_json(service.get_document(db(), signed_in_user(), document_id))
+    return document_json(service.get_document(db(), signed_in_user(), document_id))
 
 
 @bp.patch("/api/documents/<int:document_id>")
 def api_update(document_id: int):
     """PATCH /api/documents/<id> with any of the metadata fields."""
     document = service.get_document(db(), signed_in_user(), document_id)
-    return service.document_json(service.update_metadata(db(), document, json_body()))
+    return document_json(service.update_metadata(db(), document, json_body()))
 
 
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>")
 def api_page(document_id: int, number: int):
     """GET /api/documents/<id>/pages/<n>: text and word boxes of page n (from 1)."""
     document = service.get_document(db(), signed_in_user(), document_id)
-    return service.page_json(service.get_page(db(), document, number))
+    return page_json(service.get_page(db(), document, number))
 
 
 @bp.get("/documents/<int:document_id>")
@@ -61,7 +62,7 @@ def show(document_id: int):
     return render_template(
         "documents/show.html",
         document=document,
-        doc_json=service.document_json(document),
+        doc_json=document_json(document),
         pages=service.page_sizes(db(), document),
         tags=[tag_json(t) for t in list_tags(db(), document.project)],
         pending=count_pending(db(), document.id),
@@ -81,7 +82,7 @@ def edit(document_id: int):
             db().rollback()
             return render_template("documents/edit.html", document=document, values=fields, error=str(error)), 400
         return redirect(url_for("documents.show", document_id=document.id))
-    values = service.document_json(document)
+    values = document_json(document)
     return render_template("documents/edit.html", document=document, values=values, error=None)
 
 

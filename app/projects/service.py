@@ -57,13 +57,3 @@ def get_project(session: Session, user: User, project_id: int) -> Project:
     if not may_open_project(session, user, project_id):
         raise NotFound("That project does not exist, or you do not have access to it.")
     return session.get(Project, project_id)
-
-
-def project_json(project: Project) -> dict:
-    """The API view of a project."""
-    return {
-        "id": project.id,
-        "name": project.name,
-        "jurisdiction": project.jurisdiction,
-        "created_at": project.created_at.isoformat(),
-    }

@@ -3,9 +3,10 @@
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from app.auth import signed_in_user
-from app.documents.service import document_json
+from app.documents.presenters import document_json
 from app.errors import AppError
 from app.projects import service
+from app.projects.presenters import project_json
 from app.web import db, json_body
 
 bp = Blueprint("projects", __name__)
@@ -39,7 +40,7 @@ def show(project_id: int):
 @bp.get("/api/projects")
 def api_list():
     """GET /api/projects."""
-    return {"projects": [service.project_json(p) for p in service.list_projects(db(), signed_in_user())]}
+    return {"projects": [project_json(p) for p in service.list_projects(db(), signed_in_user())]}
 
 
 @bp.post("/api/projects")
@@ -47,18 +48,18 @@ def api_create():
     """POST /api/projects {"name": ...}."""
     name = json_body().get("name")
     project = service.create_project(db(), signed_in_user(), name if isinstance(name, str) else "")
-    return service.project_json(project), 201
+    return project_json(project), 201
 
 
 @bp.patch("/api/projects/<int:project_id>")
 def api_update(project_id: int):
     """PATCH /api/projects/<id> {"name", "jurisdiction"}."""
     project = service.get_project(db(), signed_in_user(), project_id)
-    return service.project_json(service.update_project(db(), project, json_body()))
+    return project_json(service.update_project(db(), project, json_body()))
 
 
 @bp.get("/api/projects/<int:project_id>")
 def api_show(project_id: int):
     """GET /api/projects/<id>: the project and its documents."""
     project = service.get_project(db(), signed_in_user(), project_id)
-    return {**service.project_json(project), "documents": [document_json(d) for d in project.documents]}
+    return {**project_json(project), "documents": [document_json(d) for d in project.documents]}

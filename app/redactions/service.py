@@ -10,6 +10,7 @@ from app.access import may_open_document
 from app.core.catalogue import meaning, statute
 from app.errors import NotFound
 from app.models import Document, Page, Project, RedactionBox, User
+from app.redactions.presenters import box_json
 
 WITHHELD_SHARE = 0.5  # a page whose boxes cover this much of it is withheld in full
 
@@ -87,19 +88,6 @@ def _summary(boxes: list[RedactionBox], pages: list[tuple]) -> dict:
             }
             for ground in grounds
         },
-    }
-
-
-def box_json(box: RedactionBox) -> dict:
-    """The API view of a box; its hidden text only through get_hidden_text."""
-    return {
-        "id": box.id,
-        "page": box.page,
-        "rect": box.rect,
-        "kind": box.kind,
-        "ground": box.ground,
-        "regime": box.regime,
-        "text_under": box.text_under,
     }
 
 

@@ -6,6 +6,7 @@ from app.auth import signed_in_user
 from app.documents.service import get_document
 from app.projects.service import get_project
 from app.redactions import service
+from app.redactions.presenters import box_json
 from app.web import db
 
 bp = Blueprint("redactions", __name__)
@@ -27,7 +28,7 @@ def api_project(project_id: int):
 def api_hidden_text(box_id: int):
     """GET /api/redaction-boxes/<id>/hidden-text: the readable text under a bad redaction, on demand."""
     box = service.get_box(db(), signed_in_user(), box_id)
-    return {**service.box_json(box), "hidden_text": box.hidden_text}
+    return {**box_json(box), "hidden_text": box.hidden_text}
 
 
 @bp.get("/documents/<int:document_id>/redactions")
