@@ -319,3 +319,22 @@ def test_accept_all_is_one_commit_all_or_nothing(app, api, project):
     assert response.status_code == 400
     assert [s["id"] for s in suggestions(api, document_id)] == [s["id"] for s in pending]  # none decided
     assert api.get(f"/api/documents/{document_id}/annotations").get_json()["annotations"] == []
+
+
+def test_text_under_a_leaky_box_reaches_nothing_but_the_hidden_text_call(api, project):
+    """The page's text and words, a text selection across the box and keyword rules all see it
+    blacked out; only GET /api/redaction-boxes/<id>/hidden-text shows it."""
+    rule = {"tag": "Key quote", "phrases": ["Acme Holdings"]}
+    assert api.post(f"/api/projects/{project['id']}/rules", json=rule).status_code == 201
+    pdf, _ = oia_release()
+    document_id = ready(api, project, "release.pdf", pdf)
+    page = api.get(f"/api/documents/{document_id}/pages/2").get_json()
+    assert "Acme" not in page["text"] and not [w for w in page["words"] if "Acme" in w["text"]]
+    assert "█" in page["text"]
+    line = [i for i, w in enumerate(page["words"]) if abs(w["y1"] - 162) < 4]
+    selection = {"page": 2, "words": [line[0], line[-1]], "tags": ["Follow up"]}
+    quoted = api.post(f"/api/documents/{document_id}/annotations", json=selection).get_json()
+    assert "Acme" not in quoted["exact"] + quoted["prefix"] + quoted["suffix"] and "█" in quoted["exact"]
+    assert not [s for s in suggestions(api, document_id) if s["tag"] == "Key quote"]
+    box = next(b for b in api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"] if b["text_under"])
+    assert "Acme Holdings" in api.get(f"/api/redaction-boxes/{box['id']}/hidden-text").get_json()["hidden_text"]

@@ -22,7 +22,7 @@ from app.core.grounds import find_citations
 from app.models import Document, DocumentStatus, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
 from app.pdf.extract import extract_page, inspect_pdf, open_pdf  # loaded here, before forking: children start fast
-from app.redactions.reading import read_page
+from app.redactions.reading import read_page, withheld
 from app.sandbox import UNEXPECTED, Limits, Stopped, run_in_children
 from app.suggestions.service import propose
 
@@ -142,10 +142,13 @@ def page_row(page: PageContent, jurisdiction: str) -> dict:
     Built in the parsing child, so both cores share the work."""
     words = [{"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in page.words]
     redactions = read_page(page.text, words, page.boxes, page.ocr, jurisdiction)
+    text, words = withheld(page.text, words, redactions.hidden_words)
+    stored = [(w["text"], w["x0"], w["y0"], w["x1"], w["y1"]) for w in words] if redactions.hidden_words else page.words
     return {
         **{name: getattr(page, name) for name in Page.LAYOUT_FIELDS},
+        "text": text,
         # orjson: a tenth of json.dumps's time on a page of words, the same text out.
-        "words_json": orjson.dumps(page.words).decode(),
+        "words_json": orjson.dumps(stored).decode(),
         "citations_json": orjson.dumps(redactions.citations).decode(),
         "boxes": redactions.boxes,
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from app.core.anchoring import word_offsets
 from app.core.grounds import CONTINUES, find_citations, snap_ground
 
+BLACKED_OUT = "█"
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
 NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, at most this far
 # Words printed around a ground in a box's label; they are the label, not text left under the box.
@@ -20,6 +21,7 @@ class PageRedactions:
 
     boxes: list[dict] = field(default_factory=list)
     citations: list[dict] = field(default_factory=list)
+    hidden_words: set[int] = field(default_factory=set)  # indexes of words readable under a box
 
 
 def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction: str) -> PageRedactions:
@@ -40,7 +42,9 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
     rects = [list(box.rect) for box in boxes]
     for box, rect, nearest in zip(boxes, rects, _pair(rects, citations), strict=True):
         nearest = _label_ground(box.label, jurisdiction) or nearest
-        hidden = [] if ocr else [w["text"] for i, w in enumerate(words) if i not in cited_words and _under(w, rect)]
+        under = [] if ocr else [i for i, w in enumerate(words) if i not in cited_words and _under(w, rect)]
+        result.hidden_words.update(under)
+        hidden = [words[i]["text"] for i in under]
         result.boxes.append(
             {
                 "rect": rect,
@@ -52,6 +56,22 @@ def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction
             }
         )
     return result
+
+
+def withheld(text: str, words: list[dict], hidden: set[int]) -> tuple[str, list[dict]]:
+    """The page's text and words with each word readable under a box blacked out, character for
+    character (offsets and word boxes stay): what an agency meant to withhold is then stored
+    only on its box, shown on demand, and never reaches the viewer, annotations, rules or exports."""
+    if not hidden:
+        return text, words
+    offsets = word_offsets(text, words)
+    characters = list(text)
+    words = [dict(w) for w in words]
+    for index in hidden:
+        start, end = offsets[index]
+        characters[start:end] = BLACKED_OUT * (end - start)
+        words[index]["text"] = BLACKED_OUT * len(words[index]["text"])
+    return "".join(characters), words
 
 
 def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
