@@ -9,6 +9,7 @@ import time
 
 from live import create_account, create_project, live_server, multipart, request
 from pdfs import briefing_pdf
+from test_worker import wait_for
 
 PAGES = 400
 HEAVY_RULES = [r"([a-z ]+)*Z", r"(\w+\s?)*budget$", r"(a|aa)+b", r"((risk|cost)\s*)+delay"] * 5
@@ -33,14 +34,15 @@ def test_other_users_are_answered_within_a_second_while_the_worker_and_an_import
         watcher = threading.Thread(target=_time_requests, args=(base, other, timings, stop))
         watcher.start()
         try:
-            _wait_until_pages_are_stored(base, token, document["id"])
+            wait_for(lambda: _document(base, token, document["id"])["pages_done"] >= PAGES // 2, 120)
             status, answer = request(
                 base, token, f"/api/projects/{project['id']}/import", "POST", _collection(document["sha256"]), JSON
             )
             assert status == 202  # a large import runs in the worker
-            report = _wait_for_import(base, token, answer["import"]["id"])
+            report = wait_for(lambda: _finished_import(base, token, answer["import"]["id"]), 180)
             assert report["status"] == "done" and len(report["unplaced"]) == IMPORT_ITEMS
-            _wait_until_ready(base, token, document["id"])
+            finished = wait_for(lambda: _document(base, token, document["id"])["status"] in ("ready", "failed"), 180)
+            assert finished and _document(base, token, document["id"])["status"] == "ready"
         finally:
             stop.set()
             watcher.join()
@@ -60,32 +62,13 @@ def _time_requests(base: str, token: str, timings: list, stop: threading.Event) 
         time.sleep(0.1)
 
 
-def _wait_until_pages_are_stored(base: str, token: str, document_id: int) -> None:
-    for _ in range(600):
-        _, document = request(base, token, f"/api/documents/{document_id}")
-        if document["pages_done"] >= PAGES // 2 or document["status"] == "ready":
-            return
-        time.sleep(0.2)
-    raise AssertionError("the document was not processed")
+def _document(base: str, token: str, document_id: int) -> dict:
+    return request(base, token, f"/api/documents/{document_id}")[1]
 
 
-def _wait_until_ready(base: str, token: str, document_id: int) -> None:
-    for _ in range(900):
-        _, document = request(base, token, f"/api/documents/{document_id}")
-        if document["status"] in ("ready", "failed"):
-            assert document["status"] == "ready", document["error"]
-            return
-        time.sleep(0.2)
-    raise AssertionError("the document did not become ready")
-
-
-def _wait_for_import(base: str, token: str, import_id: int) -> dict:
-    for _ in range(900):
-        _, job = request(base, token, f"/api/imports/{import_id}")
-        if job["status"] in ("done", "failed"):
-            return job
-        time.sleep(0.2)
-    raise AssertionError("the import did not finish")
+def _finished_import(base: str, token: str, import_id: int) -> dict | None:
+    job = request(base, token, f"/api/imports/{import_id}")[1]
+    return job if job["status"] in ("done", "failed") else None
 
 
 def _collection(sha256: str) -> bytes:

@@ -220,16 +220,11 @@ def _anchor_region(annotation: Annotation, page: Page, rect, redactions: list[li
     if x1 - x0 < 2 or y1 - y0 < 2:
         raise BadInput("The rectangle is too small; draw a box at least 2 points across.")
     words = page.words
-    inside = anchoring.words_in_rect(words, [x0, y0, x1, y1])
-    inside_words = [words[i]["text"] for i in inside if not _under_any(words[i], redactions)]
+    under_boxes = {i for box in redactions for i in anchoring.words_in_rect(words, box)}
+    inside_words = [words[i]["text"] for i in anchoring.words_in_rect(words, [x0, y0, x1, y1]) if i not in under_boxes]
     annotation.kind = "region"
     annotation.exact = " ".join(inside_words)
     annotation.rects_json = json.dumps([[round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]])
-
-
-def _under_any(word: dict, rects: list[list[float]]) -> bool:
-    cx, cy = (word["x0"] + word["x1"]) / 2, (word["y0"] + word["y1"]) / 2
-    return any(x0 <= cx <= x1 and y0 <= cy <= y1 for x0, y0, x1, y1 in rects)
 
 
 def _note(note) -> str:
