@@ -1,5 +1,6 @@
 // Annotations in the viewer: highlights, the selection and box tools, the tag popover and the sidebar.
 import { api, el } from "./api.js";
+import { onKeys } from "./keys.js";
 import { displaySize, pageLayer, toDisplay, toUnrotated } from "./textlayer.js";
 
 const FLASH_MS = 1600;
@@ -389,12 +390,7 @@ export function createAnnotator(data, pagesByNumber, relayout) {
   }
 
   boxButton.addEventListener("click", () => setBoxMode(!boxMode));
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "b" || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest("input, textarea, select, #annotator")) return;
-    event.preventDefault();
-    setBoxMode(!boxMode);
-  });
+  onKeys({ b: () => setBoxMode(!boxMode) }, "#annotator");
 
   function attachDrawing(frame, number) {
     const surface = el("div", { class: "draw-surface" });

@@ -1,5 +1,6 @@
 // Review queue: accept or reject each suggestion with a click or a key, or all at once.
 import { api } from "./api.js";
+import { onKeys } from "./keys.js";
 
 const queue = document.getElementById("queue");
 const count = document.getElementById("queue-count");
@@ -65,21 +66,30 @@ document.querySelectorAll("[data-decide-all]").forEach((button) => {
   button.addEventListener("click", () => decideAll(button.dataset.decideAll));
 });
 
-document.addEventListener("keydown", (event) => {
-  if (event.ctrlKey || event.metaKey || event.altKey || event.target.matches("input, textarea, select")) return;
+const focused = () => document.activeElement.closest?.(".suggestion");
+
+function step(by) {
   const list = items();
-  const current = document.activeElement.closest?.(".suggestion");
-  const index = list.indexOf(current);
-  if (event.key === "j" || event.key === "k") {
-    const step = event.key === "j" ? 1 : -1;
-    const target = list[Math.min(Math.max(index + step, 0), list.length - 1)];
-    if (target) target.focus();
-  } else if ((event.key === "a" || event.key === "r") && current) {
-    decide(current, event.key === "a" ? "accept" : "reject");
-  } else if ((event.key === "A" || event.key === "R") && list.length) {
-    decideAll(event.key === "A" ? "accept" : "reject");
-  } else {
-    return;
-  }
-  event.preventDefault();
+  const target = list[Math.min(Math.max(list.indexOf(focused()) + by, 0), list.length - 1)];
+  if (target) target.focus();
+}
+
+function decideFocused(decision) {
+  const current = focused();
+  if (!current) return false;
+  decide(current, decision);
+}
+
+function decideEvery(decision) {
+  if (!items().length) return false;
+  decideAll(decision);
+}
+
+onKeys({
+  j: () => step(1),
+  k: () => step(-1),
+  a: () => decideFocused("accept"),
+  r: () => decideFocused("reject"),
+  A: () => decideEvery("accept"),
+  R: () => decideEvery("reject"),
 });

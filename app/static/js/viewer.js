@@ -1,6 +1,7 @@
 // Viewer: lazy page images and text layers, thumbnails, page jumper and keyboard paging.
 import { createAnnotator } from "./annotate.js";
 import { api } from "./api.js";
+import { onKeys } from "./keys.js";
 import { buildTextLayer, displaySize, fitLayer } from "./textlayer.js";
 
 const data = JSON.parse(document.getElementById("viewer-data").textContent);
@@ -96,13 +97,8 @@ new ResizeObserver(() => sections.forEach(layOut)).observe(document.getElementBy
 document.getElementById("prev-page").addEventListener("click", () => goTo(current - 1));
 document.getElementById("next-page").addEventListener("click", () => goTo(current + 1));
 jump.addEventListener("change", () => goTo(Number(jump.value)));
-document.addEventListener("keydown", (event) => {
-  const inWidget = event.target.closest("input, textarea, select, [contenteditable], #annotator, #sidebar");
-  if (inWidget || event.ctrlKey || event.metaKey || event.altKey) return;
-  if (event.key === "j" || event.key === "ArrowRight") goTo(current + 1);
-  else if (event.key === "k" || event.key === "ArrowLeft") goTo(current - 1);
-  else return;
-  event.preventDefault();
-});
+const next = () => goTo(current + 1);
+const previous = () => goTo(current - 1);
+onKeys({ j: next, ArrowRight: next, k: previous, ArrowLeft: previous }, "#annotator, #sidebar");
 const hashPage = /^#page-(\d+)$/.exec(location.hash);
 if (hashPage) goTo(Number(hashPage[1]));
