@@ -18,7 +18,7 @@ def create_app(**overrides) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
 
-    from app import auth, cli, errors, queue, web
+    from app import auth, cli, errors, openapi, queue, web
     from app.annotations import views as annotations
     from app.auth import views as auth_views
     from app.documents import views as documents
@@ -39,6 +39,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(redactions.bp)
     app.register_blueprint(suggestions.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(openapi.bp)
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -87,6 +87,24 @@ def test_readme_documents_every_api_route(app):
     assert routes and missing == []
 
 
+def test_the_openapi_document_lists_every_api_route_and_method(app, api):
+    document = api.get("/api/openapi.json").get_json()
+    listed = {(path, method) for path, operations in document["paths"].items() for method in operations}
+    routes = {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes and listed == routes
+    assert document["openapi"] == "3.1.0"
+    upload = document["paths"]["/api/projects/{project_id}/documents"]["post"]
+    assert upload["parameters"] == [
+        {"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    ]
+    assert all(op["summary"] for operations in document["paths"].values() for op in operations.values())
+
+
 def test_the_tests_run_on_the_database_asked_for(sessions):
     """TEST_DATABASE_URL (scripts/with-postgres.sh) moves the suite to PostgreSQL; otherwise SQLite."""
     with sessions() as session:
@@ -99,7 +117,7 @@ def test_the_tests_run_on_the_database_asked_for(sessions):
 LAYERS = [
     {"app.run", "app.worker"},  # the processes `make run` starts
     {"app"},  # the factory
-    {"views", "app.cli"},  # the interfaces: HTTP (parse, call a service, respond) and the command line
+    {"views", "app.cli", "app.openapi"},  # the interfaces: HTTP (parse, call a service, respond), command line
     {"app.ingest"},  # the top-level step: upload -> pages, boxes, suggestions
     {"app.exports", "app.projects"},
     {"app.suggestions"},
