@@ -40,10 +40,10 @@ def read_labels(
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
     line per reading. Where the page-wide reading of a strip (page_reading, whose word boxes are
-    pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing like one,
-    that is its one line. Otherwise the strip's words are
-    found, then read cleaned one way and, while they cite no ground but look as if they might,
-    the next way (VARIANTS); app.redactions votes among the lines."""
+    pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing like
+    one, that is its one line. Otherwise the strip's words are found, then read cleaned one way
+    and, while they cite no ground but look as if they might, the next way (VARIANTS);
+    app.redactions votes among the lines."""
     areas = [_area(grey, rect, rects, dpi) for rect in rects]
     lines: list[list[str]] = [[] for _ in rects]
     for index, area in enumerate(areas):
@@ -52,45 +52,55 @@ def read_labels(
             lines[index].append(printed)
     regions = [_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
     present = [i for i, region in enumerate(regions) if region is not None]
-    words = _word_spans([regions[i] for i in present], dpi, languages)
-    spans = dict(zip(present, words, strict=True))
+    first = _prepared([regions[i] for i in present], VARIANTS[0], dpi)  # finds the words, then is read first
+    spans = dict(zip(present, _word_spans(first, dpi, languages), strict=True))
+    prepared = dict(zip(present, first, strict=True))
     pending = [i for i in present if spans[i]]
-    for ink, paper, target in VARIANTS:
+    for variant in VARIANTS:
         if not pending:
             break
-        scale = max(1, round(target / dpi))
-        clean = _cleaning(ink, paper)
-        texts = _read_words([regions[i] for i in pending], [spans[i] for i in pending], clean, scale, dpi, languages)
+        if variant is not VARIANTS[0]:
+            prepared = dict(zip(pending, _prepared([regions[i] for i in pending], variant, dpi), strict=True))
+        scale = _scale(variant, dpi)
+        texts = _read_words([prepared[i] for i in pending], [spans[i] for i in pending], scale, dpi, languages)
         for index, text in zip(pending, texts, strict=True):
             lines[index].append(text)
         pending = [i for i in pending if not settled(lines[i][-1]) and MIGHT_CITE.search(lines[i][-1])]
     return ["\n".join(found) for found in lines]
 
 
-def _word_spans(regions: list[np.ndarray], dpi: int, languages: str) -> list[list[tuple[float, float]]]:
-    """Where each region's words lie, (x0, x1) in region pixels, from one reading of all of them."""
-    if not regions:
-        return []
-    ink, paper, target = VARIANTS[0]
-    scale = max(1, round(target / dpi))
-    clean = _cleaning(ink, paper)
-    found = _read_stacked([_enlarged(clean(r), scale) for r in regions], languages, dpi * scale, whitelist=None)
+def _scale(variant: tuple[int, int, int], dpi: int) -> int:
+    """How many times a variant enlarges a strip rendered at dpi."""
+    return max(1, round(variant[2] / dpi))
+
+
+def _prepared(regions: list[np.ndarray], variant: tuple[int, int, int], dpi: int) -> list[np.ndarray]:
+    """The regions cleaned and enlarged as a variant (ink, paper, target dpi) says."""
+    ink, paper, _ = variant
+    clean, scale = _cleaning(ink, paper), _scale(variant, dpi)
+    return [_enlarged(clean(region), scale) for region in regions]
+
+
+def _word_spans(prepared: list[np.ndarray], dpi: int, languages: str) -> list[list[tuple[float, float]]]:
+    """Where each region's words lie, (x0, x1) in region pixels, from one reading of all of them
+    (prepared as the first variant)."""
+    scale = _scale(VARIANTS[0], dpi)
+    found = _read_stacked(prepared, languages, dpi * scale, whitelist=None)
     return [[(x0 / scale, x1 / scale) for x0, x1, _ in words] for words in found]
 
 
 def _read_words(
-    regions: list[np.ndarray], spans: list[list[tuple[float, float]]], clean, scale: int, dpi: int, languages: str
+    enlarged: list[np.ndarray], spans: list[list[tuple[float, float]]], scale: int, dpi: int, languages: str
 ) -> list[str]:
-    """Each region's text, read word by word: each word on a line of its own, so that Tesseract
-    sizes a small label by itself, not by the larger print after it."""
-    enlarged = [_enlarged(clean(region), scale) for region in regions]
+    """Each prepared region's text, read word by word: each word on a line of its own, so that
+    Tesseract sizes a small label by itself, not by the larger print after it."""
     pieces = [
         (index, x0, strip[:, max(0, round(x0 * scale) - PAD) : round(x1 * scale) + PAD])
         for index, strip in enumerate(enlarged)
         for x0, x1 in spans[index]
     ]
     again = _read_stacked([piece for _, _, piece in pieces], languages, dpi * scale, WHITELIST)
-    texts: list[list[tuple[float, str]]] = [[] for _ in regions]
+    texts: list[list[tuple[float, str]]] = [[] for _ in enlarged]
     for (index, x0, _), words in zip(pieces, again, strict=True):
         texts[index].append((x0, "".join(text for _, _, text in words)))
     return [" ".join(text for _, text in sorted(found)) for found in texts]
