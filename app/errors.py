@@ -13,6 +13,10 @@ class AppError(Exception):
 
     status = 400
 
+    def __init__(self, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.fields = fields or {}
+
 
 class BadInput(AppError):
     """The request asked for something invalid."""
@@ -46,10 +50,10 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def error_response(message: str, status: int):
-    """Answer JSON {"error": ...} for the API and an HTML page otherwise."""
+def error_response(message: str, status: int, fields: dict[str, str] | None = None):
+    """Answer JSON {"error": ..., "fields": {name: problem}} for the API and an HTML page otherwise."""
     if wants_json():
-        return {"error": message}, status
+        return ({"error": message, "fields": fields} if fields else {"error": message}), status
     return render_template("error.html", message=message, status=status), status
 
 
@@ -58,7 +62,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
-        return error_response(str(error), error.status)
+        return error_response(str(error), error.status, error.fields)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

@@ -1,10 +1,9 @@
 """Per-request database sessions and response headers."""
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 from app.db import make_sessionmaker
-from app.errors import BadInput
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -39,11 +38,3 @@ def init_app(app: Flask) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
-
-
-def json_body() -> dict:
-    """The request's JSON object, or BadInput with a sentence."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadInput("Send a JSON object in the request body, with Content-Type: application/json.")
-    return body

@@ -21,10 +21,12 @@ from live import free_port, prepare
 from pdfs import briefing_pdf
 
 from app import storage
+from app.annotations.schemas import NewAnnotation
 from app.annotations.service import create_annotation
 from app.db import make_sessionmaker
 from app.ingest.pipeline import process_document
 from app.models import Document, Page, User
+from app.projects.schemas import NewProject
 from app.projects.service import create_project
 
 PAGES, SEEDED, CALLS = 300, 2000, 200
@@ -44,7 +46,7 @@ def build(home: Path) -> tuple[dict, str, int, dict[int, str]]:
     original.write_bytes(pdf)
     with sessions() as session:
         user = session.query(User).one()
-        project = create_project(session, user, "bench")
+        project = create_project(session, user, NewProject(name="bench"))
         document = Document(project_id=project.id, sha256=sha, filename="b.pdf", size=len(pdf), title="b")
         session.add(document)
         session.commit()
@@ -58,7 +60,7 @@ def build(home: Path) -> tuple[dict, str, int, dict[int, str]]:
         document = session.get(Document, document_id)
         texts = dict(session.query(Page.number, Page.text).filter(Page.document_id == document_id).all())
         for _ in range(SEEDED):
-            create_annotation(session, user, document, random_body(texts))
+            create_annotation(session, user, document, NewAnnotation(**random_body(texts)))
     return env, token, document_id, texts
 
 

@@ -30,10 +30,12 @@ TARGET_MB = 300
 def build(home: Path) -> dict:
     """A project of 20 processed documents with 500 annotations each; returns the environment."""
     from app import storage
+    from app.annotations.schemas import NewAnnotation
     from app.annotations.service import create_annotation
     from app.db import make_sessionmaker
     from app.ingest.pipeline import process_document
     from app.models import Document, Page, User
+    from app.projects.schemas import NewProject
     from app.projects.service import create_project
 
     env, _ = prepare(home, "bench@example.nz", "bench password 123")
@@ -43,7 +45,7 @@ def build(home: Path) -> dict:
     random.seed(5)
     with sessions() as session:
         user = session.query(User).one()
-        project = create_project(session, user, "Export bench")
+        project = create_project(session, user, NewProject(name="Export bench"))
         project_id = project.id
     for index in range(DOCUMENTS):
         pdf = briefing_pdf(20 + index)
@@ -66,7 +68,7 @@ def build(home: Path) -> dict:
                 start = random.randint(0, len(texts[page]) - 60)
                 body = {"page": page, "start": start, "end": start + random.randint(10, 60)}
                 body |= {"tags": random.sample(TAGS, 1), "note": "Check this against the Cabinet paper."}
-                create_annotation(session, user, document, body)
+                create_annotation(session, user, document, NewAnnotation(**body))
     return {**env, "PROJECT_ID": str(project_id)}
 
 

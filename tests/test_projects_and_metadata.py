@@ -16,9 +16,10 @@ def test_create_and_list_projects(api):
 @pytest.mark.parametrize(
     ("body", "sentence"),
     [
-        ({"name": ""}, "Give the project a name."),
-        ({"name": 42}, "Give the project a name."),
-        ({"name": "x" * 201}, "at most 200 characters"),
+        ({"name": ""}, "A project name has 1 to 200 characters."),
+        ({}, "name is required."),
+        ({"name": 42}, "name must be text."),
+        ({"name": "x" * 201}, "A project name has 1 to 200 characters."),
         ([1, 2], "Send a JSON object"),
     ],
 )
@@ -62,8 +63,8 @@ def test_patch_metadata(api, project):
         ({"date_released": "3 October 2026"}, "YYYY-MM-DD"),
         ({"source_url": "javascript:alert(1)"}, "http:// or https://"),
         ({"title": ""}, "needs a title"),
-        ({"agency": ["a"]}, "must be text or null"),
-        ({"status": "ready"}, "cannot be changed: status"),
+        ({"agency": ["a"]}, "agency must be text"),
+        ({"status": "ready"}, "status is not a field here. Fields here: title, agency,"),
         ({"agency": "x" * 301}, "at most 300 characters"),
     ],
 )

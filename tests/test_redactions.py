@@ -138,7 +138,7 @@ def test_jurisdiction_can_be_chosen(api, project, jurisdiction):
     response = api.patch(f"/api/projects/{project['id']}", json={"jurisdiction": jurisdiction})
     assert response.status_code == 200 and response.get_json()["jurisdiction"] == jurisdiction
     bad = api.patch(f"/api/projects/{project['id']}", json={"jurisdiction": "mars"})
-    assert bad.status_code == 400 and "Unknown jurisdiction" in bad.get_json()["error"]
+    assert bad.status_code == 400 and "jurisdiction must be one of 'nz-oia'" in bad.get_json()["error"]
 
 
 def test_summary_pages(api, client, project):

@@ -41,8 +41,8 @@ def test_add_rename_recolour_rekey_nest_reorder_and_delete(api, project):
         ({"name": "X", "hotkey": "b"}, "used by the viewer"),
         ({"name": "X", "hotkey": "xy"}, "one digit from 1 to 9"),
         ({"name": "X", "parent": "Supply chains"}, "no top-level tag named"),
-        ({"name": "X", "size": 3}, "Unknown tag fields: size"),
-        ({"colour": "#000000"}, "Give the tag a name"),
+        ({"name": "X", "size": 3}, "size is not a field here. Fields here: name, colour,"),
+        ({"colour": "#000000"}, "name is required"),
     ],
 )
 def test_bad_tags_are_refused(api, project, fields, sentence):

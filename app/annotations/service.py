@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from app.access import may_open_document
+from app.annotations.schemas import AnnotationChanges, NewAnnotation
 from app.core import anchoring
 from app.errors import BadInput, Conflict, NotFound
 from app.models import (
@@ -22,52 +23,44 @@ from app.models import (
 )
 from app.tags.service import resolve_tags, takes_ground
 
-MAX_NOTE = 20_000
-MAX_GROUND = 60
 
-
-def create_annotation(session: Session, user: User, document: Document, body: dict) -> Annotation:
+def create_annotation(session: Session, user: User, document: Document, body: NewAnnotation) -> Annotation:
     """Anchor a passage or a region of a page from the client's page and offsets (or word indexes) or rect."""
     annotation = add_annotation(session, user, document, body)
     session.commit()
     return annotation
 
 
-def add_annotation(session: Session, user: User, document: Document, body: dict) -> Annotation:
+def add_annotation(session: Session, user: User, document: Document, body: NewAnnotation) -> Annotation:
     """create_annotation, flushed but not committed: for use cases that make several things at once."""
     _require_ready(document)
-    page = _page(session, document, body.get("page"))
-    tags = resolve_tags(session, document.project_id, body.get("tags"))
+    page = _page(session, document, body.page)
+    tags = resolve_tags(session, document.project_id, body.tags)
     annotation = Annotation(document_id=document.id, page=page.number, author_id=user.id, tags=tags)
-    if "rect" in body:
-        _anchor_region(annotation, page, body["rect"], _redaction_rects(session, page))
+    if body.rect is not None:
+        _anchor_region(annotation, page, body.rect, _redaction_rects(session, page))
     else:
         _anchor_text(annotation, page, body)
-    annotation.note = _note(body.get("note"))
-    annotation.ground = _ground(body.get("ground"), tags)
+    annotation.note = body.note or ""
+    annotation.ground = _ground(body.ground, tags)
     session.add(annotation)
     session.flush()
     _record(session, annotation, user, "created", {"tags": [None, _tag_names(tags)], "note": [None, annotation.note]})
     return annotation
 
 
-def update_annotation(session: Session, user: User, annotation: Annotation, body: dict) -> Annotation:
+def update_annotation(session: Session, user: User, annotation: Annotation, body: AnnotationChanges) -> Annotation:
     """Change an annotation's tags, note or ground, recording what changed."""
-    unknown = sorted(set(body) - {"tags", "note", "ground"})
-    if unknown:
-        raise BadInput(f"These fields cannot be changed: {', '.join(unknown)}. Change tags, note or ground.")
-    changes = {}
-    if "tags" in body:
-        tags = resolve_tags(session, annotation.document.project_id, body["tags"])
+    given, changes = body.given(), {}
+    if "tags" in given:
+        tags = resolve_tags(session, annotation.document.project_id, given["tags"])
         if tags != annotation.tags:
             changes["tags"] = [_tag_names(annotation.tags), _tag_names(tags)]
             annotation.tags = tags
-    if "note" in body:
-        note = _note(body["note"])
-        if note != annotation.note:
-            changes["note"] = [annotation.note, note]
-            annotation.note = note
-    ground = _ground(body["ground"], annotation.tags) if "ground" in body else annotation.ground
+    if "note" in given and (given["note"] or "") != annotation.note:
+        changes["note"] = [annotation.note, given["note"] or ""]
+        annotation.note = given["note"] or ""
+    ground = _ground(given["ground"], annotation.tags) if "ground" in given else annotation.ground
     if annotation.ground and not any(takes_ground(t) for t in annotation.tags):
         ground = None  # the Redaction tag was removed, and its ground with it
     if ground != annotation.ground:
@@ -162,30 +155,23 @@ def _require_ready(document: Document) -> None:
         raise Conflict("This document is still being processed; annotate it once it is ready.")
 
 
-def _page(session: Session, document: Document, number) -> Page:
-    if not isinstance(number, int) or isinstance(number, bool):
-        raise BadInput("Give the page number (from 1) as a whole number.")
+def _page(session: Session, document: Document, number: int) -> Page:
     page = session.scalar(select(Page).where(Page.document_id == document.id, Page.number == number))
     if page is None:
         raise BadInput(f"Page {number} does not exist; this document has {document.page_count} pages.")
     return page
 
 
-def _anchor_text(annotation: Annotation, page: Page, body: dict) -> None:
+def _anchor_text(annotation: Annotation, page: Page, body: NewAnnotation) -> None:
     text, words = page.text, page.words
-    if "words" in body:
-        indexes = body["words"]
-        if not (isinstance(indexes, list) and len(indexes) == 2 and all(_is_int(i) for i in indexes)):
-            raise BadInput("words must be [first, last]: the indexes of the first and last selected words.")
-        first, last = indexes
-        if not 0 <= first <= last < len(words):
+    if body.words is not None:
+        first, last = body.words
+        if not first <= last < len(words):
             raise BadInput(f"Word indexes must satisfy 0 <= first <= last < {len(words)} on page {page.number}.")
         start, end = anchoring.words_to_offsets(text, words, first, last)
     else:
-        start, end = body.get("start"), body.get("end")
-        if not (_is_int(start) and _is_int(end)):
-            raise BadInput("Give start and end (character offsets into the page text), a rect, or words.")
-        if not 0 <= start <= end <= len(text):
+        start, end = body.start, body.end
+        if not start <= end <= len(text):
             raise BadInput(f"Offsets must satisfy 0 <= start <= end <= {len(text)} (the length of page {page.number}).")
     if not text[start:end].strip():
         raise BadInput("The selection is empty: select some text first.")
@@ -204,12 +190,10 @@ def _redaction_rects(session: Session, page: Page) -> list[list[float]]:
     return [box.rect for box in session.scalars(query)]
 
 
-def _anchor_region(annotation: Annotation, page: Page, rect, redactions: list[list[float]]) -> None:
+def _anchor_region(annotation: Annotation, page: Page, rect: list[float], redactions: list[list[float]]) -> None:
     """A region quotes the words inside it, except words under a redaction box: what an agency meant
     to withhold is shown only on demand (app.redactions), never stored on an annotation."""
-    if not (isinstance(rect, list) and len(rect) == 4 and all(isinstance(v, int | float) for v in rect)):
-        raise BadInput("rect must be [x0, y0, x1, y1] in PDF points.")
-    x0, y0, x1, y1 = (float(v) for v in rect)
+    x0, y0, x1, y1 = rect
     slack = 0.5
     inside = -slack <= x0 < x1 <= page.width + slack and -slack <= y0 < y1 <= page.height + slack
     if not inside:
@@ -227,28 +211,10 @@ def _anchor_region(annotation: Annotation, page: Page, rect, redactions: list[li
     annotation.rects_json = json.dumps([[round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]])
 
 
-def _note(note) -> str:
-    if note is None:
-        return ""
-    if not isinstance(note, str):
-        raise BadInput("note must be text.")
-    if len(note) > MAX_NOTE:
-        raise BadInput(f"A note can be at most {MAX_NOTE} characters.")
-    return note.strip()
-
-
-def _ground(ground, tags: list[Tag]) -> str | None:
-    if ground in (None, ""):
-        return None
-    if not isinstance(ground, str) or len(ground) > MAX_GROUND:
-        raise BadInput(f"A withholding ground is text of at most {MAX_GROUND} characters, such as 9(2)(a).")
-    if not any(takes_ground(t) for t in tags):
+def _ground(ground: str | None, tags: list[Tag]) -> str | None:
+    if ground and not any(takes_ground(t) for t in tags):
         raise BadInput("A withholding ground goes with the Redaction tag; add that tag too.")
-    return " ".join(ground.split())
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return ground
 
 
 def _tag_names(tags: list[Tag]) -> list[str]:

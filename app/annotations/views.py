@@ -4,20 +4,23 @@ from flask import Blueprint, request
 
 from app.annotations import service
 from app.annotations.presenters import annotation_json
+from app.annotations.schemas import AnnotationChanges, NewAnnotation
 from app.auth import signed_in_user
 from app.documents.service import get_document
 from app.errors import BadInput
-from app.web import db, json_body
+from app.validation import accepts, request_body
+from app.web import db
 
 bp = Blueprint("annotations", __name__)
 
 
 @bp.post("/api/documents/<int:document_id>/annotations")
+@accepts(NewAnnotation)
 def api_create(document_id: int):
     """POST /api/documents/<id>/annotations: {"page", "start", "end" | "words" | "rect", "tags", "note", "ground"}."""
     user = signed_in_user()
     document = get_document(db(), user, document_id)
-    return annotation_json(service.create_annotation(db(), user, document, json_body())), 201
+    return annotation_json(service.create_annotation(db(), user, document, request_body())), 201
 
 
 @bp.get("/api/documents/<int:document_id>/annotations")
@@ -39,10 +42,13 @@ def api_show(annotation_id: int):
 
 
 @bp.patch("/api/annotations/<int:annotation_id>")
+@accepts(AnnotationChanges)
 def api_update(annotation_id: int):
     """PATCH /api/annotations/<id> with any of tags, note, ground."""
     user = signed_in_user()
-    annotation = service.update_annotation(db(), user, service.get_annotation(db(), user, annotation_id), json_body())
+    annotation = service.update_annotation(
+        db(), user, service.get_annotation(db(), user, annotation_id), request_body()
+    )
     return annotation_json(annotation, service.history(db(), annotation))
 
 

@@ -5,7 +5,6 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import IO
 
@@ -15,19 +14,12 @@ from sqlalchemy.orm import Session
 
 from app import queue, storage
 from app.access import may_open_project
+from app.documents.schemas import MetadataChanges
 from app.errors import BadInput, Conflict, NotFound
 from app.models import Document, DocumentStatus, Page, Project, User
 from app.pdf import looks_like_pdf
 
 CHUNK = 1024 * 1024
-METADATA_LIMITS = {
-    "title": 500,
-    "agency": 300,
-    "oia_reference": 200,
-    "date_released": 40,
-    "source_url": 2000,
-    "description": 20000,
-}
 
 
 @dataclass
@@ -173,40 +165,17 @@ def get_document(session: Session, user: User, document_id: int) -> Document:
     return document
 
 
-def update_metadata(session: Session, document: Document, changes: dict) -> Document:
-    """Apply metadata changes after checking every field; nothing is saved if one is wrong."""
-    unknown = sorted(set(changes) - set(METADATA_LIMITS))
-    if unknown:
-        raise BadInput(f"These fields cannot be changed: {', '.join(unknown)}. Editable: {', '.join(METADATA_LIMITS)}.")
-    cleaned = {name: _clean_field(name, value) for name, value in changes.items()}
-    if "title" in cleaned:
-        if not cleaned["title"]:
-            raise BadInput("A document needs a title.")
+def update_metadata(session: Session, document: Document, changes: MetadataChanges) -> Document:
+    """Apply checked metadata changes; a title cannot be cleared."""
+    given = changes.given()
+    if "title" in given:
+        if not given["title"]:
+            raise BadInput("A document needs a title.", fields={"title": "cannot be empty"})
         document.title_edited = True
-    for name, value in cleaned.items():
+    for name, value in given.items():
         setattr(document, name, value)
     session.commit()
     return document
-
-
-def _clean_field(name: str, value):
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise BadInput(f"{name} must be text or null.")
-    value = value.strip() if name == "description" else " ".join(value.split())
-    if len(value) > METADATA_LIMITS[name]:
-        raise BadInput(f"{name} can be at most {METADATA_LIMITS[name]} characters.")
-    if not value:
-        return None
-    if name == "date_released":
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise BadInput("date_released must be a date written as YYYY-MM-DD.") from None
-    if name == "source_url" and not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
-        raise BadInput("source_url must be a web address starting with http:// or https://.")
-    return value
 
 
 def get_page(session: Session, document: Document, number: int) -> Page:

@@ -6,13 +6,15 @@ from app import storage
 from app.auth import signed_in_user
 from app.documents import service
 from app.documents.presenters import document_json, page_json
+from app.documents.schemas import MetadataChanges
 from app.errors import AppError, NotFound
 from app.projects.service import get_project
 from app.redactions.service import bad_redaction_pages
 from app.suggestions.service import count_pending
 from app.tags.presenters import tag_json
 from app.tags.service import list_tags
-from app.web import db, json_body
+from app.validation import accepts, request_body, validated
+from app.web import db
 
 bp = Blueprint("documents", __name__)
 
@@ -42,10 +44,11 @@ def api_show(document_id: int):
 
 
 @bp.patch("/api/documents/<int:document_id>")
+@accepts(MetadataChanges)
 def api_update(document_id: int):
     """PATCH /api/documents/<id> with any of the metadata fields."""
     document = service.get_document(db(), signed_in_user(), document_id)
-    return document_json(service.update_metadata(db(), document, json_body()))
+    return document_json(service.update_metadata(db(), document, request_body()))
 
 
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>")
@@ -75,9 +78,9 @@ def edit(document_id: int):
     """Edit a document's metadata."""
     document = service.get_document(db(), signed_in_user(), document_id)
     if request.method == "POST":
-        fields = {name: request.form.get(name, "") for name in service.METADATA_LIMITS}
+        fields = {name: request.form.get(name, "") for name in MetadataChanges.model_fields}
         try:
-            service.update_metadata(db(), document, fields)
+            service.update_metadata(db(), document, validated(MetadataChanges, fields))
         except AppError as error:
             db().rollback()
             return render_template("documents/edit.html", document=document, values=fields, error=str(error)), 400

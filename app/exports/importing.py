@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import queue, storage
 from app.access import may_open_project
-from app.annotations.service import MAX_NOTE, add_annotation
+from app.annotations.schemas import MAX_NOTE, NewAnnotation
+from app.annotations.service import add_annotation
 from app.core import anchoring
 from app.errors import AppError, BadInput, NotFound
 from app.models import Annotation, Document, ImportJob, ImportStatus, Page, Project, Tag, User
+from app.tags.schemas import NewTag
 from app.tags.service import add_tag, resolve_tags
+from app.validation import validated
 
 MAX_ITEMS = 50_000
 WORKER_ABOVE = 1_000  # imports of more annotations run in the worker
@@ -122,7 +125,9 @@ def import_collection(session: Session, user: User, project: Project, data, prog
         try:
             with session.begin_nested():
                 body["tags"] = _tags(session, project, body["tags"])
-                annotation = add_annotation(session, user, session.get(Document, document_id), body)
+                annotation = add_annotation(
+                    session, user, session.get(Document, document_id), validated(NewAnnotation, body)
+                )
                 _keep_times(annotation, item)
             report.created += 1
         except AppError as error:
@@ -199,9 +204,10 @@ def _tags(session: Session, project: Project, names: list) -> list[str]:
             continue
         parent, _, child = name.rpartition(": ")
         if parent and parent.lower() not in known:
-            add_tag(session, project, {"name": parent})
+            add_tag(session, project, validated(NewTag, {"name": parent}))
             known.add(parent.lower())
-        add_tag(session, project, {"name": child, "parent": parent or None} if parent else {"name": name})
+        fields = {"name": child, "parent": parent} if parent else {"name": name}
+        add_tag(session, project, validated(NewTag, fields))
         known.add(name.lower())
     return [t.full_name for t in resolve_tags(session, project.id, names)]
 

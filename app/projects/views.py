@@ -7,7 +7,9 @@ from app.documents.presenters import document_json
 from app.errors import AppError
 from app.projects import service
 from app.projects.presenters import project_json
-from app.web import db, json_body
+from app.projects.schemas import NewProject, ProjectChanges
+from app.validation import accepts, request_body, validated
+from app.web import db
 
 bp = Blueprint("projects", __name__)
 
@@ -22,7 +24,8 @@ def index():
 def create():
     """Create a project from the form."""
     try:
-        project = service.create_project(db(), signed_in_user(), request.form.get("name", ""))
+        new = validated(NewProject, {"name": request.form.get("name", "")})
+        project = service.create_project(db(), signed_in_user(), new)
     except AppError as error:
         projects = service.list_projects(db(), signed_in_user())
         return render_template("projects/index.html", projects=projects, error=str(error)), error.status
@@ -44,18 +47,18 @@ def api_list():
 
 
 @bp.post("/api/projects")
+@accepts(NewProject)
 def api_create():
     """POST /api/projects {"name": ...}."""
-    name = json_body().get("name")
-    project = service.create_project(db(), signed_in_user(), name if isinstance(name, str) else "")
-    return project_json(project), 201
+    return project_json(service.create_project(db(), signed_in_user(), request_body())), 201
 
 
 @bp.patch("/api/projects/<int:project_id>")
+@accepts(ProjectChanges)
 def api_update(project_id: int):
     """PATCH /api/projects/<id> {"name", "jurisdiction"}."""
     project = service.get_project(db(), signed_in_user(), project_id)
-    return project_json(service.update_project(db(), project, json_body()))
+    return project_json(service.update_project(db(), project, request_body()))
 
 
 @bp.get("/api/projects/<int:project_id>")

@@ -9,10 +9,11 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app import queue
 from app.access import may_open_document, may_open_project
+from app.annotations.schemas import NewAnnotation
 from app.annotations.service import add_annotation
-from app.core.matching import MAX_PATTERN, RuleRefused, compile_rule, matches
+from app.core.matching import RuleRefused, compile_rule, matches
 from app.core.presets import OIA_RULES
-from app.errors import BadInput, Conflict, NotFound
+from app.errors import Conflict, NotFound
 from app.models import (
     Document,
     Page,
@@ -24,7 +25,9 @@ from app.models import (
     TagRule,
     User,
 )
+from app.suggestions.schemas import NewRule, RuleChanges
 from app.tags.service import redaction_tag, resolve_tags
+from app.validation import validated
 
 log = logging.getLogger(__name__)
 
@@ -56,24 +59,25 @@ def get_rule(session: Session, user: User, rule_id: int) -> TagRule:
     return rule
 
 
-def create_rule(session: Session, project: Project, fields: dict) -> TagRule:
+def create_rule(session: Session, project: Project, new: NewRule) -> TagRule:
     """Add a rule: a tag and its phrases (a list, or text one per line) or a regular expression; the
     project's rules then run again in the worker."""
     rule = TagRule(project_id=project.id)
-    _apply_rule_fields(session, rule, fields)
+    _apply_rule(session, rule, new)
     session.add(rule)
     session.commit()
     queue.enqueue(queue.PROPOSE_FOR_PROJECT, project.id)
     return rule
 
 
-def update_rule(session: Session, rule: TagRule, fields: dict) -> TagRule:
+def update_rule(session: Session, rule: TagRule, changes: RuleChanges) -> TagRule:
     """Change a rule's tag, phrases, expression or scope; its pending suggestions go, to be proposed anew."""
     current = {"tag": rule.tag.full_name, "scope": rule.scope}
-    current |= {"regex": rule.pattern} if rule.is_regex else {"phrases": rule.pattern.splitlines()}
-    if "phrases" in fields or "regex" in fields:
+    current |= {"regex": rule.pattern} if rule.is_regex else {"phrases": rule.pattern}
+    given = changes.given()
+    if "phrases" in given or "regex" in given:
         current.pop("phrases", None), current.pop("regex", None)
-    _apply_rule_fields(session, rule, current | fields)
+    _apply_rule(session, rule, validated(NewRule, current | given))
     _withdraw_pending(session, rule)
     session.commit()
     queue.enqueue(queue.PROPOSE_FOR_PROJECT, rule.project_id)
@@ -93,38 +97,10 @@ def _withdraw_pending(session: Session, rule: TagRule) -> None:
         session.delete(suggestion)
 
 
-def _apply_rule_fields(session: Session, rule: TagRule, fields: dict) -> None:
-    tag = fields.get("tag")
-    [found] = resolve_tags(session, rule.project_id, [tag] if isinstance(tag, str) else None)
-    scope = fields.get("scope", "phrase")
-    if scope not in ("phrase", "sentence"):
-        raise BadInput('scope is "phrase" (the words matched) or "sentence" (the sentence around them).')
-    if fields.get("regex"):
-        pattern, is_regex = _regex(fields["regex"]), True
-    else:
-        pattern, is_regex = _phrases(fields.get("phrases")), False
-    rule.tag_id, rule.tag, rule.pattern, rule.is_regex, rule.scope = found.id, found, pattern, is_regex, scope
-
-
-def _regex(pattern) -> str:
-    if not isinstance(pattern, str) or len(pattern) > MAX_PATTERN:
-        raise BadInput(f"A regular expression is text of at most {MAX_PATTERN} characters.")
-    try:
-        compile_rule(pattern, is_regex=True)
-    except RuleRefused as refused:
-        raise BadInput(str(refused)) from None
-    return pattern
-
-
-def _phrases(phrases) -> str:
-    if isinstance(phrases, str):
-        phrases = phrases.splitlines()
-    if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
-        raise BadInput("Give phrases (a list, or one per line) or a regex.")
-    pattern = "\n".join(p.strip() for p in phrases if p.strip())
-    if not pattern or len(pattern) > MAX_PATTERN:
-        raise BadInput(f"Give at least one phrase, {MAX_PATTERN} characters at most in all.")
-    return pattern
+def _apply_rule(session: Session, rule: TagRule, new: NewRule) -> None:
+    [tag] = resolve_tags(session, rule.project_id, [new.tag])
+    rule.tag_id, rule.tag, rule.scope = tag.id, tag, new.scope
+    rule.pattern, rule.is_regex = new.pattern, bool(new.regex)
 
 
 # Proposing: read in one short transaction, match with none open, write in short batches, so
@@ -318,7 +294,7 @@ def _accept(session: Session, user: User, suggestion: Suggestion) -> None:
         body |= {"rect": json.loads(suggestion.rect_json), "ground": suggestion.ground}
     else:
         body |= {"start": suggestion.start, "end": suggestion.end}
-    annotation = add_annotation(session, user, document, body)
+    annotation = add_annotation(session, user, document, validated(NewAnnotation, body))
     suggestion.status = SuggestionStatus.ACCEPTED
     suggestion.annotation_id = annotation.id
 

@@ -8,8 +8,10 @@ from app.errors import AppError, BadInput
 from app.projects.service import get_project
 from app.suggestions import service
 from app.suggestions.presenters import rule_json, suggestion_json
+from app.suggestions.schemas import NewRule, RuleChanges
 from app.tags.service import list_tags
-from app.web import db, json_body
+from app.validation import accepts, request_body, validated
+from app.web import db
 
 bp = Blueprint("suggestions", __name__)
 
@@ -22,17 +24,19 @@ def api_rules(project_id: int):
 
 
 @bp.post("/api/projects/<int:project_id>/rules")
+@accepts(NewRule)
 def api_create_rule(project_id: int):
     """POST /api/projects/<id>/rules {"tag", "phrases": [...] | "regex", "scope"} -> 201; rules run again."""
     project = get_project(db(), signed_in_user(), project_id)
-    rule = service.create_rule(db(), project, json_body())
+    rule = service.create_rule(db(), project, request_body())
     return rule_json(rule), 201
 
 
 @bp.patch("/api/rules/<int:rule_id>")
+@accepts(RuleChanges)
 def api_update_rule(rule_id: int):
     """PATCH /api/rules/<id> with any of "tag", "phrases", "regex", "scope"; the rules run again."""
-    rule = service.update_rule(db(), service.get_rule(db(), signed_in_user(), rule_id), json_body())
+    rule = service.update_rule(db(), service.get_rule(db(), signed_in_user(), rule_id), request_body())
     return rule_json(rule)
 
 
@@ -125,7 +129,7 @@ def rules_create(project_id: int):
     fields = {"tag": request.form.get("tag", ""), "scope": request.form.get("scope", "phrase")}
     fields |= {"regex": text} if request.form.get("is_regex") else {"phrases": text}
     try:
-        service.create_rule(db(), project, fields)
+        service.create_rule(db(), project, validated(NewRule, fields))
         flash("Rule added; its suggestions are in the review queue.", "info")
     except AppError as error:
         db().rollback()

@@ -2,8 +2,6 @@
 
 One owner for which tags take a withholding ground: takes_ground()."""
 
-import re
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -11,10 +9,8 @@ from app.access import may_open_project
 from app.core.presets import preset_rows
 from app.errors import BadInput, NotFound
 from app.models import Project, Tag, User
+from app.tags.schemas import NewTag, TagChanges
 
-COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
-# Keys the viewer uses itself: box tool, next and previous page.
-RESERVED_HOTKEYS = set("bjkn")
 REDACTION = "redaction"  # the tag (or parent tag) whose annotations carry a withholding ground
 
 
@@ -63,28 +59,26 @@ def get_tag(session: Session, user: User, tag_id: int) -> Tag:
     return tag
 
 
-def add_tag(session: Session, project: Project, fields: dict) -> Tag:
+def add_tag(session: Session, project: Project, new: NewTag) -> Tag:
     """Add a tag (flushed; the caller commits); it goes last unless a position is given."""
     last = session.scalar(select(func.max(Tag.position)).where(Tag.project_id == project.id))
     tag = Tag(project_id=project.id, colour="#6b7280", position=(last or 0) + 1)
-    if "name" not in fields:
-        raise BadInput("Give the tag a name.")
-    _apply_tag_fields(session, tag, fields)
+    _apply_tag_fields(session, tag, new.given())
     session.add(tag)
     session.flush()
     return tag
 
 
-def create_tag(session: Session, project: Project, fields: dict) -> Tag:
+def create_tag(session: Session, project: Project, new: NewTag) -> Tag:
     """Add a tag; it goes last unless a position is given."""
-    tag = add_tag(session, project, fields)
+    tag = add_tag(session, project, new)
     session.commit()
     return tag
 
 
-def update_tag(session: Session, tag: Tag, fields: dict) -> Tag:
+def update_tag(session: Session, tag: Tag, changes: TagChanges) -> Tag:
     """Rename, recolour, re-key, move or nest a tag."""
-    _apply_tag_fields(session, tag, fields)
+    _apply_tag_fields(session, tag, changes.given())
     session.commit()
     return tag
 
@@ -109,53 +103,36 @@ def delete_tag(session: Session, tag: Tag) -> None:
 
 
 def _apply_tag_fields(session: Session, tag: Tag, fields: dict) -> None:
-    unknown = sorted(set(fields) - {"name", "colour", "hotkey", "parent", "position"})
-    if unknown:
-        raise BadInput(f"Unknown tag fields: {', '.join(unknown)}. Use name, colour, hotkey, parent and position.")
+    """Apply checked fields, refusing what clashes with the project's other tags."""
     siblings = [t for t in session.scalars(select(Tag).where(Tag.project_id == tag.project_id)) if t is not tag]
     if "parent" in fields:
         tag.parent = _parent_for(tag, fields["parent"], siblings)
     if "name" in fields:
-        tag.name = _tag_name(fields["name"], tag, siblings)
-    if "colour" in fields:
-        if not isinstance(fields["colour"], str) or not COLOUR.match(fields["colour"]):
-            raise BadInput("A colour is written as #rrggbb, for example #d64545.")
-        tag.colour = fields["colour"].lower()
-    if "hotkey" in fields:
-        tag.hotkey = _hotkey(fields["hotkey"], siblings)
-    if "position" in fields:
-        if not isinstance(fields["position"], int) or isinstance(fields["position"], bool):
-            raise BadInput("position must be a whole number.")
-        tag.position = fields["position"]
+        tag.name = _unique_name(fields["name"], tag, siblings)
+    if fields.get("hotkey"):
+        _require_free_hotkey(fields["hotkey"], siblings)
+    for name in ("colour", "hotkey", "position"):
+        if name in fields:
+            setattr(tag, name, fields[name])
 
 
-def _tag_name(name, tag: Tag, siblings: list[Tag]) -> str:
-    name = " ".join(name.split()) if isinstance(name, str) else ""
-    if not name or len(name) > 100 or ":" in name:
-        raise BadInput("A tag name has 1 to 100 characters and no colon (a colon joins a parent to its child).")
+def _unique_name(name: str, tag: Tag, siblings: list[Tag]) -> str:
     parent_id = tag.parent.id if tag.parent else None
     if any(t.name.lower() == name.lower() and t.parent_id == parent_id for t in siblings):
         raise BadInput(f"This project already has a tag named “{name}” there.")
     return name
 
 
-def _hotkey(key, siblings: list[Tag]) -> str | None:
-    if key in (None, ""):
-        return None
-    if not isinstance(key, str) or len(key) != 1 or not (key.isdigit() and key != "0" or key.islower()):
-        raise BadInput("A hotkey is one digit from 1 to 9 or one lower-case letter.")
-    if key in RESERVED_HOTKEYS:
-        raise BadInput(f"The key “{key}” is used by the viewer (b: box, j/k/n: pages); choose another.")
+def _require_free_hotkey(key: str, siblings: list[Tag]) -> None:
     owner = next((t for t in siblings if t.hotkey == key), None)
     if owner:
         raise BadInput(f"The key “{key}” already belongs to the tag “{owner.full_name}”.")
-    return key
 
 
-def _parent_for(tag: Tag, parent_name, siblings: list[Tag]) -> Tag | None:
-    if parent_name in (None, ""):
+def _parent_for(tag: Tag, parent_name: str | None, siblings: list[Tag]) -> Tag | None:
+    if parent_name is None:
         return None
-    parent = next((t for t in siblings if t.parent_id is None and t.name.lower() == str(parent_name).lower()), None)
+    parent = next((t for t in siblings if t.parent_id is None and t.name.lower() == parent_name.lower()), None)
     if parent is None:
         raise BadInput(f"There is no top-level tag named “{parent_name}” to nest under.")
     if tag.id is not None and any(t.parent_id == tag.id for t in siblings):

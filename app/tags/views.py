@@ -7,7 +7,9 @@ from app.errors import AppError
 from app.projects.service import get_project
 from app.tags import service
 from app.tags.presenters import tag_json
-from app.web import db, json_body
+from app.tags.schemas import NewTag, TagChanges
+from app.validation import accepts, request_body, validated
+from app.web import db
 
 bp = Blueprint("tags", __name__)
 
@@ -20,17 +22,19 @@ def api_tags(project_id: int):
 
 
 @bp.post("/api/projects/<int:project_id>/tags")
+@accepts(NewTag)
 def api_create_tag(project_id: int):
     """POST /api/projects/<id>/tags {"name", "colour", "hotkey", "parent", "position"} -> 201."""
     project = get_project(db(), signed_in_user(), project_id)
-    return tag_json(service.create_tag(db(), project, json_body())), 201
+    return tag_json(service.create_tag(db(), project, request_body())), 201
 
 
 @bp.patch("/api/tags/<int:tag_id>")
+@accepts(TagChanges)
 def api_update_tag(tag_id: int):
     """PATCH /api/tags/<id>: rename, recolour, re-key, move or nest."""
     tag = service.get_tag(db(), signed_in_user(), tag_id)
-    return tag_json(service.update_tag(db(), tag, json_body()))
+    return tag_json(service.update_tag(db(), tag, request_body()))
 
 
 @bp.delete("/api/tags/<int:tag_id>")
@@ -51,7 +55,7 @@ def tags_page(project_id: int):
 def tags_create(project_id: int):
     """Add a tag from the form."""
     project = get_project(db(), signed_in_user(), project_id)
-    _apply_form(lambda fields: service.create_tag(db(), project, fields))
+    _apply_form(lambda fields: service.create_tag(db(), project, validated(NewTag, fields)))
     return redirect(url_for("tags.tags_page", project_id=project.id))
 
 
@@ -66,7 +70,7 @@ def tags_update(tag_id: int):
     elif action in ("up", "down"):
         service.move_tag(db(), tag, -1 if action == "up" else 1)
     else:
-        _apply_form(lambda fields: service.update_tag(db(), tag, fields))
+        _apply_form(lambda fields: service.update_tag(db(), tag, validated(TagChanges, fields)))
     return redirect(url_for("tags.tags_page", project_id=project_id))
 
 

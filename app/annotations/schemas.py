@@ -1,0 +1,73 @@
+"""The request bodies of annotations."""
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, model_validator
+
+from app.validation import Schema
+
+MAX_NOTE = 20_000
+MAX_GROUND = 60
+
+
+def _tag_names(names: list[str]) -> list[str]:
+    if not names:
+        raise ValueError("Give one or more tags, as a list of tag names")
+    return names
+
+
+def _rect(rect: list[float]) -> list[float]:
+    if len(rect) != 4:
+        raise ValueError("rect must be [x0, y0, x1, y1] in PDF points")
+    return rect
+
+
+def _words(indexes: list[int]) -> list[int]:
+    if len(indexes) != 2:
+        raise ValueError("words must be [first, last]: the indexes of the first and last selected words")
+    return indexes
+
+
+TagNames = Annotated[list[str], AfterValidator(_tag_names)]
+Note = Annotated[str, Field(max_length=MAX_NOTE), AfterValidator(str.strip)] | None
+Offset = Annotated[int, Field(ge=0)]
+
+
+def _ground(ground: str | None) -> str | None:
+    ground = " ".join((ground or "").split())
+    if len(ground) > MAX_GROUND:
+        raise ValueError(f"A withholding ground is text of at most {MAX_GROUND} characters, such as 9(2)(a)")
+    return ground or None
+
+
+Ground = Annotated[str | None, AfterValidator(_ground)]
+
+
+class AnnotationChanges(Schema):
+    """PATCH /api/annotations/<id>: any of these."""
+
+    tags: TagNames = None
+    note: Note = None
+    ground: Ground = None
+
+
+class NewAnnotation(Schema):
+    """POST /api/documents/<id>/annotations: a page, tags, and one anchor: start and end
+    (character offsets into the page text), words ([first, last] word indexes) or rect
+    ([x0, y0, x1, y1] in PDF points)."""
+
+    page: Annotated[int, Field(ge=1)]
+    tags: TagNames
+    start: Offset = None
+    end: Offset = None
+    words: Annotated[list[Offset], AfterValidator(_words)] = None
+    rect: Annotated[list[float], AfterValidator(_rect)] = None
+    note: Note = None
+    ground: Ground = None
+
+    @model_validator(mode="after")
+    def _one_anchor(self) -> "NewAnnotation":
+        offsets = self.start is not None and self.end is not None
+        if [offsets, self.words is not None, self.rect is not None].count(True) != 1:
+            raise ValueError("Give one anchor: start and end (character offsets into the page text), words, or rect")
+        return self

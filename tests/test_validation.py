@@ -1,0 +1,119 @@
+"""Request bodies: one validation library checks them all, every endpoint reports a bad field the
+same way, and /api/openapi.json publishes the schemas that do the checking."""
+
+import pytest
+from conftest import Api, create_user, upload
+from pdfs import text_pdf
+
+from app.auth.service import create_token
+from app.validation import request_body
+
+# POST and PATCH routes under /api/ that take no JSON object, and why.
+NO_JSON_BODY = {
+    "documents.api_upload": "multipart/form-data: the PDF files",
+    "exports.api_import": "a W3C Web Annotation JSON-LD export, read by app.exports.importing",
+    "suggestions.api_accept": "no body",
+    "suggestions.api_reject": "no body",
+    "suggestions.api_document_accept_all": "no body",
+    "suggestions.api_document_reject_all": "no body",
+    "suggestions.api_project_accept_all": "no body",
+    "suggestions.api_project_reject_all": "no body",
+}
+
+
+def json_routes(app):
+    """(endpoint, method, rule) of every /api/ route that changes something."""
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods & {"POST", "PATCH", "PUT"}):
+            if rule.rule.startswith("/api/"):
+                yield rule.endpoint, method, rule
+
+
+def test_every_route_that_takes_json_declares_its_schema(app):
+    undeclared = [
+        rule.rule
+        for endpoint, _, rule in json_routes(app)
+        if endpoint not in NO_JSON_BODY and not hasattr(app.view_functions[endpoint], "request_schema")
+    ]
+    declared_anyway = [e for e in NO_JSON_BODY if hasattr(app.view_functions[e], "request_schema")]
+    assert undeclared == [] and declared_anyway == []
+    assert {endpoint for endpoint, _, _ in json_routes(app)} >= set(NO_JSON_BODY)
+
+
+@pytest.fixture
+def objects(api, project):
+    """One object of each kind a JSON body can change, made through the API."""
+    lines = [(72, 100, "Cabinet paper on supply chain resilience.")]
+    document = upload(api, project["id"], ("release.pdf", text_pdf([lines]))).get_json()["documents"][0]
+    tag = api.post(f"/api/projects/{project['id']}/tags", json={"name": "Budget"}).get_json()
+    body = {"page": 1, "start": 0, "end": 12, "tags": ["Budget"]}
+    annotation = api.post(f"/api/documents/{document['id']}/annotations", json=body).get_json()
+    rule = api.post(f"/api/projects/{project['id']}/rules", json={"tag": "Budget", "phrases": ["cabinet"]}).get_json()
+    return {
+        "project_id": project["id"],
+        "document_id": document["id"],
+        "tag_id": tag["id"],
+        "annotation_id": annotation["id"],
+        "rule_id": rule["id"],
+    }
+
+
+def test_every_endpoint_reports_a_bad_field_the_same_way(app, api, objects):
+    checked = []
+    for endpoint, method, rule in json_routes(app):
+        if endpoint in NO_JSON_BODY:
+            continue
+        path = rule.build({name: objects[name] for name in rule.arguments}, append_unknown=False)[1]
+        response = api.open(path, method=method, json={"bogus": 1})
+        answer = response.get_json()
+        assert response.status_code == 400, path
+        assert answer["fields"]["bogus"] == "is not a field here", path
+        assert "bogus is not a field here" in answer["error"] and "Fields here: " in answer["error"], path
+        not_an_object = api.open(path, method=method, json=[1])
+        assert not_an_object.status_code == 400 and "Send a JSON object" in not_an_object.get_json()["error"]
+        checked.append(endpoint)
+    assert len(checked) == 9
+
+
+def test_several_bad_fields_are_all_named(api, objects):
+    body = {"page": "one", "tags": "Budget", "note": 5, "start": 0, "end": 3}
+    answer = api.post(f"/api/documents/{objects['document_id']}/annotations", json=body).get_json()
+    assert answer["fields"] == {"page": "must be a whole number", "tags": "must be a list", "note": "must be text"}
+    assert answer["error"] == "page must be a whole number; tags must be a list; note must be text."
+
+
+def test_a_stranger_gets_not_found_before_any_check_of_the_body(app, objects):
+    """Access is decided first: a 400 would tell a stranger that the object exists."""
+    stranger = create_user(app, "stranger@example.nz")
+    with app.extensions["sessions"]() as session:
+        intruder = Api(app.test_client(), create_token(session, stranger.email))
+    for endpoint, method, rule in json_routes(app):
+        if endpoint in NO_JSON_BODY or not rule.arguments:
+            continue
+        path = rule.build({name: objects[name] for name in rule.arguments}, append_unknown=False)[1]
+        assert intruder.open(path, method=method, json={"bogus": 1}).status_code == 404, path
+
+
+def test_openapi_publishes_the_request_bodies(app, api):
+    document = api.get("/api/openapi.json").get_json()
+    create = document["paths"]["/api/documents/{document_id}/annotations"]["post"]
+    reference = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    schema = document["components"]["schemas"][reference.rsplit("/", 1)[1]]
+    assert {"page", "tags", "start", "end", "words", "rect", "note", "ground"} == set(schema["properties"])
+    assert schema["required"] == ["page", "tags"] and schema["additionalProperties"] is False
+    with_bodies = [
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method, operation in operations.items()
+        if "requestBody" in operation
+    ]
+    declared = [rule for endpoint, _, rule in json_routes(app) if endpoint not in NO_JSON_BODY]
+    assert len(with_bodies) == len(declared) == 9
+
+
+def test_request_body_reads_the_schema_its_view_declared(app):
+    with app.test_request_context("/api/projects", method="POST", json={"name": "  Two   words "}):
+        from flask import request
+
+        request.url_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "projects.api_create")
+        assert request_body().name == "Two words"
