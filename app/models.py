@@ -4,7 +4,7 @@ import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base
@@ -129,8 +129,16 @@ class Document(Base):
     description: Mapped[str | None] = mapped_column(Text)
     uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # What reading the release found out about it (app.redactions.facts): proactively released,
+    # stamped as released under the OIA, the key of its ground codes, pages that could not be read.
+    facts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     project: Mapped[Project] = relationship(back_populates="documents")
+
+    @property
+    def facts(self) -> dict:
+        """facts_json as a dict."""
+        return json.loads(self.facts_json or "{}")
 
     @property
     def progress(self) -> float:
@@ -148,7 +156,7 @@ class Page(Base):
     __tablename__ = "pages"
     __table_args__ = (UniqueConstraint("document_id", "number"),)
     # Stored and served as they are; words are stored as JSON and served as dicts.
-    LAYOUT_FIELDS = ("number", "width", "height", "rotation", "ocr", "text")
+    LAYOUT_FIELDS = ("number", "width", "height", "rotation", "ocr", "text", "problem")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
@@ -162,6 +170,10 @@ class Page(Base):
     words_json: Mapped[str] = mapped_column(Text, default="[]")
     # JSON list of withholding grounds cited in the text: {"regime", "ground", "rect"}.
     citations_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    # Why the page could not be read ("Page 3 could not be read: ..."); None when it was read.
+    problem: Mapped[str | None] = mapped_column(Text)
+    # Words of the page's own text outside every redaction and label (None: read before this was counted).
+    released_words: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def words(self) -> list[dict]:
@@ -262,9 +274,11 @@ class RedactionBox(Base):
     y0: Mapped[float]
     x1: Mapped[float]
     y1: Mapped[float]
-    kind: Mapped[str] = mapped_column(String(16))  # vector, image or annotation
+    kind: Mapped[str] = mapped_column(String(16))  # vector, image, annotation, or blank (text cut out, a label left)
     ground: Mapped[str | None] = mapped_column(String(60))
     regime: Mapped[str | None] = mapped_column(String(100))
+    code: Mapped[str | None] = mapped_column(String(10))  # a keyed code printed on the box, as "23" for [23]
+    out_of_scope: Mapped[bool] = mapped_column(default=False, server_default=false())  # not withheld: not asked for
     text_under: Mapped[bool] = mapped_column(default=False)
     # Shown to the user only on demand: it is what the agency meant to withhold.
     hidden_text: Mapped[str | None] = mapped_column(Text)

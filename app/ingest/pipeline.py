@@ -21,7 +21,12 @@ from app.annotations.service import reanchor_document
 from app.core.grounds import find_citations
 from app.models import Document, DocumentStatus, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
-from app.pdf.extract import extract_page, inspect_pdf, open_pdf  # loaded here, before forking: children start fast
+from app.pdf.extract import (  # loaded here, before forking: children start fast
+    extract_page,
+    inspect_pdf,
+    open_pdf,
+    unreadable_page,
+)
 from app.redactions.reading import read_page, withheld
 from app.sandbox import UNEXPECTED, Limits, Stopped, run_in_children
 from app.suggestions.service import propose
@@ -120,7 +125,10 @@ def _extract(job):
             return
         settled = partial(cites_a_ground, jurisdiction=options.jurisdiction)
         images = _image_paths(options, number) if options.render else None
-        page = extract_page(doc, number, images, options.languages, options.ocr_dpi, settled)
+        try:
+            page = extract_page(doc, number, images, options.languages, options.ocr_dpi, settled)
+        except PdfRefused as refused:  # one page that cannot be read does not sink the others
+            page = unreadable_page(doc, number, str(refused))
         yield page_row(page, options.jurisdiction)
 
 
@@ -137,11 +145,12 @@ def cites_a_ground(text: str, jurisdiction: str) -> bool:
 
 
 def page_row(page: PageContent, jurisdiction: str) -> dict:
-    """The pages-table row for a page, with its redaction boxes under "boxes".
+    """The pages-table row for a page, with its redaction boxes under "boxes" and its watermark
+    and stamp lines under "furniture".
 
     Built in the parsing child, so both cores share the work."""
     words = [{"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in page.words]
-    redactions = read_page(page.text, words, page.boxes, page.ocr, jurisdiction)
+    redactions = read_page(page.text, words, page.boxes, page.ocr, jurisdiction, page.accent_words)
     text, words = withheld(page.text, words, redactions.hidden_words)
     stored = [(w["text"], w["x0"], w["y0"], w["x1"], w["y1"]) for w in words] if redactions.hidden_words else page.words
     return {
@@ -150,7 +159,9 @@ def page_row(page: PageContent, jurisdiction: str) -> dict:
         # orjson: a tenth of json.dumps's time on a page of words, the same text out.
         "words_json": orjson.dumps(stored).decode(),
         "citations_json": orjson.dumps(redactions.citations).decode(),
+        "released_words": redactions.released_words,
         "boxes": redactions.boxes,
+        "furniture": page.furniture,
     }
 
 
@@ -182,7 +193,7 @@ def store_pages(sessions: sessionmaker[Session], document_id: int, rows: list[di
     if not rows:
         return
     boxes = [_box_row(document_id, row["number"], box) for row in rows for box in row["boxes"]]
-    pages = [{key: value for key, value in row.items() if key != "boxes"} for row in rows]
+    pages = [{key: value for key, value in row.items() if key not in ("boxes", "furniture")} for row in rows]
     with sessions.begin() as session:
         session.execute(insert(Page), [{**row, "document_id": document_id} for row in pages])
         if boxes:
@@ -194,7 +205,7 @@ def store_pages(sessions: sessionmaker[Session], document_id: int, rows: list[di
 
 def _box_row(document_id: int, number: int, box: dict) -> dict:
     x0, y0, x1, y1 = box["rect"]
-    fields = {key: box[key] for key in ("kind", "ground", "regime", "text_under", "hidden_text")}
+    fields = {key: box[key] for key in ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text")}
     return {"document_id": document_id, "page": number, "x0": x0, "y0": y0, "x1": x1, "y1": y1, **fields}
 
 

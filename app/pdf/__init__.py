@@ -34,6 +34,9 @@ class PageContent:
     text: str
     words: list[tuple[str, float, float, float, float]] = field(default_factory=list)
     boxes: list = field(default_factory=list)  # app.pdf.boxes.FoundBox
+    problem: str | None = None  # why the page could not be read; it is kept, empty, with this note
+    furniture: list[str] = field(default_factory=list)  # watermark and stamp lines kept out of text
+    accent_words: list[int] = field(default_factory=list)  # words in a colour other than the body's
 
 
 def looks_like_pdf(head: bytes) -> bool:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pymupdf
 
-DARK = 0.2  # fill components below this count as black
+GREY_MAX = 0.85  # a neutral fill up to this light can be a box (grey boxes: MBIE, IRD, Treasury)
+NEUTRAL = 0.08  # colour components this close together are grey (not a yellow highlight)
 MIN_SIDE = 4.0  # points: thinner is a rule or an underline, not a box
 SCAN_DPI = 72
 SCAN_DARK = 70  # grey level (0-255) below which a scanned pixel is ink
@@ -23,6 +24,7 @@ class FoundBox:
     rect: tuple[float, float, float, float]
     kind: str  # "vector", "image" or "annotation"
     label: str | None = None  # on scans: the text of its label strip, read again (app.pdf.labels)
+    shade: float = 0.0  # 0 black to 1 white: a grey box must hide text, not shade it (app.redactions)
 
 
 def find_boxes(page: pymupdf.Page, scanned: bool, grey: pymupdf.Pixmap | None = None) -> list[FoundBox]:
@@ -34,31 +36,36 @@ def find_boxes(page: pymupdf.Page, scanned: bool, grey: pymupdf.Pixmap | None = 
     return boxes
 
 
-def _is_dark(fill) -> bool:
+def _shade(fill) -> float | None:
+    """A fill's grey level (0 black, 1 white) if it is a neutral grey dark enough for a box; None if
+    it is a colour, white or too light."""
     if not fill:
-        return False
-    if len(fill) == 4:  # CMYK
-        return fill[3] > 1 - DARK or all(c > 1 - DARK for c in fill[:3])
-    return all(c < DARK for c in fill)
+        return None
+    if len(fill) == 4:  # CMYK: grey is K with little C, M and Y
+        c, m, y, k = fill
+        level = 1 - max(k, min(c, m, y)) if max(c, m, y) - min(c, m, y) <= NEUTRAL else None
+    else:
+        level = sum(fill) / len(fill) if max(fill) - min(fill) <= NEUTRAL else None
+    return level if level is not None and level <= GREY_MAX else None
 
 
 def _vector_boxes(page: pymupdf.Page) -> list[FoundBox]:
-    boxes = []
+    shaded: list[tuple[pymupdf.Rect, float]] = []
     for path in page.get_drawings():  # in unrotated coordinates already, as words are
-        if path.get("type") not in ("f", "fs") or not _is_dark(path.get("fill")):
-            continue
-        if (path.get("fill_opacity") or 1) < 0.9:
+        shade = _shade(path.get("fill")) if path.get("type") in ("f", "fs") else None
+        if shade is None or (path.get("fill_opacity") or 1) < 0.9:
             continue
         # One path can hold many boxes: take each rectangle or quad, not the path's union.
         rects = [item[1] for item in path["items"] if item[0] == "re"]
         rects += [item[1].rect for item in path["items"] if item[0] == "qu"]
         if not rects and all(item[0] == "l" for item in path["items"]) and len(path["items"]) >= 3:
             rects = [path["rect"]]  # a closed polygon of lines: its bounds
-        for rect in rects:
-            rect = pymupdf.Rect(rect)
-            if rect.width >= MIN_SIDE and rect.height >= MIN_SIDE:
-                boxes.append(rect)
-    return [FoundBox(_rounded(rect), "vector") for rect in _joined(boxes)]
+        shaded += [(pymupdf.Rect(r), shade) for r in rects if r.width >= MIN_SIDE and r.height >= MIN_SIDE]
+    boxes = []
+    for shade in sorted({shade for _, shade in shaded}):
+        rects = [rect for rect, s in shaded if s == shade]
+        boxes += [FoundBox(_rounded(rect), "vector", shade=round(shade, 2)) for rect in _joined(rects)]
+    return boxes
 
 
 def _joined(rects: list[pymupdf.Rect]) -> list[pymupdf.Rect]:

@@ -11,6 +11,7 @@ import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
 from app.pdf.boxes import FoundBox, find_boxes
+from app.pdf.furniture import is_furniture
 from app.pdf.labels import read_labels
 from app.pdf.ocr import (
     TRUSTED_ORIENTATION_CONFIDENCE,
@@ -128,9 +129,24 @@ def extract_page(
         if _out_of_memory(error):
             raise MemoryError(str(error)) from error
         if "overly large" in str(error).lower():
-            raise PdfRefused(f"Page {number} is too large for the PDF reader to display.") from error
-        raise PdfRefused(f"Page {number} of the PDF is damaged and could not be read.") from error
+            raise PdfRefused(f"Page {number} could not be read: it is too large for the PDF reader.") from error
+        raise PdfRefused(f"Page {number} could not be read: {_reader_said(error)}.") from error
     return content
+
+
+def unreadable_page(doc: pymupdf.Document, number: int, problem: str) -> PageContent:
+    """Page `number` kept as an empty page with a note, so the rest of its document is read."""
+    try:
+        width, height, rotation = _page_box(doc[number - 1])
+    except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase):  # not even loadable: an A4 placeholder
+        width, height, rotation = 595.0, 842.0, 0
+    return PageContent(number, width, height, rotation, False, "", problem=problem)
+
+
+def _reader_said(error: Exception) -> str:
+    """MuPDF's own reason, without its error code ("code=4: ..."), or a general one."""
+    reason = re.sub(r"^code=\d+:\s*", "", str(error)).strip().rstrip(".")
+    return f"the PDF reader said “{reason[:200]}”" if reason else "it is damaged"
 
 
 def _out_of_memory(error: Exception) -> bool:
@@ -149,12 +165,45 @@ _BOX = operator.itemgetter(0, 1, 2, 3)  # of a get_text("words") row
 
 
 def _read_text(page: pymupdf.Page, number: int) -> PageContent:
+    """The page's words and text, without its furniture (watermarks, release stamps: kept apart),
+    noting the words printed in a colour other than the body's (labels in red, say)."""
     width, height, rotation = _page_box(page)
-    rows = page.get_text("words")  # x0, y0, x1, y1, text, block, line, word
-    boxes = np.round(np.array(list(map(_BOX, rows)), dtype=float).reshape(-1, 4), 2).tolist()  # fast
-    words = [(r[4], x0, y0, x1, y1) for r, (x0, y0, x1, y1) in zip(rows, boxes, strict=True)]
-    text = join_words([(r[4], r[5], r[6]) for r in rows])
-    return PageContent(number, width, height, rotation, False, text, words)
+    textpage = page.get_textpage()
+    lines = _line_styles(page.get_text("dict", textpage=textpage))
+    rows = page.get_text("words", textpage=textpage)  # x0, y0, x1, y1, text, block, line, word
+    furniture_lines = {key for key, (text, direction, _) in lines.items() if is_furniture(text, direction)}
+    kept = [r for r in rows if (r[5], r[6]) not in furniture_lines]
+    boxes = np.round(np.array(list(map(_BOX, kept)), dtype=float).reshape(-1, 4), 2).tolist()  # fast
+    words = [(r[4], x0, y0, x1, y1) for r, (x0, y0, x1, y1) in zip(kept, boxes, strict=True)]
+    text = join_words([(r[4], r[5], r[6]) for r in kept])
+    content = PageContent(number, width, height, rotation, False, text, words)
+    content.furniture = [lines[key][0] for key in sorted(furniture_lines)]
+    content.accent_words = _accent_words(kept, lines)
+    return content
+
+
+def _line_styles(page_dict: dict) -> dict[tuple[int, int], tuple[str, tuple[float, float], int]]:
+    """(block, line) -> (text, direction, colour of most of its characters), numbered as
+    get_text("words") numbers them."""
+    styles = {}
+    for block_number, block in enumerate(page_dict["blocks"]):
+        if block.get("type") != 0:
+            continue
+        for line_number, line in enumerate(block["lines"]):
+            spans = line["spans"]
+            text = "".join(s["text"] for s in spans)
+            colour = max(spans, key=lambda s: len(s["text"].strip()))["color"] if spans else 0
+            styles[(block_number, line_number)] = (text, line["dir"], colour)
+    return styles
+
+
+def _accent_words(rows: list, lines: dict) -> list[int]:
+    """Indexes of the words whose line is printed in a colour other than most of the page's words."""
+    colours = [lines.get((r[5], r[6]), ("", (1, 0), 0))[2] for r in rows]
+    if not colours:
+        return []
+    body = max(set(colours), key=colours.count)
+    return [i for i, colour in enumerate(colours) if colour != body]
 
 
 def _image_cover(page: pymupdf.Page) -> float:
@@ -211,7 +260,8 @@ def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
         image = pymupdf.Pixmap(page.parent, xref)
     except (RuntimeError, ValueError):
         return None
-    if image.colorspace is None or image.colorspace.n not in (1, 3):
+    # Indexed (palette) images decode to their palette indexes, not to grey: render those.
+    if image.colorspace is None or image.colorspace.name not in ("DeviceGray", "DeviceRGB"):
         return None
     return image
 
@@ -255,7 +305,9 @@ def _read_by_ocr(
             page.set_rotation(unturned)
     _read_labels(page, grey, dpi, languages, found, settled, recognised)
     width, height, rotation = _page_box(page)
-    return PageContent(number, width, height, rotation, True, recognised.text, words)
+    content = PageContent(number, width, height, rotation, True, recognised.text, words)
+    content.furniture = recognised.furniture
+    return content
 
 
 def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list) -> Recognised:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.pdf import PdfRefused
+from app.pdf.furniture import is_stamp
 from app.pdf.words import join_words
 
 # Tesseract's own OpenMP threads cost 4x the CPU for the same output on 2 cores
@@ -32,6 +33,7 @@ class Recognised:
     words: list[tuple[str, tuple[int, int, int, int]]]
     confidence: float = 0.0  # mean word confidence, 0 to 100
     word_confidences: list[float] = field(default_factory=list)  # each word's, 0 to 100
+    furniture: list[str] = field(default_factory=list)  # release stamps read, kept out of text and words
 
 
 def reads_sideways(recognised: Recognised) -> bool:
@@ -106,7 +108,8 @@ def _run_tesseract(arguments: list[str]) -> str:
 
 
 def parse_tsv(tsv: str) -> Recognised:
-    """Turn Tesseract TSV into words in reading order; empty and layout rows are skipped."""
+    """Turn Tesseract TSV into words in reading order; empty and layout rows are skipped, and so are
+    lines that are a release stamp (kept as furniture)."""
     rows = []
     words = []
     confidences = []
@@ -123,4 +126,15 @@ def parse_tsv(tsv: str) -> Recognised:
         rows.append((text, block, int(row["line_num"])))
         words.append((text, box))
     mean = sum(confidences) / len(confidences) if confidences else 0.0
-    return Recognised(join_words(rows), words, mean, confidences)
+    lines: dict[tuple[int, int], list[str]] = {}
+    for text, block, line in rows:
+        lines.setdefault((block, line), []).append(text)
+    stamps = {key for key, texts in lines.items() if is_stamp(" ".join(texts))}
+    kept = [i for i, (_, block, line) in enumerate(rows) if (block, line) not in stamps]
+    return Recognised(
+        join_words([rows[i] for i in kept]),
+        [words[i] for i in kept],
+        mean,
+        [confidences[i] for i in kept],
+        [" ".join(lines[key]) for key in sorted(stamps)],
+    )

@@ -1,7 +1,9 @@
 """Read one page's redactions: pair each box with the ground cited beside or inside it, and
 flag boxes that still have extractable text under them. Pure: text, words and boxes in."""
 
+import re
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
@@ -13,6 +15,20 @@ NEAR_REACH = 14.0  # points: a ground on the line just above or below the box, a
 # Words printed around a ground in a box's label; they are the label, not text left under the box.
 LABEL_BEFORE = {"withheld", "redacted", "under", "pursuant", "to", "s", "section", "sec", "ss"}
 LABEL_AFTER = {"oia", "lgoima", "foia", "foi"}
+# Every word a label printed inside a box may have: "Section 6(c) Official Information Act 1982",
+# "Out of scope", "Withheld under s 9(2)(a) of the Act". Text of the document's own flow under a
+# box is a leak; these words are not.
+LABEL_WORDS = LABEL_BEFORE | LABEL_AFTER | {
+    "of", "the", "act", "official", "information", "1982", "and", "meetings", "local", "government",
+    "1987", "sections", "out", "scope", "not", "in", "outside", "relevant", "request", "your", "this",
+    "refused", "withholding", "ground", "grounds", "privacy", "oia.", "&", "-", "–", "/", ",",
+}  # fmt: skip
+CODE = re.compile(r"\[?(\d{1,3})\]?")  # a keyed code printed on a box: [23] or 23
+BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # on a scan, where OCR reads specks inside a box as digits
+OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
+DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
+LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
+RELEASED_WORDS_WHEN_WITHHELD = 10  # a page with boxes and at most this many words left is withheld in full
 
 
 @dataclass
@@ -22,40 +38,184 @@ class PageRedactions:
     boxes: list[dict] = field(default_factory=list)
     citations: list[dict] = field(default_factory=list)
     hidden_words: set[int] = field(default_factory=set)  # indexes of words readable under a box
+    released_words: int = 0  # words of the page's own text outside every box and label
 
 
-def read_page(text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction: str) -> PageRedactions:
-    """Pair boxes with grounds and find text under boxes, for one page."""
+@dataclass
+class _Box:
+    """A box being read: where it is, what is printed on it, and what it hides."""
+
+    rect: list[float]
+    kind: str
+    shade: float = 0.0
+    label: str | None = None  # a scan's label strip read again
+    inside: list[int] = field(default_factory=list)  # words whose centre lies in the box
+    leaked: list[int] = field(default_factory=list)  # of those, text of the document's own flow
+    ground: dict | None = None
+    labelled: bool = False  # its ground or out-of-scope mark is printed on it, not beside it
+    code: str | None = None
+    out_of_scope: bool = False
+
+
+def read_page(
+    text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction: str, accent_words: Collection[int] = ()
+) -> PageRedactions:
+    """Read one page's redactions: each box with its ground (printed inside it, beside it, on the
+    block of line boxes it heads, or as a keyed code), out-of-scope marks, text leaked under boxes,
+    and grounds standing alone in a gap of the text (blank-space redactions)."""
+    citations = _citations(text, words, jurisdiction)
+    cited_words = {i for c in citations for i in c["words"]}
+    read = [_Box(list(b.rect), b.kind, getattr(b, "shade", 0.0), getattr(b, "label", None)) for b in boxes]
+    for box in read:
+        box.inside = [i for i, w in enumerate(words) if _under(w, box.rect)]
+        _read_inside(box, words, cited_words, ocr)
+    read = [box for box in read if box.shade < DARK_SHADE or not box.leaked]  # grey shading over text
+    for box, nearest in zip(read, _pair([b.rect for b in read], citations), strict=True):
+        inside = _ground_inside(box, citations)
+        box.labelled = bool(inside) or box.out_of_scope
+        if not (box.code or box.out_of_scope):
+            box.ground = _label_ground(box.label, jurisdiction) or inside or nearest
+    _share_block_grounds(read)
+    lone = [c for c in citations if not _near_a_box(c, read) and _alone(c, words, accent_words)]
+    blanks = [_blank(c, words) for c in lone]
+    result = PageRedactions(citations=[{k: c[k] for k in ("regime", "ground", "rect")} for c in citations])
+    for box in read + blanks:
+        result.hidden_words.update(box.leaked)
+        result.boxes.append(_stored(box, words))
+    covered = {i for box in read for i in box.inside}
+    result.released_words = sum(
+        1
+        for i, w in enumerate(words)
+        if i not in covered and i not in cited_words and any(ch.isalnum() for ch in w["text"])
+    )
+    return result
+
+
+def _citations(text: str, words: list[dict], jurisdiction: str) -> list[dict]:
+    """Grounds cited in the page's text, each with its label's words and their rectangle."""
     found = find_citations(text, jurisdiction)
     offsets = word_offsets(text, words) if found else []  # most pages cite nothing
     citations = []
-    cited_words: set[int] = set()
     for citation in found:
         inside = [i for i, (s, e) in enumerate(offsets) if s < citation.end and e > citation.start]
         if not inside:
             continue
         inside = _with_label_words(words, inside)
-        cited_words.update(inside)
         rect = _union([words[i] for i in inside])
-        citations.append({"regime": citation.regime, "ground": citation.ground, "rect": rect})
-    result = PageRedactions(citations=citations)
-    rects = [list(box.rect) for box in boxes]
-    for box, rect, nearest in zip(boxes, rects, _pair(rects, citations), strict=True):
-        nearest = _label_ground(box.label, jurisdiction) or nearest
-        under = [] if ocr else [i for i, w in enumerate(words) if i not in cited_words and _under(w, rect)]
-        result.hidden_words.update(under)
-        hidden = [words[i]["text"] for i in under]
-        result.boxes.append(
-            {
-                "rect": rect,
-                "kind": box.kind,
-                "ground": nearest["ground"] if nearest else None,
-                "regime": nearest["regime"] if nearest else None,
-                "text_under": bool(hidden),
-                "hidden_text": " ".join(hidden) or None,
-            }
-        )
-    return result
+        citations.append({"regime": citation.regime, "ground": citation.ground, "rect": rect, "words": inside})
+    return citations
+
+
+def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool) -> None:
+    """What is printed on a box: a code, an out-of-scope mark, a label; anything else leaked."""
+    inside_text = " ".join(words[i]["text"] for i in box.inside)
+    box.out_of_scope = bool(OUT_OF_SCOPE.search(inside_text)) or bool(box.label and OUT_OF_SCOPE.search(box.label))
+    code = BRACKETED_CODE if ocr else CODE
+    codes = [m.group(1) for i in box.inside if (m := code.fullmatch(words[i]["text"].strip(".,;")))]
+    box.code = codes[0] if len(codes) == 1 and not box.out_of_scope else None
+    if ocr:
+        return  # on a scan, the box was whitened before OCR: nothing under it can be read
+    box.leaked = [
+        i
+        for i in box.inside
+        if i not in cited_words
+        and _bare(words[i]) not in LABEL_WORDS
+        and not CODE.fullmatch(words[i]["text"].strip(".,;"))
+        and any(ch.isalnum() for ch in words[i]["text"])
+    ]
+
+
+def _ground_inside(box: _Box, citations: list[dict]) -> dict | None:
+    inside = [c for c in citations if _inside(c["rect"], box.rect)]
+    return inside[0] if inside else None
+
+
+def _share_block_grounds(boxes: list[_Box]) -> None:
+    """One label serves the block of line boxes it is printed on: NZ Police redact a paragraph line
+    by line and print "Section 6(c) Official Information Act 1982" once, on its first box."""
+    for block in _blocks(boxes):
+        grounds = {(b.ground["ground"], b.ground["regime"]) for b in block if b.ground and b.labelled}
+        out_of_scope = any(b.out_of_scope for b in block)
+        if len(grounds) != 1 and not out_of_scope:
+            continue
+        for box in block:
+            if box.ground or box.code or box.out_of_scope:
+                continue
+            if out_of_scope and not grounds:
+                box.out_of_scope = True
+            elif len(grounds) == 1:
+                ground, regime = next(iter(grounds))
+                box.ground = {"ground": ground, "regime": regime}
+
+
+def _blocks(boxes: list[_Box]) -> list[list[_Box]]:
+    """Boxes grouped into blocks: each box joins the block of a box on the line just above it
+    that overlaps it across."""
+    blocks: list[list[_Box]] = []
+    for box in sorted(boxes, key=lambda b: (b.rect[1], b.rect[0])):
+        home = next((block for block in blocks if any(_stacked(above, box) for above in block)), None)
+        if home is None:
+            blocks.append([box])
+        else:
+            home.append(box)
+    return blocks
+
+
+def _stacked(above: _Box, below: _Box) -> bool:
+    height = min(above.rect[3] - above.rect[1], below.rect[3] - below.rect[1])
+    gap = below.rect[1] - above.rect[3]
+    across = min(above.rect[2], below.rect[2]) - max(above.rect[0], below.rect[0])
+    return -0.5 * height <= gap <= 0.8 * height and across > 0
+
+
+def _near_a_box(citation: dict, boxes: list[_Box]) -> bool:
+    """Whether a citation is printed on, beside or just above or below a box: that box's label."""
+    return any(
+        _inside(citation["rect"], b.rect)
+        or _on_line(b.rect, citation["rect"]) is not None
+        or _beside_line(b.rect, citation["rect"]) is not None
+        for b in boxes
+    )
+
+
+def _alone(citation: dict, words: list[dict], accent_words: Collection[int]) -> bool:
+    """Whether a cited ground stands alone where text was cut out: printed in a colour of its own
+    with nothing of the body straight after it, or alone on its line but for a list marker."""
+    label = set(citation["words"])
+    line = [i for i, w in enumerate(words) if i not in label and _same_line(w, citation["rect"])]
+    after = [i for i in line if words[i]["x0"] >= citation["rect"][2]]
+    if after:
+        return False
+    if label <= set(accent_words):
+        return True
+    before = [words[i]["text"] for i in line if words[i]["x1"] <= citation["rect"][0]]
+    return all(LIST_MARKER.fullmatch(t) for t in before) and len(before) <= 1
+
+
+def _blank(citation: dict, words: list[dict]) -> _Box:
+    """The gap a standing-alone ground marks: from the label to the right edge of the text, and
+    down to the next line of text beneath."""
+    x0, y0, x1, y1 = citation["rect"]
+    right = max([w["x1"] for w in words] + [x1])
+    below = [w["y0"] for w in words if w["y0"] >= y1 - 1 and w["x1"] > x0 and w["x0"] < right]
+    bottom = min(below, default=y1)
+    box = _Box([x0, y0, right, max(bottom, y1)], "blank")
+    box.ground = citation
+    return box
+
+
+def _stored(box: _Box, words: list[dict]) -> dict:
+    hidden = [words[i]["text"] for i in box.leaked]
+    return {
+        "rect": [round(v, 2) for v in box.rect],
+        "kind": box.kind,
+        "ground": box.ground["ground"] if box.ground else None,
+        "regime": box.ground["regime"] if box.ground else None,
+        "code": box.code,
+        "out_of_scope": box.out_of_scope,
+        "text_under": bool(hidden),
+        "hidden_text": " ".join(hidden) or None,
+    }
 
 
 def withheld(text: str, words: list[dict], hidden: set[int]) -> tuple[str, list[dict]]:
@@ -125,6 +285,17 @@ def _under(word: dict, rect: list[float]) -> bool:
     cx, cy = (word["x0"] + word["x1"]) / 2, (word["y0"] + word["y1"]) / 2
     inside = rect[0] <= cx <= rect[2] and rect[1] <= cy <= rect[3]
     return inside and any(ch.isalnum() for ch in word["text"])
+
+
+def _inside(inner: list[float], outer: list[float]) -> bool:
+    """Whether inner's centre lies in outer."""
+    cx, cy = (inner[0] + inner[2]) / 2, (inner[1] + inner[3]) / 2
+    return outer[0] <= cx <= outer[2] and outer[1] <= cy <= outer[3]
+
+
+def _same_line(word: dict, rect: list[float]) -> bool:
+    overlap = min(word["y1"], rect[3]) - max(word["y0"], rect[1])
+    return overlap >= 0.5 * min(word["y1"] - word["y0"], rect[3] - rect[1])
 
 
 def _union(words: list[dict]) -> list[float]:
