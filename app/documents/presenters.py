@@ -23,7 +23,20 @@ def document_json(document: Document) -> dict:
         "source_url": document.source_url,
         "description": document.description,
         "created_at": document.created_at.isoformat(),
+        "facts": document.facts,
+        "warnings": warnings(document.facts),
     }
+
+
+def warnings(facts: dict) -> list[str]:
+    """What a person should know about a document that was read, in sentences."""
+    said = list(facts.get("unreadable_pages", {}).values())
+    codes = facts.get("codes_not_in_key")
+    if codes:
+        shown = ", ".join(f"[{code}]" for code in codes)
+        where = "the release's key" if facts.get("ground_key") else "a key (none was found in the release)"
+        said.append(f"Boxes marked {shown} carry a code that is not in {where}; their ground is left blank.")
+    return said
 
 
 def page_json(page: Page) -> dict:

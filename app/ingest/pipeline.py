@@ -27,7 +27,9 @@ from app.pdf.extract import (  # loaded here, before forking: children start fas
     open_pdf,
     unreadable_page,
 )
+from app.pdf.furniture import facts_from
 from app.redactions.reading import read_page, withheld
+from app.redactions.service import settle_release
 from app.sandbox import UNEXPECTED, Limits, Stopped, run_in_children
 from app.suggestions.service import propose
 
@@ -37,6 +39,7 @@ MAX_ATTEMPTS = 3
 READ_REFUSALS = (PdfRefused,)  # what a reading child raises with a sentence for the user
 FLUSH_EVERY_SECONDS = 0.25
 FLUSH_EVERY_PAGES = 100
+BOX_FIELDS = ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text")
 
 
 @dataclass
@@ -95,13 +98,17 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     next_page = multiprocessing.get_context("fork").Value("i", 0)
     jobs = [(options, next_page, info.page_count)] * min(processes, info.page_count)
     batch: list[dict] = []
+    found: dict = {}  # what the pages' watermarks and stamps say about the release
     flushed_at = time.monotonic()
     for row in run_in_children(_extract, jobs, limits, READ_REFUSALS):
         batch.append(row)
+        found |= facts_from(row["furniture"])
         if row["number"] == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
             store_pages(sessions, document_id, batch)
             batch, flushed_at = [], time.monotonic()
     store_pages(sessions, document_id, batch)
+    with sessions.begin() as session:
+        settle_release(session, document_id, options.jurisdiction, found)
     with sessions() as session:
         reanchor_document(session, document_id)  # annotations made on an earlier extraction
     propose(sessions, document_id)  # from redaction boxes and keyword rules
@@ -205,7 +212,9 @@ def store_pages(sessions: sessionmaker[Session], document_id: int, rows: list[di
 
 def _box_row(document_id: int, number: int, box: dict) -> dict:
     x0, y0, x1, y1 = box["rect"]
-    fields = {key: box[key] for key in ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text")}
+    fields = {
+        key: box[key] for key in ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text")
+    }
     return {"document_id": document_id, "page": number, "x0": x0, "y0": y0, "x1": x1, "y1": y1, **fields}
 
 

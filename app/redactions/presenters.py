@@ -12,5 +12,7 @@ def box_json(box: RedactionBox) -> dict:
         "kind": box.kind,
         "ground": box.ground,
         "regime": box.regime,
+        "code": box.code,
+        "out_of_scope": box.out_of_scope,
         "text_under": box.text_under,
     }

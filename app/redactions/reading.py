@@ -28,7 +28,6 @@ BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # on a scan, where OCR reads spec
 OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
-RELEASED_WORDS_WHEN_WITHHELD = 10  # a page with boxes and at most this many words left is withheld in full
 
 
 @dataclass
@@ -75,7 +74,7 @@ def read_page(
         box.labelled = bool(inside) or box.out_of_scope
         if not (box.code or box.out_of_scope):
             box.ground = _label_ground(box.label, jurisdiction) or inside or nearest
-    _share_block_grounds(read)
+    _share_labels(read, words)
     lone = [c for c in citations if not _near_a_box(c, read) and _alone(c, words, accent_words)]
     blanks = [_blank(c, words) for c in lone]
     result = PageRedactions(citations=[{k: c[k] for k in ("regime", "ground", "rect")} for c in citations])
@@ -130,42 +129,25 @@ def _ground_inside(box: _Box, citations: list[dict]) -> dict | None:
     return inside[0] if inside else None
 
 
-def _share_block_grounds(boxes: list[_Box]) -> None:
-    """One label serves the block of line boxes it is printed on: NZ Police redact a paragraph line
-    by line and print "Section 6(c) Official Information Act 1982" once, on its first box."""
-    for block in _blocks(boxes):
-        grounds = {(b.ground["ground"], b.ground["regime"]) for b in block if b.ground and b.labelled}
-        out_of_scope = any(b.out_of_scope for b in block)
-        if len(grounds) != 1 and not out_of_scope:
-            continue
-        for box in block:
-            if box.ground or box.code or box.out_of_scope:
-                continue
-            if out_of_scope and not grounds:
-                box.out_of_scope = True
-            elif len(grounds) == 1:
-                ground, regime = next(iter(grounds))
-                box.ground = {"ground": ground, "regime": regime}
-
-
-def _blocks(boxes: list[_Box]) -> list[list[_Box]]:
-    """Boxes grouped into blocks: each box joins the block of a box on the line just above it
-    that overlaps it across."""
-    blocks: list[list[_Box]] = []
+def _share_labels(boxes: list[_Box], words: list[dict]) -> None:
+    """A label printed on a box serves the run of boxes after it, down to the next label or the
+    next released line: agencies redact a passage line by line and print its ground ("Section 6(c)
+    Official Information Act 1982", a code, "Out of scope") once, on its first box."""
+    covered = {i for box in boxes for i in box.inside}
+    released = [(w["y0"] + w["y1"]) / 2 for i, w in enumerate(words) if i not in covered and _has_text(w)]
+    label, bottom = None, None
     for box in sorted(boxes, key=lambda b: (b.rect[1], b.rect[0])):
-        home = next((block for block in blocks if any(_stacked(above, box) for above in block)), None)
-        if home is None:
-            blocks.append([box])
-        else:
-            home.append(box)
-    return blocks
+        if bottom is not None and any(bottom < y < box.rect[1] for y in released):
+            label = None  # released text between: the run is over
+        if box.labelled or box.code:
+            label = box
+        elif label is not None and not box.ground:
+            box.ground, box.code, box.out_of_scope = label.ground, label.code, label.out_of_scope
+        bottom = box.rect[3] if bottom is None else max(bottom, box.rect[3])
 
 
-def _stacked(above: _Box, below: _Box) -> bool:
-    height = min(above.rect[3] - above.rect[1], below.rect[3] - below.rect[1])
-    gap = below.rect[1] - above.rect[3]
-    across = min(above.rect[2], below.rect[2]) - max(above.rect[0], below.rect[0])
-    return -0.5 * height <= gap <= 0.8 * height and across > 0
+def _has_text(word: dict) -> bool:
+    return any(ch.isalnum() for ch in word["text"])
 
 
 def _near_a_box(citation: dict, boxes: list[_Box]) -> bool:
