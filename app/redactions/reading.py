@@ -24,6 +24,7 @@ LABEL_WORDS = LABEL_BEFORE | LABEL_AFTER | {
     "refused", "withholding", "ground", "grounds", "privacy", "oia.", "&", "-", "–", "/", ",",
 }  # fmt: skip
 CODE = re.compile(r"\[?(\d{1,3})\]?")  # a keyed code printed on a box: [23] or 23
+GROUND_PIECE = re.compile(r"\(?s?\d{1,2}(?:\(\w{1,4}\))*\)?[,;.]?", re.I)  # "9(2)": a label cut short by its box
 BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # on a scan, where OCR reads specks inside a box as digits
 OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
@@ -75,7 +76,8 @@ def read_page(
         if not (box.code or box.out_of_scope):
             box.ground = _label_ground(box.label, jurisdiction) or inside or nearest
     _share_labels(read, words)
-    lone = [c for c in citations if not _near_a_box(c, read) and _alone(c, words, accent_words)]
+    labels = _labels(citations, words)
+    lone = [c for c in labels if not _near_a_box(c, read) and _alone(c, words, accent_words)]
     blanks = [_blank(c, words) for c in lone]
     result = PageRedactions(citations=[{k: c[k] for k in ("regime", "ground", "rect")} for c in citations])
     for box in read + blanks:
@@ -120,6 +122,7 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
         if i not in cited_words
         and _bare(words[i]) not in LABEL_WORDS
         and not CODE.fullmatch(words[i]["text"].strip(".,;"))
+        and not GROUND_PIECE.fullmatch(words[i]["text"])
         and any(ch.isalnum() for ch in words[i]["text"])
     ]
 
@@ -130,24 +133,48 @@ def _ground_inside(box: _Box, citations: list[dict]) -> dict | None:
 
 
 def _share_labels(boxes: list[_Box], words: list[dict]) -> None:
-    """A label printed on a box serves the run of boxes after it, down to the next label or the
-    next released line: agencies redact a passage line by line and print its ground ("Section 6(c)
-    Official Information Act 1982", a code, "Out of scope") once, on its first box."""
+    """A label printed on a box serves the run of boxes it belongs to, up to the next label or
+    released line either way: agencies redact a passage line by line and print its ground
+    ("Section 6(c) Official Information Act 1982", "Out of scope") once, on its first box, or a
+    keyed code on its last."""
     covered = {i for box in boxes for i in box.inside}
     released = [(w["y0"] + w["y1"]) / 2 for i, w in enumerate(words) if i not in covered and _has_text(w)]
-    label, bottom = None, None
-    for box in sorted(boxes, key=lambda b: (b.rect[1], b.rect[0])):
-        if bottom is not None and any(bottom < y < box.rect[1] for y in released):
-            label = None  # released text between: the run is over
-        if box.labelled or box.code:
-            label = box
-        elif label is not None and not box.ground:
-            box.ground, box.code, box.out_of_scope = label.ground, label.code, label.out_of_scope
-        bottom = box.rect[3] if bottom is None else max(bottom, box.rect[3])
+    in_order = sorted(boxes, key=lambda b: (b.rect[1], b.rect[0]))
+    for run, downwards in ((in_order, True), (in_order[::-1], False)):
+        label, previous = None, None
+        for box in run:
+            if previous is not None:
+                gap = (previous.rect[3], box.rect[1]) if downwards else (box.rect[3], previous.rect[1])
+                if any(gap[0] < y < gap[1] for y in released):
+                    label = None  # released text between: the run is over
+            if box.labelled or box.code:
+                label = box
+            elif label is not None and not box.ground and not box.out_of_scope:
+                box.ground, box.code, box.out_of_scope = label.ground, label.code, label.out_of_scope
+            previous = box
 
 
 def _has_text(word: dict) -> bool:
     return any(ch.isalnum() for ch in word["text"])
+
+
+def _labels(citations: list[dict], words: list[dict]) -> list[dict]:
+    """Citations printed together as one label ("s 6(a), 9(2)(f)(iv)") joined into one, which
+    keeps the first's ground."""
+    labels: list[dict] = []
+    for citation in citations:
+        last = labels[-1] if labels else None
+        between = range(last["words"][-1] + 1, citation["words"][0]) if last else range(0)
+        joined = last is not None and all(_bare(words[i]) in ("", "and", "&") for i in between) and len(between) <= 2
+        if joined and _same_line(words[citation["words"][0]], last["rect"]):
+            labels[-1] = {
+                **last,
+                "words": last["words"] + citation["words"],
+                "rect": _union([last["rect"], citation["rect"]]),
+            }
+        else:
+            labels.append(citation)
+    return labels
 
 
 def _near_a_box(citation: dict, boxes: list[_Box]) -> bool:
@@ -280,13 +307,10 @@ def _same_line(word: dict, rect: list[float]) -> bool:
     return overlap >= 0.5 * min(word["y1"] - word["y0"], rect[3] - rect[1])
 
 
-def _union(words: list[dict]) -> list[float]:
-    return [
-        min(w["x0"] for w in words),
-        min(w["y0"] for w in words),
-        max(w["x1"] for w in words),
-        max(w["y1"] for w in words),
-    ]
+def _union(items: list) -> list[float]:
+    """The rectangle around words (dicts) or rectangles ([x0, y0, x1, y1])."""
+    rects = [[w["x0"], w["y0"], w["x1"], w["y1"]] if isinstance(w, dict) else w for w in items]
+    return [min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)]
 
 
 def _pair(boxes: list[list[float]], citations: list[dict]) -> list[dict | None]:

@@ -14,6 +14,7 @@ from app.models import Document, Page, Project, RedactionBox, User
 from app.redactions.presenters import box_json
 
 WITHHELD_SHARE = 0.5  # a page whose boxes cover this much of it is withheld in full
+FEW_WORDS_LEFT = 40  # a page mostly under boxes, with at most this many words released, is withheld in full
 FEW_WORDS = 12  # a page that cites a ground and has no more words besides says it was withheld in full
 KEY_PAGES = 3  # a release prints its key of ground codes on its first pages
 
@@ -147,16 +148,18 @@ def _area(size: tuple[float, float]) -> float:
 
 
 def _withheld_in_full(boxes: list[RedactionBox], pages: list[tuple], shares: dict, out_of_scope: set) -> list[tuple]:
-    """Pages with (almost) nothing released on them: boxes over most of the page, or no box but a
-    cited ground and at most a few words besides ("Page withheld in full under s 9(2)(g)(i)")."""
+    """Pages with (almost) nothing released on them: boxes over most of the page and few words
+    left (a heading, the page's header and footer), or no box but a cited ground and a few words
+    besides ("Page withheld in full under s 9(2)(g)(i)")."""
     boxed = {(box.document_id, box.page) for box in boxes}
     withheld = []
     for doc, number, _, _, citations, released in pages:
         key = (doc, number)
         if key in out_of_scope:
             continue
+        few_words = (released or 0) <= FEW_WORDS_LEFT
         placeholder = key not in boxed and json.loads(citations or "[]") and (released or 0) <= FEW_WORDS
-        if shares.get(key, 0) >= WITHHELD_SHARE or placeholder:
+        if shares.get(key, 0) >= WITHHELD_SHARE and few_words or placeholder:
             withheld.append(key)
     return sorted(withheld)
 
