@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pymupdf
 
-GREY_MAX = 0.85  # a neutral fill up to this light can be a box (grey boxes: MBIE, IRD, Treasury)
+GREY_MAX = 0.87  # a neutral fill up to this light can be a box (grey boxes: MBIE, IRD, Treasury)
 NEUTRAL = 0.08  # colour components this close together are grey (not a yellow highlight)
 MIN_SIDE = 4.0  # points: thinner is a rule or an underline, not a box
 SCAN_DPI = 72

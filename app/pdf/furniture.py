@@ -30,7 +30,7 @@ def facts_from(furniture: list[str]) -> dict:
     """What a page's furniture says about the release."""
     said = " ".join(" ".join(furniture).lower().split())
     facts = {}
-    if "proactively released" in said:
+    if "proactively releas" in said:  # a watermark running off the page loses its end
         facts["proactively_released"] = True
     if "official information act" in said or "official information and meetings act" in said:
         facts["released_under_oia"] = True
