@@ -95,6 +95,31 @@ def test_grey_shading_over_readable_text_is_not_a_box(api, project, grey):
     assert redactions(api, uploaded(api, project, page_pdf(draw)))["boxes"] == []
 
 
+def test_empty_grey_form_fields_are_not_boxes(api, project):
+    """A government form shades its empty fields grey: no label, no code, no ground beside."""
+
+    def draw(page):
+        page.insert_text((72, 100), "Name of taxpayer", fontsize=9)
+        page.draw_rect((72, 104, 300, 120), color=None, fill=(0.8, 0.8, 0.8))
+        page.insert_text((72, 140), "Taxpayer identification number", fontsize=9)
+        page.draw_rect((72, 144, 200, 160), color=None, fill=(0.7, 0.7, 0.7))
+
+    assert redactions(api, uploaded(api, project, page_pdf(draw)))["boxes"] == []
+
+
+def test_common_words_under_a_box_without_a_label_are_a_leak():
+    """Label words count as a label only beside a ground, a code or an out-of-scope mark."""
+    from app.pdf.boxes import FoundBox
+
+    words = [
+        {"text": "sent", "x0": 75, "y0": 101, "x1": 95, "y1": 110},
+        {"text": "to", "x0": 97, "y0": 101, "x1": 105, "y1": 110},
+        {"text": "the", "x0": 107, "y0": 101, "x1": 120, "y1": 110},
+    ]
+    read = read_page("sent to the", words, [FoundBox((100, 100, 125, 112), "vector")], False, "nz-oia")
+    assert [(b["text_under"], b["hidden_text"]) for b in read.boxes] == [(True, "to the")]
+
+
 def test_a_yellow_highlight_is_not_a_box(api, project):
     def draw(page):
         page.draw_rect((70, 188, 520, 204), color=None, fill=(1, 1, 0))

@@ -37,6 +37,7 @@ INK = 128  # grey level below which a pixel of a box is ink
 SOLID_INSET_PIXELS = 3
 TURN_MARGIN = 10  # points of mean OCR confidence a turned page must gain for the turn to be kept
 
+PALETTES = ("Indexed", "Separation", "DeviceN")  # colour spaces whose samples are not grey or RGB levels
 PLACEHOLDER_TITLES = {"untitled", "untitled document", "document", "title", "none", "pdf", "scan", "scanned document"}
 
 DAMAGED = (
@@ -261,7 +262,7 @@ def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
     except (RuntimeError, ValueError):
         return None
     # Indexed (palette) images decode to their palette indexes, not to grey: render those.
-    if image.colorspace is None or image.colorspace.name not in ("DeviceGray", "DeviceRGB"):
+    if image.colorspace is None or image.colorspace.n not in (1, 3) or image.colorspace.name.startswith(PALETTES):
         return None
     return image
 

@@ -24,7 +24,8 @@ LABEL_WORDS = LABEL_BEFORE | LABEL_AFTER | {
     "refused", "withholding", "ground", "grounds", "privacy", "oia.", "&", "-", "–", "/", ",",
 }  # fmt: skip
 CODE = re.compile(r"\[?(\d{1,3})\]?")  # a keyed code printed on a box: [23] or 23
-GROUND_PIECE = re.compile(r"\(?s?\d{1,2}(?:\(\w{1,4}\))*\)?[,;.]?", re.I)  # "9(2)": a label cut short by its box
+ANCHOR_WORDS = {"withheld", "redacted", "section", "oia", "lgoima", "scope"}  # a label has one of these, or a ground
+GROUND_PIECE = re.compile(r"\(?s?\d{1,2}(?:\(\w{1,4}\))+\)?[,;.]?", re.I)  # "9(2)": a label cut short by its box
 BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # on a scan, where OCR reads specks inside a box as digits
 OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
@@ -76,6 +77,7 @@ def read_page(
         if not (box.code or box.out_of_scope):
             box.ground = _label_ground(box.label, jurisdiction) or inside or nearest
     _share_labels(read, words)
+    read = [box for box in read if box.shade < DARK_SHADE or box.ground or box.code or box.out_of_scope]
     labels = _labels(citations, words)
     lone = [c for c in labels if not _near_a_box(c, read) and _alone(c, words, accent_words)]
     blanks = [_blank(c, words) for c in lone]
@@ -108,22 +110,34 @@ def _citations(text: str, words: list[dict], jurisdiction: str) -> list[dict]:
 
 
 def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool) -> None:
-    """What is printed on a box: a code, an out-of-scope mark, a label; anything else leaked."""
+    """What is printed on a box: a label (a ground, a code, an out-of-scope mark, the words
+    around them); anything else with letters or digits leaked through it. Without such an anchor
+    nothing under the box is a label: "to the" under a box is a leak, not label vocabulary."""
     inside_text = " ".join(words[i]["text"] for i in box.inside)
     box.out_of_scope = bool(OUT_OF_SCOPE.search(inside_text)) or bool(box.label and OUT_OF_SCOPE.search(box.label))
-    code = BRACKETED_CODE if ocr else CODE
-    codes = [m.group(1) for i in box.inside if (m := code.fullmatch(words[i]["text"].strip(".,;")))]
-    box.code = codes[0] if len(codes) == 1 and not box.out_of_scope else None
+    text_words = [i for i in box.inside if _has_text(words[i])]
+    code_shape = BRACKETED_CODE if ocr else CODE
+    codes = [i for i in text_words if code_shape.fullmatch(words[i]["text"].strip(".,;"))]
+    anchored = box.out_of_scope or any(
+        i in cited_words or GROUND_PIECE.fullmatch(words[i]["text"]) or _bare(words[i]) in ANCHOR_WORDS
+        for i in text_words
+    )
+    if len(codes) == 1 and not box.out_of_scope:
+        rest = [i for i in text_words if i != codes[0] and _bare(words[i]) not in LABEL_WORDS]
+        if not rest or anchored:
+            box.code, anchored = CODE.fullmatch(words[codes[0]]["text"].strip(".,;[]")).group(1), True
     if ocr:
         return  # on a scan, the box was whitened before OCR: nothing under it can be read
+    if not anchored:
+        box.leaked = text_words
+        return
     box.leaked = [
         i
-        for i in box.inside
+        for i in text_words
         if i not in cited_words
+        and i not in codes
         and _bare(words[i]) not in LABEL_WORDS
-        and not CODE.fullmatch(words[i]["text"].strip(".,;"))
         and not GROUND_PIECE.fullmatch(words[i]["text"])
-        and any(ch.isalnum() for ch in words[i]["text"])
     ]
 
 
