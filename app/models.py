@@ -51,11 +51,20 @@ class ImportStatus(StrEnum):
 
 
 class SuggestionSource(StrEnum):
-    """What proposed a suggestion: a redaction box (with readable text under it, or not) or a keyword rule."""
+    """What proposed a suggestion: a redaction box (with readable text under it, or not), a
+    blank-space redaction (text cut out, its ground printed in the gap) or a keyword rule."""
 
     BOX = "box"
     LEAKY_BOX = "leaky_box"
+    BLANK = "blank"
     RULE = "rule"
+
+
+SOURCE_LABELS = {
+    SuggestionSource.BOX: "redaction box",
+    SuggestionSource.LEAKY_BOX: "leaky redaction box",
+    SuggestionSource.BLANK: "blank-space redaction",
+}
 
 
 class User(Base):
@@ -337,10 +346,11 @@ class Suggestion(Base):
 
     @property
     def source_label(self) -> str:
-        """What proposed it, in words: "redaction box", "leaky redaction box" or "rule 12"."""
+        """What proposed it, in words: "redaction box", "leaky redaction box", "blank-space
+        redaction" or "rule 12"."""
         if self.source == SuggestionSource.RULE:
             return f"rule {self.rule_id}" if self.rule_id else "a deleted rule"
-        return "leaky redaction box" if self.source == SuggestionSource.LEAKY_BOX else "redaction box"
+        return SOURCE_LABELS[self.source]
 
 
 class FirstAccount(Base):

@@ -311,3 +311,24 @@ def test_read_page_keeps_labels_and_leaks_apart():
         ("6(c)", False, None),
         ("6(c)", True, "Smith"),
     ]
+
+
+def test_blank_redactions_reach_the_review_queue_and_exports_say_how_it_was_released(api, project):
+    def draw(page):
+        page.insert_text((72, 100), BODY, fontsize=10)
+        page.insert_text((90, 130), "s 9(2)(g)(i)", fontsize=10, color=(1, 0, 0))
+        page.insert_text((72, 400), BODY, fontsize=10)
+        page.insert_text((72, 600), "Out of scope", fontsize=10, color=(1, 1, 1))
+        page.draw_rect((70, 590, 500, 604), color=None, fill=(0, 0, 0))
+        page.insert_text((150, 820), "Proactively Released", fontsize=9)
+
+    document = uploaded(api, project, page_pdf(draw))
+    suggestions = api.get(f"/api/documents/{document['id']}/suggestions").get_json()["suggestions"]
+    boxes = [s for s in suggestions if s["kind"] == "region"]
+    assert [(s["source"], s["ground"]) for s in boxes] == [("blank-space redaction", "9(2)(g)(i)")]  # not out of scope
+    assert api.post(f"/api/suggestions/{boxes[0]['id']}/accept").status_code == 200
+    csv_text = api.get(f"/api/projects/{project['id']}/export?format=csv").get_data(as_text=True)
+    header, row = csv_text.splitlines()[:2]
+    assert header.endswith(",release") and row.endswith(",proactively released")
+    markdown = api.get(f"/api/projects/{project['id']}/export?format=md").get_data(as_text=True)
+    assert "proactively released." in markdown

@@ -26,6 +26,7 @@ CSV_COLUMNS = [
     "ground meaning",
     "kind",
     "annotation",
+    "release",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -70,6 +71,7 @@ def _csv_row(excerpt: Excerpt, base_url: str) -> list:
         excerpt.ground_meaning["meaning"] if excerpt.ground_meaning else "",
         excerpt.kind,
         excerpt.id,
+        excerpt.release,
     ]
 
 
@@ -119,11 +121,13 @@ def markdown_excerpt(excerpt: Excerpt, base_url: str) -> str:
 
 
 def citation(excerpt: Excerpt) -> str:
-    """Title, agency, OIA reference, date released and source, as a story would cite them."""
+    """Title, agency, OIA reference, date released, how it was released and source, as a story
+    would cite them."""
     parts = [f"“{one_line(excerpt.title)}”"]
     parts += [excerpt.agency] if excerpt.agency else []
     parts += [f"OIA reference {excerpt.reference}"] if excerpt.reference else []
     parts += [f"released {excerpt.released.isoformat()}"] if excerpt.released else []
+    parts += [excerpt.release] if excerpt.release else []
     parts += [excerpt.source_url] if excerpt.source_url else []
     return ", ".join(parts) + "."
 

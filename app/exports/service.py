@@ -50,6 +50,7 @@ class Excerpt:
     reference: str | None
     released: date | None
     source_url: str | None
+    release: str  # how it was released, from its watermark or stamp: "proactively released" or ""
     sha256: str
     page: int
     rotation: int  # as the page is shown: the PDF's own, or the turn OCR found for a scan fed in sideways
@@ -151,6 +152,13 @@ def _query(session: Session, project: Project, selection: Selection):
     return query
 
 
+def release_kind(facts: dict) -> str:
+    """How a release says it was released, in words, from what its furniture said."""
+    if facts.get("proactively_released"):
+        return "proactively released"
+    return "released under the OIA" if facts.get("released_under_oia") else ""
+
+
 def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int) -> Excerpt:
     document = annotation.document
     return Excerpt(
@@ -161,6 +169,7 @@ def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int) -> Excerp
         reference=document.oia_reference,
         released=document.date_released,
         source_url=document.source_url,
+        release=release_kind(document.facts),
         sha256=document.sha256,
         page=annotation.page,
         rotation=rotation,

@@ -142,7 +142,8 @@ def _box_suggestions(session: Session, document: Document) -> list[dict]:
     redaction = redaction_tag(session, document.project_id)
     if redaction is None:
         return []
-    boxes = session.scalars(select(RedactionBox).where(RedactionBox.document_id == document.id))
+    withheld = select(RedactionBox).where(RedactionBox.document_id == document.id, RedactionBox.out_of_scope.is_(False))
+    boxes = session.scalars(withheld)  # out of scope is not withholding: nothing to tag as a redaction
     return [
         _row(
             document.id,
@@ -152,11 +153,17 @@ def _box_suggestions(session: Session, document: Document) -> list[dict]:
             tag_id=redaction.id,
             ground=box.ground,
             regime=box.regime,
-            source=SuggestionSource.LEAKY_BOX if box.text_under else SuggestionSource.BOX,
+            source=_box_source(box),
             fingerprint=f"box:{box.page}:{','.join(f'{v:.0f}' for v in box.rect)}",
         )
         for box in boxes
     ]
+
+
+def _box_source(box: RedactionBox) -> SuggestionSource:
+    if box.text_under:
+        return SuggestionSource.LEAKY_BOX
+    return SuggestionSource.BLANK if box.kind == "blank" else SuggestionSource.BOX
 
 
 def _row(document_id: int, page: int, **fields) -> dict:
