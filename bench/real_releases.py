@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from common import ROOT, processed, stored_document, verdict
+from redactions import iou
 from sqlalchemy import select
 
 from app.ingest.pipeline import process_document
@@ -31,14 +32,6 @@ from app.redactions.service import document_redactions
 CORPUS = ROOT.parent / "shared" / "corpus" / "nz"
 LABELS = json.loads(Path(__file__).with_name("nz_labels.json").read_text())["files"]
 TARGET = 0.95
-
-
-def iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def contains(rect, point) -> bool:

@@ -63,6 +63,10 @@ def test_what_is_not_a_key(text):
 
 @pytest.mark.parametrize("grey", [0.0, 0.5, 0.65, 0.75, 0.85])
 def test_a_box_of_any_grey_level_with_its_code_gets_its_ground_through_the_key(api, project, grey):
+    """Treasury prints the bare number on grey boxes; on a black box a code is bracketed ("[39]"),
+    since a bare digit under a black box is as likely one left readable."""
+    bare = grey >= 0.2
+
     def draw(page):
         page.insert_text((72, 80), "Key to sections of the Act under which information has been withheld:", fontsize=10)
         page.insert_text((72, 100), "[23]", fontsize=10)
@@ -71,9 +75,9 @@ def test_a_box_of_any_grey_level_with_its_code_gets_its_ground_through_the_key(a
         page.insert_text((110, 115), "9(2)(k) - to prevent improper gain", fontsize=10)
         page.insert_text((72, 200), BODY, fontsize=10)
         page.draw_rect((72, 210, 400, 224), color=None, fill=(grey, grey, grey))
-        page.insert_text((75, 220), "39", fontsize=8, color=(0, 0, 0) if grey > 0.4 else (1, 1, 1))
+        page.insert_text((75, 220), "39" if bare else "[39]", fontsize=8, color=(0, 0, 0) if grey > 0.4 else (1, 1, 1))
         page.draw_rect((72, 260, 300, 274), color=None, fill=(grey, grey, grey))
-        page.insert_text((75, 270), "41", fontsize=8, color=(0, 0, 0) if grey > 0.4 else (1, 1, 1))
+        page.insert_text((75, 270), "41" if bare else "[41]", fontsize=8, color=(0, 0, 0) if grey > 0.4 else (1, 1, 1))
 
     document = uploaded(api, project, page_pdf(draw))
     summary = redactions(api, document)
@@ -105,6 +109,15 @@ def test_empty_grey_form_fields_are_not_boxes(api, project):
         page.draw_rect((72, 144, 200, 160), color=None, fill=(0.7, 0.7, 0.7))
 
     assert redactions(api, uploaded(api, project, page_pdf(draw)))["boxes"] == []
+
+
+def test_a_bare_digit_under_a_black_box_is_a_leak():
+    """An email production blacks out digits of times and numbers: one left readable is a leak."""
+    from app.pdf.boxes import FoundBox
+
+    words = [{"text": "9", "x0": 200, "y0": 223, "x1": 205, "y1": 231}]
+    read = read_page("9", words, [FoundBox((198, 222.9, 219.8, 231.2), "vector")], False, "nz-oia")
+    assert [(b["code"], b["text_under"]) for b in read.boxes] == [(None, True)]
 
 
 def test_common_words_under_a_box_without_a_label_are_a_leak():

@@ -26,7 +26,7 @@ LABEL_WORDS = LABEL_BEFORE | LABEL_AFTER | {
 CODE = re.compile(r"\[?(\d{1,3})\]?")  # a keyed code printed on a box: [23] or 23
 ANCHOR_WORDS = {"withheld", "redacted", "section", "oia", "lgoima", "scope"}  # a label has one of these, or a ground
 GROUND_PIECE = re.compile(r"\(?s?\d{1,2}(?:\(\w{1,4}\))+\)?[,;.]?", re.I)  # "9(2)": a label cut short by its box
-BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # on a scan, where OCR reads specks inside a box as digits
+BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # a code in brackets, on any box
 OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
@@ -116,7 +116,9 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
     inside_text = " ".join(words[i]["text"] for i in box.inside)
     box.out_of_scope = bool(OUT_OF_SCOPE.search(inside_text)) or bool(box.label and OUT_OF_SCOPE.search(box.label))
     text_words = [i for i in box.inside if _has_text(words[i])]
-    code_shape = BRACKETED_CODE if ocr else CODE
+    # A bare number is a code only on a grey box (Treasury's keyed boxes); on a black one it is as
+    # likely a digit left readable under it, and on a scan a speck OCR read as one.
+    code_shape = CODE if box.shade >= DARK_SHADE and not ocr else BRACKETED_CODE
     codes = [i for i in text_words if code_shape.fullmatch(words[i]["text"].strip(".,;"))]
     anchored = box.out_of_scope or any(
         i in cited_words or GROUND_PIECE.fullmatch(words[i]["text"]) or _bare(words[i]) in ANCHOR_WORDS
