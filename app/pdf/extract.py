@@ -37,6 +37,8 @@ INK = 128  # grey level below which a pixel of a box is ink
 SOLID_INSET_PIXELS = 3
 TURN_MARGIN = 10  # points of mean OCR confidence a turned page must gain for the turn to be kept
 
+ANGLED_HEIGHT = 2.5  # a word this many times taller than the median word may be set at an angle
+GROUND_LIKE = re.compile(r"\d\s*\(")  # 9(2)(a), 6(c): a page with one may print it as a coloured label
 PALETTES = ("Indexed", "Separation", "DeviceN")  # colour spaces whose samples are not grey or RGB levels
 PLACEHOLDER_TITLES = {"untitled", "untitled document", "document", "title", "none", "pdf", "scan", "scanned document"}
 
@@ -170,8 +172,9 @@ def _read_text(page: pymupdf.Page, number: int) -> PageContent:
     noting the words printed in a colour other than the body's (labels in red, say)."""
     width, height, rotation = _page_box(page)
     textpage = page.get_textpage()
-    lines = _line_styles(page.get_text("dict", textpage=textpage))
     rows = page.get_text("words", textpage=textpage)  # x0, y0, x1, y1, text, block, line, word
+    # Directions and colours cost a second pass over the page: only where they can matter.
+    lines = _line_styles(page.get_text("dict", textpage=textpage)) if _may_have_styles(rows) else _line_texts(rows)
     furniture_lines = {key for key, (text, direction, _) in lines.items() if is_furniture(text, direction)}
     kept = [r for r in rows if (r[5], r[6]) not in furniture_lines]
     boxes = np.round(np.array(list(map(_BOX, kept)), dtype=float).reshape(-1, 4), 2).tolist()  # fast
@@ -181,6 +184,25 @@ def _read_text(page: pymupdf.Page, number: int) -> PageContent:
     content.furniture = [lines[key][0] for key in sorted(furniture_lines)]
     content.accent_words = _accent_words(kept, lines)
     return content
+
+
+def _may_have_styles(rows: list) -> bool:
+    """Whether a page may have text set at an angle (a word much taller than most) or a ground
+    whose colour tells a label from the body (a digit before a bracket, as in 9(2)(a))."""
+    if not rows:
+        return False
+    heights = sorted(r[3] - r[1] for r in rows)
+    if heights[-1] > ANGLED_HEIGHT * heights[len(heights) // 2]:
+        return True
+    return any(GROUND_LIKE.search(r[4]) for r in rows)
+
+
+def _line_texts(rows: list) -> dict[tuple[int, int], tuple[str, tuple[float, float], int]]:
+    """(block, line) -> (text, horizontal, black): the lines of a page without angled text or labels."""
+    texts: dict[tuple[int, int], list[str]] = {}
+    for r in rows:
+        texts.setdefault((r[5], r[6]), []).append(r[4])
+    return {key: (" ".join(words), (1.0, 0.0), 0) for key, words in texts.items()}
 
 
 def _line_styles(page_dict: dict) -> dict[tuple[int, int], tuple[str, tuple[float, float], int]]:

@@ -28,6 +28,7 @@ ANCHOR_WORDS = {"withheld", "redacted", "section", "oia", "lgoima", "scope"}  # 
 GROUND_PIECE = re.compile(r"\(?s?\d{1,2}(?:\(\w{1,4}\))+\)?[,;.]?", re.I)  # "9(2)": a label cut short by its box
 BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # a code in brackets, on any box
 OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
+HAS_TEXT = re.compile(r"[^\W_]")  # a letter or a digit
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
 
@@ -65,6 +66,8 @@ def read_page(
     block of line boxes it heads, or as a keyed code), out-of-scope marks, text leaked under boxes,
     and grounds standing alone in a gap of the text (blank-space redactions)."""
     citations = _citations(text, words, jurisdiction)
+    if not (boxes or citations):  # most pages: nothing to read
+        return PageRedactions(released_words=sum(1 for w in words if _has_text(w)))
     cited_words = {i for c in citations for i in c["words"]}
     read = [_Box(list(b.rect), b.kind, getattr(b, "shade", 0.0), getattr(b, "label", None)) for b in boxes]
     for box in read:
@@ -87,9 +90,7 @@ def read_page(
         result.boxes.append(_stored(box, words))
     covered = {i for box in read for i in box.inside}
     result.released_words = sum(
-        1
-        for i, w in enumerate(words)
-        if i not in covered and i not in cited_words and any(ch.isalnum() for ch in w["text"])
+        1 for i, w in enumerate(words) if i not in covered and i not in cited_words and _has_text(w)
     )
     return result
 
@@ -171,7 +172,8 @@ def _share_labels(boxes: list[_Box], words: list[dict]) -> None:
 
 
 def _has_text(word: dict) -> bool:
-    return any(ch.isalnum() for ch in word["text"])
+    """Whether a word has a letter or a digit."""
+    return HAS_TEXT.search(word["text"]) is not None
 
 
 def _labels(citations: list[dict], words: list[dict]) -> list[dict]:
