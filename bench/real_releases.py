@@ -21,8 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, processed, stored_document, verdict
-from redactions import iou
+from common import ROOT, iou, processed, stored_document, verdict
 from sqlalchemy import select
 
 from app.ingest.pipeline import process_document

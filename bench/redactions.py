@@ -4,7 +4,9 @@ Labelled set:
   - generated releases (bench/labelled.py) whose every box, ground and leak is known, read
     electronically and as 200 dpi scans of the same pages (OCR);
   - real redacted releases from ../shared/corpus, labelled by hand in bench/redaction_labels.json
-    (box counts per file, leaks, grounds; counted, not drawn, so matched by count).
+    (box counts per file, leaks, grounds; counted, not drawn, so matched by count);
+  - real New Zealand releases from ../shared/corpus/nz, 30 pages labelled box by box in
+    bench/nz_labels.json (bench/real_releases.py, which also runs alone).
 Prints box recall and precision (a match is IoU >= 0.5), citation recall and precision,
 box-to-ground pairing accuracy, bad-redaction recall and false alarms, and the milliseconds
 per page that detection adds, next to the milliseconds per page of reading the page at all
@@ -18,7 +20,8 @@ from functools import partial
 from pathlib import Path
 
 import pymupdf
-from common import ROOT, verdict
+import real_releases
+from common import ROOT, iou, verdict
 from labelled import release
 from pdfs import rough_scan, scanned_copy
 
@@ -39,14 +42,6 @@ TARGETS = {
 }
 MS_TARGET = {"electronic": 20, "scanned": 60, "rough scan": 60}
 ROUGH_DPIS = (150, 200)
-
-
-def iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def read(page: pymupdf.Page, scanned: bool) -> tuple[dict, float, float]:
@@ -190,6 +185,7 @@ def main() -> None:
     print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
     for line in measure_corpus():
         print(line)
+    real_releases.main()  # the real NZ releases, hand-labelled page by page
 
 
 if __name__ == "__main__":
