@@ -345,3 +345,34 @@ def test_blank_redactions_reach_the_review_queue_and_exports_say_how_it_was_rele
     assert header.endswith(",release") and row.endswith(",proactively released")
     markdown = api.get(f"/api/projects/{project['id']}/export?format=md").get_data(as_text=True)
     assert "proactively released." in markdown
+
+
+def _scanned(draw) -> bytes:
+    """A page drawn, then scanned at 150 dpi in grey, as the Pandemic Papers' scans are."""
+    pixmap = pymupdf.open(stream=page_pdf(draw), filetype="pdf")[0].get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    doc = pymupdf.open()
+    doc.new_page(width=595, height=842).insert_image(pymupdf.Rect(0, 0, 595, 842), stream=pixmap.tobytes("png"))
+    return doc.tobytes()
+
+
+@pytest.mark.parametrize("grey", [0.45, 0.65, 0.75])
+def test_a_grey_box_on_a_scan_is_found_and_its_label_read(api, project, grey):
+    def draw(page):
+        page.insert_text((72, 100), BODY, fontsize=11)
+        page.draw_rect((72, 120, 480, 170), color=None, fill=(grey, grey, grey))
+        page.insert_text((76, 132), "s 9(2)(a)", fontsize=10)
+        page.insert_text((72, 200), BODY, fontsize=11)
+
+    summary = redactions(api, uploaded(api, project, _scanned(draw)))
+    [box] = summary["boxes"]
+    assert box["kind"] == "image" and box["ground"] == "9(2)(a)"
+    assert abs(box["rect"][0] - 72) < 4 and abs(box["rect"][3] - 170) < 4
+
+
+def test_a_grey_call_out_on_a_scan_is_not_a_box(api, project):
+    def draw(page):
+        page.draw_rect((72, 120, 480, 170), color=None, fill=(0.8, 0.8, 0.8))
+        page.insert_text((80, 140), "Key point: officials recommend the second option.", fontsize=11)
+        page.insert_text((80, 158), "It is withheld under s 9(2)(a) only where noted.", fontsize=11)
+
+    assert redactions(api, uploaded(api, project, _scanned(draw)))["boxes"] == []

@@ -11,6 +11,9 @@ NEUTRAL = 0.08  # colour components this close together are grey (not a yellow h
 MIN_SIDE = 4.0  # points: thinner is a rule or an underline, not a box
 SCAN_DPI = 72
 SCAN_DARK = 70  # grey level (0-255) below which a scanned pixel is ink
+SCAN_GREY_MAX = 215  # up to this level a scanned pixel may be a grey box's fill
+GREY_FLAT = 20  # most of a grey box's fill lies this close to its median level (a photo's does not)
+MIN_GREY = (15, 7)  # points across and down: a smaller grey patch is print, not a box
 SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
 TOUCH = 1.0  # points: vector boxes this close side by side are one box
 MIN_FILL = 0.8  # share of a region's bounding box that must be ink
@@ -104,21 +107,40 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
         pixmap = pymupdf.Pixmap(grey, round(size.width), round(size.height), None)
     grey = np.frombuffer(pixmap.samples, dtype=np.uint8).reshape(pixmap.height, pixmap.stride)[:, : pixmap.width]
     ink = grey < SCAN_DARK
-    solid = _erode(ink, SOLID)
-    boxes = []
+    shaded = (grey >= SCAN_DARK) & (grey <= SCAN_GREY_MAX)  # a grey box's fill (MBIE, IRD, Treasury scans)
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
-    height, width = ink.shape
-    for x0, y0, x1, y1 in _regions(solid):
+    boxes: list[FoundBox] = []
+    for fill, solid, least in ((ink, ink, (MIN_SIDE * 1.5,) * 2), (shaded | ink, shaded, MIN_GREY)):
+        for x0, y0, x1, y1 in _solid_regions(grey, fill, solid, least):
+            rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
+            fill_levels = grey[y0:y1, x0:x1][shaded[y0:y1, x0:x1]]
+            median = float(np.median(fill_levels)) if fill_levels.size else 0.0
+            if solid is shaded and np.mean(np.abs(fill_levels - median) <= GREY_FLAT) < MIN_FILL:
+                continue  # uneven grey: a picture, not a fill
+            shade = 0.0 if solid is ink else round(median / 255, 2)
+            found = FoundBox(_rounded(rect), "image", shade=shade)
+            if not any(_iou(found.rect, b.rect) > 0.5 for b in boxes):
+                boxes.append(found)
+    return boxes
+
+
+def _solid_regions(
+    grey: np.ndarray, fill: np.ndarray, solid: np.ndarray, least: tuple[float, float]
+) -> list[tuple[int, int, int, int]]:
+    """Regions of `solid` pixels that survive erosion (text strokes, rules and bold headings do
+    not), fill their shape, sit on paper and keep off the page's edge."""
+    height, width = fill.shape
+    regions = []
+    for x0, y0, x1, y1 in _regions(_erode(solid, SOLID)):
         if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
             continue  # touches the edge: a scanner's border, not a box
-        if _band_fill(ink[y0:y1, x0:x1]) < MIN_FILL:
+        if _band_fill(fill[y0:y1, x0:x1]) < MIN_FILL:
             continue  # a photo, a logo or text, not a solid box
         if not _on_paper(grey, x0, y0, x1, y1):
             continue  # a dark patch inside a photograph or a shaded area
-        rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
-        if rect.width >= MIN_SIDE * 1.5 and rect.height >= MIN_SIDE * 1.5:
-            boxes.append(FoundBox(_rounded(rect), "image"))
-    return boxes
+        if x1 - x0 >= least[0] and y1 - y0 >= least[1]:
+            regions.append((x0, y0, x1, y1))
+    return regions
 
 
 def _band_fill(ink: np.ndarray) -> float:

@@ -34,6 +34,8 @@ SCAN_IMAGE_COVER = 0.3
 WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the page
 BOX_EDGE_POINTS = 1.5  # points beyond a box's edge that are blanked too
 INK = 128  # grey level below which a pixel of a box is ink
+GREY_BOX = 0.2  # a box at least this light is grey: its fill is lightened for OCR, not inverted
+GREY_LABEL_INK = 0.6  # on a grey box, pixels darker than this share of its fill's level are its label
 SOLID_INSET_PIXELS = 3
 TURN_MARGIN = 10  # points of mean OCR confidence a turned page must gain for the turn to be kept
 
@@ -308,8 +310,7 @@ def _read_by_ocr(
 
     A turn is set as page.rotation, in this process only (the file is not changed), so that the
     page images and the stored rotation show the page upright; word boxes stay unrotated."""
-    boxes = [b.rect for b in found]
-    recognised = _recognise(page, languages, grey, dpi, boxes)
+    recognised = _recognise(page, languages, grey, dpi, found)
     words = _unrotated_words(page, recognised, dpi)
     sideways, poor = reads_sideways(recognised), reads_poorly(recognised)
     # A poor reading is read again turned, which checks the turn: any answer of Tesseract's will do.
@@ -321,7 +322,7 @@ def _read_by_ocr(
         unturned = page.rotation
         page.set_rotation((unturned + turn) % 360)
         turned_grey = scan_image(page, dpi)
-        candidate = _recognise(page, languages, turned_grey, dpi, boxes)
+        candidate = _recognise(page, languages, turned_grey, dpi, found)
         if candidate.confidence >= recognised.confidence + TURN_MARGIN:
             recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned_grey
         else:
@@ -333,12 +334,16 @@ def _read_by_ocr(
     return content
 
 
-def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list) -> Recognised:
+def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list[FoundBox]) -> Recognised:
     """Tesseract's reading of the page's grey image, its redaction boxes whitened first."""
     zoom = dpi / 72
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
-    for rect in boxes:
-        _whiten_box(grey, pymupdf.Rect(rect) * to_pixels, zoom)
+    for box in boxes:
+        area = pymupdf.Rect(box.rect) * to_pixels
+        if box.shade >= GREY_BOX:
+            _lighten_grey_box(grey, area, box.shade)
+        else:
+            _whiten_box(grey, area, zoom)
     return ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
 
 
@@ -376,6 +381,17 @@ def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float) -> None:
         grey.invert_irect(solid)
     for strip in _around(outer, solid):
         grey.set_rect(strip, (255,))
+
+
+def _lighten_grey_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, shade: float) -> None:
+    """Turn a grey box's fill white for OCR, keeping the label printed on it (darker than the
+    fill) in black."""
+    area = box.irect & grey.irect
+    if area.is_empty:
+        return
+    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
+    region = pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x]
+    region[region > GREY_LABEL_INK * shade * 255] = 255
 
 
 def _solid_part(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> pymupdf.IRect | None:

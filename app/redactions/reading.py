@@ -29,6 +29,7 @@ GROUND_PIECE = re.compile(r"\(?s?\d{1,2}(?:\(\w{1,4}\))+\)?[,;.]?", re.I)  # "9(
 BRACKETED_CODE = re.compile(r"\[(\d{1,3})\]")  # a code in brackets, on any box
 OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b|\bnot\s+relevant\b", re.I)
 HAS_TEXT = re.compile(r"[^\W_]")  # a letter or a digit
+FEW_FLOW_WORDS = 6  # a labelled grey box on a scan may take in a paragraph number or a stray word
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
 
@@ -53,6 +54,7 @@ class _Box:
     label: str | None = None  # a scan's label strip read again
     inside: list[int] = field(default_factory=list)  # words whose centre lies in the box
     leaked: list[int] = field(default_factory=list)  # of those, text of the document's own flow
+    shading: bool = False  # a grey fill over readable text of the flow: no redaction at all
     ground: dict | None = None
     labelled: bool = False  # its ground or out-of-scope mark is printed on it, not beside it
     code: str | None = None
@@ -73,7 +75,7 @@ def read_page(
     for box in read:
         box.inside = [i for i, w in enumerate(words) if _under(w, box.rect)]
         _read_inside(box, words, cited_words, ocr)
-    read = [box for box in read if box.shade < DARK_SHADE or not box.leaked]  # grey shading over text
+    read = [box for box in read if not box.shading]
     for box, nearest in zip(read, _pair([b.rect for b in read], citations), strict=True):
         inside = _ground_inside(box, citations)
         box.labelled = bool(inside) or box.out_of_scope
@@ -129,19 +131,24 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
         rest = [i for i in text_words if i != codes[0] and _bare(words[i]) not in LABEL_WORDS]
         if not rest or anchored:
             box.code, anchored = CODE.fullmatch(words[codes[0]]["text"].strip(".,;[]")).group(1), True
-    if ocr:
-        return  # on a scan, the box was whitened before OCR: nothing under it can be read
-    if not anchored:
-        box.leaked = text_words
-        return
-    box.leaked = [
-        i
-        for i in text_words
-        if i not in cited_words
-        and i not in codes
-        and _bare(words[i]) not in LABEL_WORDS
-        and not GROUND_PIECE.fullmatch(words[i]["text"])
-    ]
+    if ocr and box.shade < DARK_SHADE:
+        return  # on a scan, a dark box was whitened before OCR: nothing under it can be read
+    flow = (
+        text_words
+        if not anchored
+        else [
+            i
+            for i in text_words
+            if i not in cited_words
+            and i not in codes
+            and _bare(words[i]) not in LABEL_WORDS
+            and not GROUND_PIECE.fullmatch(words[i]["text"])
+        ]
+    )
+    if box.shade >= DARK_SHADE:  # grey: text of the flow on it means shading, unless a scan labels it
+        box.shading = bool(flow) and not (ocr and anchored and len(flow) <= FEW_FLOW_WORDS)
+    if not ocr:
+        box.leaked = flow  # a scan has no text layer to leak: what OCR reads on a grey box is print
 
 
 def _ground_inside(box: _Box, citations: list[dict]) -> dict | None:
