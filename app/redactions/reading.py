@@ -227,13 +227,16 @@ def _alone(citation: dict, words: list[dict], accent_words: Collection[int]) -> 
 
 
 def _blank(citation: dict, words: list[dict]) -> _Box:
-    """The gap a standing-alone ground marks: from the label to the right edge of the text, and
-    down to the next line of text beneath."""
+    """The gap a standing-alone ground marks: the rest of its line, and the lines of the text
+    column beneath it down to the next line of text. Where text was cut out below the label, the
+    gap spans the column's width (the cut text ran on from the left margin)."""
     x0, y0, x1, y1 = citation["rect"]
+    left = min([w["x0"] for w in words] + [x0])
     right = max([w["x1"] for w in words] + [x1])
-    below = [w["y0"] for w in words if w["y0"] >= y1 - 1 and w["x1"] > x0 and w["x0"] < right]
-    bottom = min(below, default=y1)
-    box = _Box([x0, y0, right, max(bottom, y1)], "blank")
+    below = [w["y0"] for w in words if w["y0"] >= y1 - 1]
+    bottom = max(min(below, default=y1), y1)
+    lines_cut = bottom - y1 > y1 - y0  # at least a line's height of blank below the label
+    box = _Box([left if lines_cut else x0, y0, right, bottom], "blank")
     box.ground = citation
     return box
 
