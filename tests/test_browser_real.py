@@ -43,6 +43,7 @@ def test_real_releases_are_read_and_shown_as_releases(server):
 
         page.click("a.small:has-text('Redactions')")
         expect(page.locator("#ground-key")).to_contain_text("[33]")
+        expect(page.locator("#release-facts")).to_contain_text("Proactively released")
         expect(page.locator("#bad-count")).to_have_text("0")
         expect(page.locator("table.grounds")).to_contain_text("9(2)(f)(iv)")
         page.screenshot(path=str(ARTIFACTS / "redactions-keyed-codes.png"), full_page=True)
