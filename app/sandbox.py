@@ -110,7 +110,7 @@ def _receive(child: _Child, limits: Limits) -> Iterator:
 
 def _spawn(task: Callable[[object], Iterable], job: object, limits: Limits, refusals: tuple) -> _Child:
     receiver, sender = Pipe(duplex=False)
-    temp = tempfile.mkdtemp(prefix=TEMP_PREFIX)
+    temp = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")  # the parent's pid: cleanup spares it
     pid = os.fork()
     if pid == 0:  # the child
         receiver.close()
@@ -170,11 +170,26 @@ def _reap(child: _Child, force: bool) -> int:
 
 
 def remove_leftover_temp() -> list[Path]:
-    """Remove temporary folders that children of a crashed process left behind (run while idle)."""
-    leftovers = list(Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*"))
+    """Remove temporary folders that children of a crashed process left behind; those of a
+    process still running are its children's, in use."""
+    leftovers = [f for f in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*") if not _owner_alive(f.name)]
     for folder in leftovers:
         shutil.rmtree(folder, ignore_errors=True)
     return leftovers
+
+
+def _owner_alive(name: str) -> bool:
+    """Whether the process that made a temporary folder (its pid after the prefix) still runs."""
+    owner = name[len(TEMP_PREFIX) :].split("-", 1)[0]
+    if not owner.isdigit():
+        return False  # named before folders carried their owner
+    try:
+        os.kill(int(owner), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
 
 
 def _death_sentence(status: int, limits: Limits) -> str:

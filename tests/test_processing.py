@@ -1,6 +1,7 @@
 """The sandbox, crash recovery, start-up cleanup and OCR."""
 
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -108,12 +109,25 @@ def _running(pid: int) -> bool:
     return state != "Z"
 
 
-def test_cleanup_removes_temporary_folders_a_crash_left(runner):
-    leftover = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))
-    (leftover / "page.pgm").write_bytes(b"P5")
+def test_cleanup_removes_temporary_folders_a_crash_left_and_spares_those_in_use(runner):
+    gone = _finished_pid()
+    leftover = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{gone}-"))
+    unnamed = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX))  # made before folders carried their owner
+    in_use = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    for folder in (leftover, unnamed, in_use):
+        (folder / "page.pgm").write_bytes(b"P5")
     result = runner.invoke(args=["cleanup"])
     assert result.exit_code == 0, result.output
-    assert not leftover.exists()
+    assert not leftover.exists() and not unnamed.exists()
+    assert in_use.exists()  # another process's child may be reading a page into it right now
+    shutil.rmtree(in_use)
+
+
+def _finished_pid() -> int:
+    """The pid of a process that has ended."""
+    process = subprocess.Popen(["true"])
+    process.wait()
+    return process.pid
 
 
 def test_children_are_reaped():

@@ -279,6 +279,10 @@ def test_an_unreadable_page_is_kept_with_a_note_and_the_rest_is_read(api, projec
     assert document["facts"]["ground_key"]["33"] == "9(2)(f)(iv)"
     coded = [b for b in redactions(api, document)["boxes"] if b["code"]]
     assert coded and all(b["ground"] == "9(2)(f)(iv)" for b in coded)
+    suggestion = api.get(f"/api/documents/{document['id']}/suggestions").get_json()["suggestions"][0]
+    assert api.post(f"/api/suggestions/{suggestion['id']}/accept").status_code == 200
+    markdown = api.get(f"/api/projects/{project['id']}/export?format=md").get_data(as_text=True)
+    assert "proactively released, grounds of its coded boxes read from the key it prints." in markdown
 
 
 def test_a_page_that_cannot_be_read_does_not_sink_the_others(api, project, monkeypatch):
@@ -345,6 +349,7 @@ def test_blank_redactions_reach_the_review_queue_and_exports_say_how_it_was_rele
     assert header.endswith(",release") and row.endswith(",proactively released")
     markdown = api.get(f"/api/projects/{project['id']}/export?format=md").get_data(as_text=True)
     assert "proactively released." in markdown
+    assert "> \\[withheld: a blank-space redaction\\]" in markdown
 
 
 def _scanned(draw) -> bytes:

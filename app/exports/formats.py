@@ -105,7 +105,7 @@ def markdown_chunks(items: Iterable[Excerpt], heading: str, base_url: str) -> It
 
 def markdown_excerpt(excerpt: Excerpt, base_url: str) -> str:
     """One excerpt: the quote, then page, tags, ground with its meaning, and the note."""
-    quote = excerpt.exact or ("[withheld: a redaction box]" if excerpt.ground else "[an area of the page]")
+    quote = shown_quote(excerpt)
     lines = [f"> {_md(line)}" if line.strip() else ">" for line in quote.splitlines() or [quote]]
     facts = [f"p. {excerpt.page}"]
     if excerpt.tags:
@@ -120,6 +120,11 @@ def markdown_excerpt(excerpt: Excerpt, base_url: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def shown_quote(excerpt: Excerpt) -> str:
+    """The excerpt's quote, or what stands in for a region that quotes nothing."""
+    return excerpt.exact or (f"[withheld: {excerpt.withheld_as}]" if excerpt.ground else "[an area of the page]")
+
+
 def citation(excerpt: Excerpt) -> str:
     """Title, agency, OIA reference, date released, how it was released and source, as a story
     would cite them."""
@@ -128,6 +133,7 @@ def citation(excerpt: Excerpt) -> str:
     parts += [f"OIA reference {excerpt.reference}"] if excerpt.reference else []
     parts += [f"released {excerpt.released.isoformat()}"] if excerpt.released else []
     parts += [excerpt.release] if excerpt.release else []
+    parts += ["grounds of its coded boxes read from the key it prints"] if excerpt.keyed else []
     parts += [excerpt.source_url] if excerpt.source_url else []
     return ", ".join(parts) + "."
 
@@ -229,8 +235,7 @@ def docx_bytes(items: Iterable[Excerpt], heading: str) -> bytes:
             current = excerpt.document_id
             word.add_heading(_xml_safe(one_line(excerpt.title)), level=1)
             word.add_paragraph(_xml_safe(citation(excerpt)))
-        quote = excerpt.exact or ("[withheld: a redaction box]" if excerpt.ground else "[an area of the page]")
-        word.add_paragraph(_xml_safe(quote), style="Quote")
+        word.add_paragraph(_xml_safe(shown_quote(excerpt)), style="Quote")
         facts = [f"p. {excerpt.page}"]
         facts += ["tags: " + ", ".join(excerpt.tags)] if excerpt.tags else []
         if excerpt.ground:

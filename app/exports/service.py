@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.core.grounds import explain
 from app.errors import BadInput
-from app.models import Annotation, AnnotationTag, Document, Page, Project, Tag, User
+from app.models import Annotation, AnnotationTag, Document, Page, Project, Suggestion, SuggestionSource, Tag, User
 from app.tags.service import resolve_tags
 
 FORMATS = ("md", "docx", "csv", "jsonld", "pdf", "package")
@@ -51,6 +51,7 @@ class Excerpt:
     released: date | None
     source_url: str | None
     release: str  # how it was released, from its watermark or stamp: "proactively released" or ""
+    keyed: bool  # its boxes' grounds were read through the key of codes it prints
     sha256: str
     page: int
     rotation: int  # as the page is shown: the PDF's own, or the turn OCR found for a scan fed in sideways
@@ -65,6 +66,7 @@ class Excerpt:
     colours: list[str]
     ground: str | None
     ground_meaning: dict | None
+    withheld_as: str  # what hid the passage of a region with a ground: "a redaction box", "a blank-space redaction"
     note: str
     author: str | None
     created: str
@@ -114,9 +116,12 @@ def excerpts(session: Session, project: Project, selection: Selection) -> Iterat
         .where(Page.document_id == Annotation.document_id, Page.number == Annotation.page)
         .scalar_subquery()
     )
+    proposed_by = (  # the suggestion accepted into the annotation, if one was: a box or a blank
+        select(Suggestion.source).where(Suggestion.annotation_id == Annotation.id).limit(1).scalar_subquery()
+    )
     jurisdiction = project.jurisdiction
-    rows = session.execute(query.add_columns(shown_rotation).execution_options(yield_per=BATCH))
-    return (_excerpt(annotation, jurisdiction, rotation or 0) for annotation, rotation in rows)
+    rows = session.execute(query.add_columns(shown_rotation, proposed_by).execution_options(yield_per=BATCH))
+    return (_excerpt(annotation, jurisdiction, rotation or 0, source) for annotation, rotation, source in rows)
 
 
 def streamed(sessions: sessionmaker[Session], project_id: int, selection: Selection, write) -> Iterator:
@@ -159,7 +164,7 @@ def release_kind(facts: dict) -> str:
     return "released under the OIA" if facts.get("released_under_oia") else ""
 
 
-def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int) -> Excerpt:
+def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int, source: str | None) -> Excerpt:
     document = annotation.document
     return Excerpt(
         id=annotation.id,
@@ -170,6 +175,8 @@ def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int) -> Excerp
         released=document.date_released,
         source_url=document.source_url,
         release=release_kind(document.facts),
+        keyed=bool(document.facts.get("ground_key")),
+        withheld_as="a blank-space redaction" if source == SuggestionSource.BLANK else "a redaction box",
         sha256=document.sha256,
         page=annotation.page,
         rotation=rotation,
