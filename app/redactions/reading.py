@@ -1,5 +1,7 @@
-"""Read one page's redactions: pair each box with the ground cited beside or inside it, and
-flag boxes that still have extractable text under them. Pure: text, words and boxes in."""
+"""Read one page's redactions: pair each box with the ground cited beside or inside it (or the
+code printed on it, or the label of its run of boxes), tell labels, codes and out-of-scope marks
+printed on boxes from text leaked under them, drop grey shading, and find grounds standing alone
+in a gap of the text (blank-space redactions). Pure: text, words and boxes in."""
 
 import re
 from collections import Counter
@@ -65,13 +67,13 @@ def read_page(
     text: str, words: list[dict], boxes: list, ocr: bool, jurisdiction: str, accent_words: Collection[int] = ()
 ) -> PageRedactions:
     """Read one page's redactions: each box with its ground (printed inside it, beside it, on the
-    block of line boxes it heads, or as a keyed code), out-of-scope marks, text leaked under boxes,
+    run of boxes it belongs to, or as a keyed code), out-of-scope marks, text leaked under boxes,
     and grounds standing alone in a gap of the text (blank-space redactions)."""
     citations = _citations(text, words, jurisdiction)
     if not (boxes or citations):  # most pages: nothing to read
         return PageRedactions(released_words=sum(1 for w in words if _has_text(w)))
     cited_words = {i for c in citations for i in c["words"]}
-    read = [_Box(list(b.rect), b.kind, getattr(b, "shade", 0.0), getattr(b, "label", None)) for b in boxes]
+    read = [_Box(list(b.rect), b.kind, b.shade, b.label) for b in boxes]
     for box in read:
         box.inside = [i for i, w in enumerate(words) if _under(w, box.rect)]
         _read_inside(box, words, cited_words, ocr)
