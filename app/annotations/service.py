@@ -5,7 +5,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.access import may_open_document
+from app.access import get_openable
 from app.annotations.schemas import AnnotationChanges, NewAnnotation
 from app.core import anchoring
 from app.errors import BadInput, Conflict, NotFound
@@ -82,8 +82,8 @@ def delete_annotation(session: Session, user: User, annotation: Annotation) -> N
 
 def get_annotation(session: Session, user: User, annotation_id: int) -> Annotation:
     """An annotation in a project the user may open; NotFound otherwise."""
-    annotation = session.get(Annotation, annotation_id)
-    if annotation is None or annotation.deleted_at or not may_open_document(session, user, annotation.document_id):
+    annotation = get_openable(session, user, Annotation, annotation_id, "annotation")
+    if annotation.deleted_at:
         raise NotFound("That annotation does not exist, or you do not have access to it.")
     return annotation
 

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app import queue, storage
-from app.access import may_open_project
+from app.access import get_openable
 from app.documents.schemas import MetadataChanges
 from app.errors import BadInput, Conflict, NotFound
 from app.models import Document, DocumentStatus, Page, Project, User
@@ -159,10 +159,7 @@ def _title_from_filename(filename: str) -> str:
 
 def get_document(session: Session, user: User, document_id: int) -> Document:
     """The document if the user may open its project; NotFound otherwise."""
-    document = session.get(Document, document_id)
-    if document is None or not may_open_project(session, user, document.project_id):
-        raise NotFound("That document does not exist, or you do not have access to it.")
-    return document
+    return get_openable(session, user, Document, document_id, "document")
 
 
 def update_metadata(session: Session, document: Document, changes: MetadataChanges) -> Document:

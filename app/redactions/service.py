@@ -6,10 +6,9 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.access import may_open_document
+from app.access import get_openable
 from app.core.catalogue import meaning, statute
 from app.core.keys import read_key
-from app.errors import NotFound
 from app.models import Document, Page, Project, RedactionBox, User
 from app.redactions.presenters import box_json
 
@@ -166,7 +165,4 @@ def _withheld_in_full(boxes: list[RedactionBox], pages: list[tuple], shares: dic
 
 def get_box(session: Session, user: User, box_id: int) -> RedactionBox:
     """A box of a document the user may open; NotFound otherwise."""
-    box = session.get(RedactionBox, box_id)
-    if box is None or not may_open_document(session, user, box.document_id):
-        raise NotFound("That redaction box does not exist, or you do not have access to it.")
-    return box
+    return get_openable(session, user, RedactionBox, box_id, "redaction box")

@@ -8,12 +8,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app import queue
-from app.access import may_open_document, may_open_project
+from app.access import get_openable
 from app.annotations.schemas import NewAnnotation
 from app.annotations.service import add_annotation
 from app.core.matching import RuleRefused, compile_rule, matches
 from app.core.presets import OIA_RULES
-from app.errors import Conflict, NotFound
+from app.errors import Conflict
 from app.models import (
     Document,
     Page,
@@ -53,10 +53,7 @@ def list_rules(session: Session, project: Project) -> list[TagRule]:
 
 def get_rule(session: Session, user: User, rule_id: int) -> TagRule:
     """A rule of a project the user owns; NotFound otherwise."""
-    rule = session.get(TagRule, rule_id)
-    if rule is None or not may_open_project(session, user, rule.project_id):
-        raise NotFound("That rule does not exist, or you do not have access to it.")
-    return rule
+    return get_openable(session, user, TagRule, rule_id, "rule")
 
 
 def create_rule(session: Session, project: Project, new: NewRule) -> TagRule:
@@ -257,10 +254,7 @@ def crop_as_shown(rect: list[float], width: float, height: float, rotation: int)
 
 def get_suggestion(session: Session, user: User, suggestion_id: int) -> Suggestion:
     """A suggestion in a project the user may open; NotFound otherwise."""
-    suggestion = session.get(Suggestion, suggestion_id)
-    if suggestion is None or not may_open_document(session, user, suggestion.document_id):
-        raise NotFound("That suggestion does not exist, or you do not have access to it.")
-    return suggestion
+    return get_openable(session, user, Suggestion, suggestion_id, "suggestion")
 
 
 def accept(session: Session, user: User, suggestion: Suggestion) -> Suggestion:

@@ -5,9 +5,9 @@ One owner for which tags take a withholding ground: takes_ground()."""
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.access import may_open_project
+from app.access import get_openable
 from app.core.presets import preset_rows
-from app.errors import BadInput, NotFound
+from app.errors import BadInput
 from app.models import Project, Tag, User
 from app.tags.schemas import NewTag, TagChanges
 
@@ -53,10 +53,7 @@ def list_tags(session: Session, project: Project) -> list[Tag]:
 
 def get_tag(session: Session, user: User, tag_id: int) -> Tag:
     """A tag of a project the user owns; NotFound otherwise."""
-    tag = session.get(Tag, tag_id)
-    if tag is None or not may_open_project(session, user, tag.project_id):
-        raise NotFound("That tag does not exist, or you do not have access to it.")
-    return tag
+    return get_openable(session, user, Tag, tag_id, "tag")
 
 
 def add_tag(session: Session, project: Project, new: NewTag) -> Tag:
