@@ -68,10 +68,13 @@ class Page:
         return x + pymupdf.get_text_length(text, fontname=font, fontsize=size)
 
     def box(self, x, y, width, ground, where):
-        """A black box on the line at baseline y, its ground beside it, inside it or nowhere."""
+        """A black box on the line at baseline y, its ground beside it, inside it (the box widened
+        to hold it: white print past a box's edge cannot be seen) or nowhere."""
+        label = self.rng.choice(FORMS).format(g=ground) if ground else None
+        if label and where == "inside":
+            width = max(width, pymupdf.get_text_length(label, self.label_font, self.label_size) + 6)
         rect = (round(x, 2), y - 10, round(x + width, 2), y + 3)
         self.page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
-        label = self.rng.choice(FORMS).format(g=ground) if ground else None
         end = x + width
         if label and where == "inside":
             self.text(x + 3, y, label, font=self.label_font, size=self.label_size, colour=(1, 1, 1))

@@ -174,6 +174,10 @@ def test_a_page_citing_nothing_is_read_without_the_expensive_patterns():
         ("518(d) initsmeeting", "18(d)"),
         ("902)(a)", "9(2)(a)"),
         ("9(2)(k)OIA", "9(2)(k)"),
+        ("9(2) (3) the next briefing", "9(2)(j)"),  # small Courier and Times j read as 3 at 150 dpi
+        ("9(2) (n)]", "9(2)(h)"),
+        ("9(2) (g) (2) its meeting", "9(2)(g)(i)"),  # more was printed than 9(2)(g)
+        ("[withheld under : (2)(a)] the annex", "9(2)(a)"),  # a closing ] is not more of a ground
         ("$902)0)_", None),  # could be (a), (b), (j), ...: not guessed
         ("92i)asetobe", None),  # (i) or (a): not guessed
         ("with partners remains", None),
@@ -185,3 +189,20 @@ def test_a_page_citing_nothing_is_read_without_the_expensive_patterns():
 def test_a_mangled_reading_snaps_to_the_nearest_ground_only_when_clear(reading, expected):
     snapped = grounds.snap_ground(reading, "nz-oia")
     assert (snapped.ground if snapped else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("reading", "expected"),
+    [
+        ("s 9(2)(a) the business case", "9(2)(a)"),
+        ("[withheld under s 9(2)(a)] the annex", "9(2)(a)"),
+        ("9(2)(g) (4i) its meeting", None),  # cites 9(2)(g), but more of a ground follows
+        ("9(2)(ba)i) OIA", None),
+        ("9(2)(f)liv)", None),
+        ("9(2)(b)(ti) OIA", None),
+        ("no ground here", None),
+    ],
+)
+def test_a_citation_is_whole_only_when_nothing_like_more_of_a_ground_follows(reading, expected):
+    whole = grounds.whole_citation(reading, "nz-oia")
+    assert (whole.ground if whole else None) == expected

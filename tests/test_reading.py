@@ -197,3 +197,44 @@ def test_a_long_box_scanned_askew_is_found():
     scan, [moved] = rough_scan(doc.tobytes(), truth, 150, seed=10)  # turned 1.09 degrees
     [found] = find_boxes(pymupdf.open(stream=scan, filetype="pdf")[0], scanned=True)
     assert _overlaps(found.rect, moved["boxes"][0][0]) and found.rect[2] - found.rect[0] > 370
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        # Two readings cut short ("(ii" then " OIA") cite 9(2)(b); the one read whole says (b)(ii).
+        (["9(2)(b)(ii OIA", "9(2)(b)(ti) OIA", "9(2)(b)(ii) OIA"], "9(2)(b)(ii)"),
+        (["9(2)(ba)i) OIA", "9(2)(ba)(1) OIA"], "9(2)(ba)(i)"),
+        (["9(2) (g) (ii"], "9(2)(g)"),  # cut short and nothing better: the ground as far as it was read
+        (["s 9(2)(a)", "s 9(2)(e)", "$9(2)(a)"], "9(2)(a)"),
+        (["partners remains under"], None),
+    ],
+)
+def test_the_readings_of_a_label_strip_vote_by_how_they_were_read(readings, expected):
+    from app.redactions.reading import _label_ground
+
+    ground = _label_ground("\n".join(readings), "nz-oia")
+    assert (ground["ground"] if ground else None) == expected
+
+
+def test_a_label_printed_after_the_rest_of_the_line_is_read_on_a_scan():
+    """A box drawn over words of a sentence, its ground printed where the sentence ends, more than
+    150 points to the right: the label strip runs to the end of the line."""
+    from pdfs import rough_scan
+
+    from app.ingest.pipeline import cites_a_ground
+    from app.pdf.extract import extract_page
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 200), "Officials met the Defence Industry Advisory Group on the programme.", fontsize=11)
+    rect = (100, 190, 190, 203)
+    page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text((460, 200), "s 9(2)(ba)(i)", fontsize=8)
+    scan, [moved] = rough_scan(doc.tobytes(), [{"boxes": [(rect, "9(2)(ba)(i)")], "bad": [], "citations": []}], 200, 4)
+    scanned = pymupdf.open(stream=scan, filetype="pdf")
+    content = extract_page(scanned, 1, None, "eng", 300, lambda text: cites_a_ground(text, "nz-oia"))
+    words = [{"text": t, "x0": a, "y0": b, "x1": c, "y1": d} for t, a, b, c, d in content.words]
+    [found] = read_page(content.text, words, content.boxes, True, "nz-oia").boxes
+    assert _overlaps(found["rect"], moved["boxes"][0][0])
+    assert found["ground"] == "9(2)(ba)(i)"

@@ -187,13 +187,23 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
 # Snapping a mangled reading to the catalogue. OCR of small print confuses these characters
 # (a swap costs half an edit), and reads a tiny bracket as almost anything or nothing (a bracket
 # of the ground matched by any one character, or by none, costs a third).
-CONFUSABLE = [set("il1|!I"), set("0o"), set("s$5§S"), set("9gq"), set("b6"), set("2z"), set("8B")]
+CONFUSABLE = [set(group) for group in ("il1|!I", "0o", "s$5§S", "9gq", "b6", "2z", "8B", "j3", "hn")]
 BRACKETS = set("()[]{}")
 GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}a-zA-Z|!_.,'\s]{2,24}")
 MAX_SNAP_COST = 1.5
 SNAP_MARGIN = 0.5  # the nearest ground must be this much nearer than the next
 BRACKET_COST = 1 / 3
-CONTINUES = re.compile(r"[()\[\]{}|]|[a-k]{1,2}[)\]}|]|.?[ivxl1]{1,3}[)\]}|]")
+# What, read right after a ground, says the ground goes on: "(iv)", "f)", "iv)", " (i)", ")liv)", or a
+# round bracket too many; not a closing square bracket alone ("[withheld under s 9(2)(a)]").
+CONTINUES = re.compile(r"\)|[)\]}]?\s*(?:[(\[{|]|[a-z0-9]{1,2}[)\]}|]|.?[ivxl1]{1,3}[)\]}|])")
+CUT_SHORT_COST = 1.5  # reading a ground as a shorter one when the reading goes on like a ground
+
+
+def whole_citation(text: str, jurisdiction: str) -> Citation | None:
+    """The first ground text cites, when the reading does not go on as if the ground were longer
+    ("9(2)(g) (1)" cites 9(2)(g) but not whole); None otherwise."""
+    cited = next(iter(find_citations(text, jurisdiction)), None)
+    return cited if cited and not CONTINUES.match(text, cited.end) else None
 
 
 def snap_ground(text: str, jurisdiction: str = "nz-oia") -> Citation | None:
@@ -226,8 +236,8 @@ def _edit_cost(reading: str, ground: str) -> float:
 
 
 def _more_ground(rest: str) -> float:
-    """An edit when rest would continue a ground ("(iv)", "f)", "iv)"), else nothing."""
-    return 1.0 if CONTINUES.match(rest) else 0.0
+    """More than an edit when rest would continue a ground ("(iv)", "f)", "iv)"), else nothing."""
+    return CUT_SHORT_COST if CONTINUES.match(rest) else 0.0
 
 
 def _swap(g: str, r: str) -> float:

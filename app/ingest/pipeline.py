@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app import storage
 from app.annotations.service import reanchor_document
-from app.core.grounds import find_citations
+from app.core.grounds import whole_citation
 from app.models import Document, DocumentStatus, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
 from app.pdf.extract import (  # loaded here, before forking: children start fast
@@ -147,8 +147,8 @@ def _image_paths(options: ParseOptions, number: int) -> tuple[Path, Path]:
 
 
 def cites_a_ground(text: str, jurisdiction: str) -> bool:
-    """Whether a label read again on a scan cites a ground as printed (no more readings needed)."""
-    return bool(find_citations(text, jurisdiction))
+    """Whether a label read again on a scan cites a ground whole, as printed (no more readings needed)."""
+    return whole_citation(text, jurisdiction) is not None
 
 
 def page_row(page: PageContent, jurisdiction: str) -> dict:

@@ -17,7 +17,6 @@ import pymupdf
 
 from app.pdf.ocr import Recognised, ocr_lines_image
 
-BESIDE_POINTS = 150  # how far right of a box its label may run
 MARGIN_POINTS = 4  # above and below the box
 GAP_PIXELS = 24  # white between two strips in the stacked image
 PAD = 6  # pixels kept either side of a word cut out of its strip
@@ -136,10 +135,10 @@ def _words_in(reading: Recognised, area: pymupdf.IRect) -> tuple[str, bool]:
 
 
 def _area(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int) -> pymupdf.IRect | None:
-    """The box and the line to its right, up to the next box on that line (pixels on grey)."""
-    zoom = dpi / 72
-    margin, reach = round(MARGIN_POINTS * zoom), round(BESIDE_POINTS * zoom)
-    right = min([rect.x1 + reach] + [o.x0 for o in others if o.x0 > rect.x1 and _same_line(o, rect)])
+    """The box and the line to its right, up to the next box on that line or the page's edge
+    (pixels on grey): a label may follow the rest of a sentence ("[box] Group on the programme. s 9(2)(a)")."""
+    margin = round(MARGIN_POINTS * dpi / 72)
+    right = min([grey.x + grey.width] + [o.x0 for o in others if o.x0 > rect.x1 and _same_line(o, rect)])
     area = pymupdf.IRect(rect.x0, rect.y0 - margin, right, rect.y1 + margin) & grey.irect
     return None if area.is_empty else area
 

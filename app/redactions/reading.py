@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import CONTINUES, find_citations, snap_ground
+from app.core.grounds import find_citations, snap_ground, whole_citation
 
 BLACKED_OUT = "█"
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
@@ -273,30 +273,34 @@ def withheld(text: str, words: list[dict], hidden: set[int]) -> tuple[str, list[
     return "".join(characters), words
 
 
+# How much one reading of a label counts: a ground cited whole as printed, one snapped to the
+# catalogue from a mangled reading, one cited but cut short ("9(2)(g) (1)": more of it was there).
+PRINTED, SNAPPED, CUT_SHORT = 2, 1, 0.5
+
+
 def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
     """The ground a box's label strip gives (on scans, where it is read again in several ways, one
-    reading a line): each reading's ground, cited as printed or snapped to the catalogue when OCR
-    mangled it; the ground with the most weight wins (a printed citation counts twice), the
-    earliest reading on a tie. None if none."""
+    reading a line): each reading's ground, weighed by how it was read (PRINTED, SNAPPED,
+    CUT_SHORT); the ground with the most weight wins, the earliest reading on a tie. None if none."""
     votes = [vote for line in (label or "").splitlines() if (vote := _reading_ground(line, jurisdiction))]
     if not votes:
         return None
     weights = Counter()
-    for ground, _, printed in votes:
-        weights[ground] += 2 if printed else 1  # a ground cited as printed outweighs a snapped one
+    for ground, _, weight in votes:
+        weights[ground] += weight
     ground, regime, _ = max(votes, key=lambda vote: weights[vote[0]])
     return {"ground": ground, "regime": regime}
 
 
-def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, bool] | None:
-    """(ground, regime, cited as printed) of one reading, or None."""
+def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | None:
+    """(ground, regime, weight) of one reading, or None."""
+    if whole := whole_citation(line, jurisdiction):
+        return whole.ground, whole.regime, PRINTED
     cited = next(iter(find_citations(line, jurisdiction)), None)
-    if cited and not CONTINUES.match(line, cited.end):  # cited whole: no need to snap
-        return cited.ground, cited.regime, True
     snapped = snap_ground(line, jurisdiction)
     if snapped and (cited is None or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
-        return snapped.ground, snapped.regime, False  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
-    return (cited.ground, cited.regime, True) if cited else None
+        return snapped.ground, snapped.regime, SNAPPED  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
+    return (cited.ground, cited.regime, CUT_SHORT) if cited else None
 
 
 def _with_label_words(words: list[dict], indexes: list[int]) -> list[int]:
