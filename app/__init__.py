@@ -25,6 +25,7 @@ def create_app(**overrides) -> Flask:
     from app.exports import views as exports
     from app.projects import views as projects
     from app.redactions import views as redactions
+    from app.search import views as search
     from app.suggestions import views as suggestions
     from app.tags import views as tags
 
@@ -39,6 +40,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(redactions.bp)
     app.register_blueprint(suggestions.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(search.bp)
     app.register_blueprint(openapi.bp)
     errors.init_app(app)
     cli.init_app(app)

@@ -2,6 +2,7 @@
 
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Base
@@ -15,6 +16,11 @@ def may_open_project(session: Session, user: User, project_id: int | None) -> bo
     """Whether the user may open the project (today: they own it; roles will change only this)."""
     project = session.get(Project, project_id) if project_id is not None else None
     return project is not None and project.owner_id == user.id
+
+
+def openable_project_ids(session: Session, user: User) -> list[int]:
+    """The ids of every project the user may open."""
+    return list(session.scalars(select(Project.id).where(Project.owner_id == user.id)))
 
 
 def may_open_document(session: Session, user: User, document_id: int | None) -> bool:

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 import app.models  # noqa: F401 - registers the tables
 from app.db import Base
+from app.search.index import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,7 +19,12 @@ def run_migrations_online() -> None:
         if connection.dialect.name == "sqlite":
             # Batch migrations recreate tables; with foreign keys on that cascades deletes.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            include_object=include_object,
+        )
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

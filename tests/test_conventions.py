@@ -15,6 +15,7 @@ from sqlalchemy import create_engine
 from app.config import ROOT, SETTINGS
 from app.db import Base
 from app.migrate import alembic_config
+from app.search.index import include_object
 
 APP = ROOT / "app"
 
@@ -64,7 +65,8 @@ def test_migrations_have_one_head():
 def test_models_and_migrations_agree(migrated_database):
     engine = create_engine(migrated_database)
     with engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        context = MigrationContext.configure(connection, opts={"include_object": include_object})
+        differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
 
@@ -119,7 +121,7 @@ LAYERS = [
     {"app"},  # the factory
     {"views", "app.cli", "app.openapi"},  # the interfaces: HTTP (parse, call a service, respond), command line
     {"app.ingest"},  # the top-level step: upload -> pages, boxes, suggestions
-    {"app.exports", "app.projects"},
+    {"app.exports", "app.projects", "app.search"},
     {"app.suggestions"},
     {"app.annotations"},
     {"app.tags", "app.redactions", "app.documents", "app.auth"},

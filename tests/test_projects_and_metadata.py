@@ -136,3 +136,50 @@ def test_viewer_page_lists_pages_and_escapes_the_title(api, client, project):
     assert html.count('class="page"') == 3
     assert "</script><b>" not in html
     assert 'id="page-3"' in html
+
+
+def test_deleting_a_document_removes_its_rows_files_and_search_hits(app, api, project, sessions):
+    from app import storage
+    from app.models import Document, DocumentStatus, Page
+
+    pdf = briefing_pdf(2)
+    document = upload(api, project["id"], ("briefing.pdf", pdf)).get_json()["documents"][0]
+    other = api.post("/api/projects", json={"name": "Same file elsewhere"}).get_json()
+    upload(api, other["id"], ("briefing.pdf", pdf))
+    folder = app.config["UPLOAD_FOLDER"]
+    image = storage.page_image_path(folder, document["id"], 1, False)
+    assert image.is_file()
+    assert api.get("/api/search", query_string={"q": "sustainment", "project": project["id"]}).get_json()["total"] == 2
+
+    assert api.delete(f"/api/documents/{document['id']}").status_code == 204
+    assert api.get(f"/api/documents/{document['id']}").status_code == 404
+    assert not image.exists()
+    assert storage.original_path(folder, document["sha256"]).is_file()  # the other project still holds it
+    assert api.get("/api/search", query_string={"q": "sustainment", "project": project["id"]}).get_json()["total"] == 0
+    with sessions() as session:
+        assert session.query(Page).filter_by(document_id=document["id"]).count() == 0
+        last = session.query(Document).filter_by(project_id=other["id"]).one()
+        last.status = DocumentStatus.PROCESSING
+        session.commit()
+    refused = api.delete(f"/api/documents/{last.id}")
+    assert refused.status_code == 409
+    assert refused.get_json() == {"error": "This document is being read; delete it when reading has finished."}
+    with sessions() as session:
+        session.get(Document, last.id).status = DocumentStatus.READY
+        session.commit()
+    assert api.delete(f"/api/documents/{last.id}").status_code == 204
+    assert not storage.original_path(folder, document["sha256"]).exists()
+
+
+def test_the_details_page_deletes_a_document_only_when_confirmed(app, client, user, api, project):
+    document = upload(api, project["id"], ("briefing.pdf", briefing_pdf(1))).get_json()["documents"][0]
+    sign_in(client)
+    token = csrf_token(client, f"/documents/{document['id']}/edit")
+    unconfirmed = client.post(f"/documents/{document['id']}/delete", data={"csrf_token": token})
+    assert unconfirmed.status_code == 302 and api.get(f"/api/documents/{document['id']}").status_code == 200
+    confirmed = client.post(f"/documents/{document['id']}/delete", data={"csrf_token": token, "confirm": "yes"})
+    assert confirmed.headers["Location"].endswith(f"/projects/{project['id']}")
+    assert api.get(f"/api/documents/{document['id']}").status_code == 404
+    assert "Deleted “Briefing: Defence industry programme” with its annotations." in client.get(
+        confirmed.headers["Location"]
+    ).get_data(as_text=True)

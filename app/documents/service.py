@@ -175,6 +175,20 @@ def update_metadata(session: Session, document: Document, changes: MetadataChang
     return document
 
 
+def delete_document(session: Session, document: Document, upload_folder: str) -> None:
+    """Delete a document with its pages, boxes, annotations and suggestions (the database cascades;
+    the search index follows in the same transaction), then its page images, and its original
+    unless another project holds the same file. Refused while it is being read."""
+    if document.status == DocumentStatus.PROCESSING:
+        raise Conflict("This document is being read; delete it when reading has finished.")
+    sha256, document_id = document.sha256, document.id
+    session.delete(document)
+    session.commit()
+    storage.remove_page_images(upload_folder, document_id)
+    if session.scalar(select(Document.id).where(Document.sha256 == sha256).limit(1)) is None:
+        storage.original_path(upload_folder, sha256).unlink(missing_ok=True)
+
+
 def get_page(session: Session, document: Document, number: int) -> Page:
     """Page `number` (from 1) of a document; NotFound or Conflict with a reason."""
     if document.page_count is not None and not 1 <= number <= document.page_count:

@@ -1,6 +1,6 @@
 """Document pages (viewer, metadata form, page images) and API."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 
 from app import storage
 from app.auth import signed_in_user
@@ -51,6 +51,14 @@ def api_update(document_id: int):
     return document_json(service.update_metadata(db(), document, request_body()))
 
 
+@bp.delete("/api/documents/<int:document_id>")
+def api_delete(document_id: int):
+    """DELETE /api/documents/<id> -> 204: the document, its pages, annotations and files."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    service.delete_document(db(), document, current_app.config["UPLOAD_FOLDER"])
+    return "", 204
+
+
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>")
 def api_page(document_id: int, number: int):
     """GET /api/documents/<id>/pages/<n>: text and word boxes of page n (from 1)."""
@@ -87,6 +95,19 @@ def edit(document_id: int):
         return redirect(url_for("documents.show", document_id=document.id))
     values = document_json(document)
     return render_template("documents/edit.html", document=document, values=values, error=None)
+
+
+@bp.post("/documents/<int:document_id>/delete")
+def delete(document_id: int):
+    """Delete a document from its details page, once the box saying what goes is ticked."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    project_id, title = document.project_id, document.title
+    if request.form.get("confirm") != "yes":
+        flash("Tick the box to confirm that the document and its annotations are to be deleted.", "error")
+        return redirect(url_for("documents.edit", document_id=document.id))
+    service.delete_document(db(), document, current_app.config["UPLOAD_FOLDER"])
+    flash(f"Deleted “{title}” with its annotations.", "info")
+    return redirect(url_for("projects.show", project_id=project_id))
 
 
 @bp.get("/documents/<int:document_id>/pages/<int:number>.png")

@@ -1,6 +1,7 @@
 // Viewer: lazy page images and text layers, thumbnails, page jumper and keyboard paging.
 import { createAnnotator } from "./annotate.js";
 import { api } from "./api.js";
+import { createFinder } from "./find.js";
 import { onKeys } from "./keys.js";
 import { buildTextLayer, displaySize, fitLayer } from "./textlayer.js";
 
@@ -14,6 +15,7 @@ let asked = null; // the page a key press or the jumper asked for, while its scr
 let askedTimer = 0;
 const ASKED_MS = 800;
 const annotator = createAnnotator(data, pagesByNumber, (section) => layOut(section));
+const finder = createFinder(data, pagesByNumber, goTo);
 
 function frameOf(section) {
   return section.querySelector(".page-frame");
@@ -42,6 +44,7 @@ async function loadPage(section) {
     pagesByNumber.set(number, page);
     frame.append(buildTextLayer(page, page.words));
     annotator.pageReady(page, frame);
+    finder.pageReady(page, frame);
     layOut(section);
     section.dataset.loaded = "yes";
   } catch (error) {
@@ -99,6 +102,7 @@ document.getElementById("next-page").addEventListener("click", () => goTo(curren
 jump.addEventListener("change", () => goTo(Number(jump.value)));
 const next = () => goTo(current + 1);
 const previous = () => goTo(current - 1);
-onKeys({ j: next, ArrowRight: next, k: previous, ArrowLeft: previous }, "#annotator, #sidebar");
+const keys = { j: next, ArrowRight: next, k: previous, ArrowLeft: previous };
+onKeys({ ...keys, n: finder.next, N: finder.previous, "/": finder.focus }, "#annotator, #sidebar");
 const hashPage = /^#page-(\d+)$/.exec(location.hash);
 if (hashPage) goTo(Number(hashPage[1]));

@@ -1,0 +1,101 @@
+"""Where a query's words stand in a page: which words to light on the page image, and a snippet
+of the text with its hits marked. Pure: the index says which pages match; this says where."""
+
+import re
+from collections.abc import Collection
+from html import escape
+
+from app.search.query import Term, fold
+
+TOKEN = re.compile(r"[^\W_]+")
+SNIPPET_TOKENS = 30  # words shown in a snippet
+ELLIPSIS = "…"
+
+
+def lit_tokens(tokens: list[str], terms: list[Term], fuzzy_words: dict[str, Collection[str]]) -> set[int]:
+    """Indexes of the (folded) tokens that are part of a hit of any term: a word, a phrase in
+    order, words within `near` of each other, or a fuzzy word's words of the index."""
+    lit: set[int] = set()
+    for term in terms:
+        if term.near is not None:
+            lit |= _near(tokens, term)
+        else:
+            lit |= _sequence(tokens, term, fuzzy_words.get(term.words[0], ()))
+    return lit
+
+
+def _matches(token: str, word: str, prefix: bool, alternatives: Collection[str] = ()) -> bool:
+    return token == word or (prefix and token.startswith(word)) or token in alternatives
+
+
+def _sequence(tokens: list[str], term: Term, alternatives: Collection[str]) -> set[int]:
+    size, lit = len(term.words), set()
+    for start in range(len(tokens) - size + 1):
+        if all(
+            _matches(tokens[start + i], word, term.prefix and i == size - 1, alternatives if size == 1 else ())
+            for i, word in enumerate(term.words)
+        ):
+            lit.update(range(start, start + size))
+    return lit
+
+
+def _near(tokens: list[str], term: Term) -> set[int]:
+    """Each word of the term that has every other word within near + 1 tokens of it."""
+    places = {word: [i for i, token in enumerate(tokens) if token == word] for word in term.words}
+    lit = set()
+    for word, positions in places.items():
+        for position in positions:
+            others = [w for w in term.words if w != word]
+            if all(any(abs(p - position) <= term.near + 1 for p in places[other]) for other in others):
+                lit.add(position)
+    return lit
+
+
+def text_tokens(text: str) -> list[re.Match]:
+    """The index's words of a text, with where each stands."""
+    return list(TOKEN.finditer(text))
+
+
+def snippet(text: str, terms: list[Term], fuzzy_words: dict[str, Collection[str]]) -> str:
+    """About SNIPPET_TOKENS words of text around its densest hits, HTML-escaped, hits in <mark>."""
+    found = text_tokens(text)
+    if not found:
+        return ""
+    lit = lit_tokens([fold(m.group()) for m in found], terms, fuzzy_words)
+    first = _densest_window(lit, len(found))
+    last = min(len(found), first + SNIPPET_TOKENS) - 1
+    whole_start, whole_end = first == 0, last == len(found) - 1
+    cursor = 0 if whole_start else found[first].start()
+    pieces = ["" if whole_start else ELLIPSIS]
+    for index in range(first, last + 1):
+        token = found[index]
+        pieces.append(escape(text[cursor : token.start()]))
+        shown = escape(token.group())
+        pieces.append(f"<mark>{shown}</mark>" if index in lit else shown)
+        cursor = token.end()
+    pieces.append(escape(text[cursor:]) if whole_end else ELLIPSIS)
+    return " ".join("".join(pieces).split())
+
+
+def _densest_window(lit: set[int], count: int) -> int:
+    """The first token of the window of SNIPPET_TOKENS tokens holding the most lit tokens,
+    starting a few words before its first hit."""
+    if not lit:
+        return 0
+    best, best_count = 0, -1
+    for first_hit in sorted(lit):
+        start = max(0, first_hit - 5)
+        inside = sum(1 for i in lit if start <= i < start + SNIPPET_TOKENS)
+        if inside > best_count:
+            best, best_count = start, inside
+    return min(best, max(0, count - SNIPPET_TOKENS))
+
+
+def lit_word_indexes(words: list[dict], terms: list[Term], fuzzy_words: dict[str, Collection[str]]) -> list[int]:
+    """Indexes of a page's stored words (PDF words, "OPS-306," one of them) holding a hit."""
+    tokens, owners = [], []
+    for index, word in enumerate(words):
+        for token in TOKEN.findall(fold(word["text"])):
+            tokens.append(token)
+            owners.append(index)
+    return sorted({owners[i] for i in lit_tokens(tokens, terms, fuzzy_words)})

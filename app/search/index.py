@@ -1,0 +1,182 @@
+"""The full-text index behind search: one interface, two engines.
+
+SQLite: FTS5 tables over pages.text and annotations.note (unicode61, diacritics removed), kept
+in step by triggers, so a page is searchable the moment the worker stores it and a note the
+moment it is saved, in the same transaction. PostgreSQL: tsvector columns generated from the
+same text, folded by `oia_fold` (unaccent, lower case, every run of non-letters a space: words
+split where FTS5 splits them) and indexed with GIN. The migration 0008 builds both.
+
+Expressions are built here from a parsed Query only: every word is folded letters and digits,
+quoted as the engine quotes, and passed as a bound parameter; nothing typed reaches SQL or a
+MATCH expression as it was typed.
+"""
+
+from collections.abc import Callable
+
+from sqlalchemy import Float, Integer, TextClause, bindparam, func, select, text
+from sqlalchemy.orm import Session
+
+from app.models import Annotation, Page
+from app.search.query import Clause, Term
+
+# Objects of the index that the models do not map (the models-and-migrations check skips them).
+INDEX_TABLES = ("page_search", "note_search", "search_words")
+INDEX_COLUMNS = ("search_vector", "note_vector")
+FUZZY_LIMIT = 20  # words of the index a fuzzy word stands for, at most
+
+Expand = Callable[[str], list[str]]
+
+
+def include_object(_object, name: str | None, _kind: str, _reflected: bool, _compare_to) -> bool:
+    """Alembic's filter: whether to compare an object with the models (the index's own tables,
+    columns and indexes are the migration's, not the models')."""
+    return not (name and any(part in name for part in INDEX_TABLES + INDEX_COLUMNS))
+
+
+def engine_of(session: Session) -> str:
+    return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
+
+
+def hits(session: Session, clauses: list[Clause], notes: bool, name: str = "hits"):
+    """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them)
+    matches every clause; higher scores first."""
+    expression = compile_clauses(session, clauses)
+    if notes:
+        return _note_hits(session, expression, name)
+    if engine_of(session) == "postgresql":
+        sql = (
+            "SELECT pages.id AS page_id, ts_rank_cd(pages.search_vector, q) AS score "
+            "FROM pages, CAST(:expression AS tsquery) AS q WHERE pages.search_vector @@ q"
+        )
+    else:
+        sql = "SELECT rowid AS page_id, -rank AS score FROM page_search WHERE page_search MATCH :expression"
+    return _bound(sql, expression).columns(page_id=Integer, score=Float).subquery(name)
+
+
+def _bound(sql: str, expression: str) -> TextClause:
+    """sql with its :expression bound uniquely: a search may hold two (hits, and pages to leave out)."""
+    return text(sql).bindparams(bindparam("expression", expression, unique=True))
+
+
+def _note_hits(session: Session, expression: str, name: str):
+    """(page_id, score) of pages holding a live annotation whose note matches."""
+    if engine_of(session) == "postgresql":
+        matched = (
+            "SELECT annotations.id AS annotation_id, ts_rank_cd(annotations.note_vector, q) AS score "
+            "FROM annotations, CAST(:expression AS tsquery) AS q WHERE annotations.note_vector @@ q"
+        )
+    else:
+        matched = "SELECT rowid AS annotation_id, -rank AS score FROM note_search WHERE note_search MATCH :expression"
+    notes = _bound(matched, expression).columns(annotation_id=Integer, score=Float).subquery(f"{name}_notes")
+    best = func.max(notes.c.score).label("score")
+    return (
+        select(Page.id.label("page_id"), best)
+        .join(Annotation, (Annotation.document_id == Page.document_id) & (Annotation.page == Page.number))
+        .join(notes, notes.c.annotation_id == Annotation.id)
+        .where(Annotation.deleted_at.is_(None))
+        .group_by(Page.id)
+        .subquery(name)
+    )
+
+
+def excluded_pages(session: Session, clauses: list[Clause], notes: bool):
+    """A select of the ids of pages that match any of the clauses (to leave out)."""
+    either = [Clause(tuple(term for clause in clauses for term in clause.options))]
+    subquery = hits(session, either, notes, name="excluded")
+    return select(subquery.c.page_id)
+
+
+def compile_clauses(session: Session, clauses: list[Clause]) -> str:
+    """The engine's expression for pages matching every clause."""
+    engine = engine_of(session)
+    expand = expander(session)
+    joiner = " & " if engine == "postgresql" else " AND "
+    return joiner.join(_clause(clause, engine, expand) for clause in clauses)
+
+
+def _clause(clause: Clause, engine: str, expand: Expand) -> str:
+    joiner = " | " if engine == "postgresql" else " OR "
+    options = [_term(term, engine, expand) for term in clause.options]
+    return options[0] if len(options) == 1 else "(" + joiner.join(options) + ")"
+
+
+def _term(term: Term, engine: str, expand: Expand) -> str:
+    if engine == "postgresql":
+        return _tsquery_term(term, expand)
+    return _fts5_term(term, expand)
+
+
+def _fts5_term(term: Term, expand: Expand) -> str:
+    """FTS5: "word", "a b" (a phrase), "a b" * (its last word a prefix), NEAR("a" "b", 5)."""
+    if term.near is not None:
+        return "NEAR(" + " ".join(_fts5_quoted(w) for w in term.words) + f", {term.near})"
+    if term.fuzzy:
+        return "(" + " OR ".join(_fts5_quoted(w) for w in expand(term.words[0])) + ")"
+    return _fts5_quoted(" ".join(term.words)) + (" *" if term.prefix else "")
+
+
+def _fts5_quoted(words: str) -> str:
+    return '"' + words.replace('"', '""') + '"'
+
+
+def _tsquery_term(term: Term, expand: Expand) -> str:
+    """tsquery: 'word', 'a' <-> 'b' (a phrase), 'b':* (a prefix); near as the pair's every distance."""
+    quoted = [_ts_quoted(w) for w in term.words]
+    if term.prefix:
+        quoted[-1] += ":*"
+    if term.fuzzy:
+        return "(" + " | ".join(_ts_quoted(w) for w in expand(term.words[0])) + ")"
+    if term.near is not None:
+        return "(" + " | ".join(_within(quoted, term.near)) + ")"
+    return quoted[0] if len(quoted) == 1 else "(" + " <-> ".join(quoted) + ")"
+
+
+def _within(quoted: list[str], near: int) -> list[str]:
+    """Every way the words may stand within `near` words of each other, in either order (tsquery
+    has distances, not windows: FTS5's NEAR is matched exactly for two words, and pairwise for
+    more)."""
+    pairs = [(a, b) for i, a in enumerate(quoted) for b in quoted[i + 1 :]]
+    ways = []
+    for a, b in pairs:
+        apart = [f"{x} <{d}> {y}" for d in range(1, near + 2) for x, y in ((a, b), (b, a))]
+        ways.append("(" + " | ".join(apart) + ")")
+    return [" & ".join(ways)]
+
+
+def _ts_quoted(word: str) -> str:
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def expander(session: Session) -> Expand:
+    """The words of the index a fuzzy word stands for: itself, and words within one edit (words
+    of up to five letters) or two (longer), closest first."""
+
+    engine = engine_of(session)
+
+    def expand(word: str) -> list[str]:
+        edits = 1 if len(word) <= 5 else 2
+        if engine == "postgresql":
+            sql = (
+                "SELECT word FROM search_words WHERE length(word) BETWEEN :shortest AND :longest "
+                "AND levenshtein_less_equal(word, :word, :edits) <= :edits "
+                "ORDER BY levenshtein_less_equal(word, :word, :edits), word LIMIT :limit"
+            )
+        else:
+            sql = (
+                "SELECT term AS word FROM search_words WHERE length(term) BETWEEN :shortest AND :longest "
+                "AND closeness(term, :word, :edits) > 0 ORDER BY closeness(term, :word, :edits) DESC, term "
+                "LIMIT :limit"
+            )
+        found = session.execute(
+            text(sql),
+            {
+                "word": word,
+                "edits": edits,
+                "shortest": len(word) - edits,
+                "longest": len(word) + edits,
+                "limit": FUZZY_LIMIT,
+            },
+        ).scalars()
+        return [word, *(w for w in found if w != word)]
+
+    return expand

@@ -1,0 +1,312 @@
+"""Search: the query language over a real index (FTS5 on SQLite, tsvector on PostgreSQL), run
+through the API on documents uploaded as PDFs and read by the pipeline."""
+
+import pymupdf
+import pytest
+from conftest import Api, create_user, upload
+from pdfs import FONT_FILE, scanned_pdf
+
+from app.auth import service as auth_service
+from app.search.query import Clause, Filter, Term, parse
+
+DEFENCE = [
+    "Supply chain resilience in Ukraine and the Pacific.",
+    "OPS-306 was approved under s 9(2)(a) of the Act.",
+    "Supply of munitions and the chain of command.",
+    'C++ code: SELECT * FROM pages;\nDROP TABLE pages; -- "quoted" NEAR(x) AND OR NOT',
+    "Resilient supply chains across the Pacific region.",
+    "Defence procuremnet of vehicles was delayed.",
+    "Supply was the main issue for the global chain.",
+    "The supply and the chain were discussed.",
+]
+FOREIGN = [
+    "The Māori Language Commission met officials in Ōtautahi.",
+    "Otautahi and Maori wards were discussed with the Ministry.",
+    "Supply chain risks for the Pacific partners.",
+    "<script>alert(1)</script> & trade talks in Wellington",
+]
+BOXED_PAGE = 2  # DEFENCE page 2 carries a redaction box labelled s 9(2)(a)
+
+
+def _pdf(lines: list[str], boxed: int | None = None) -> bytes:
+    doc = pymupdf.open()
+    for number, line in enumerate(lines, 1):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 100), line, fontsize=12, fontname="dejavu", fontfile=FONT_FILE)
+        if number == boxed:
+            page.draw_rect((72, 130, 250, 143), color=(0, 0, 0), fill=(0, 0, 0))
+            page.insert_text((255, 140), "s 9(2)(a)", fontsize=8)
+    return doc.tobytes()
+
+
+@pytest.fixture
+def corpus(api, project):
+    """Three documents read by the pipeline: Defence (8 pages, a box on page 2), Foreign (4
+    pages, macrons), and a one-page scan read by OCR; a Risk tag and notes on some pages."""
+    files = [
+        ("defence.pdf", _pdf(DEFENCE, boxed=BOXED_PAGE)),
+        ("foreign.pdf", _pdf(FOREIGN)),
+        ("scan.pdf", scanned_pdf([(72, 100, "Supply chain review of the sustainment contract")], fontsize=16)),
+    ]
+    ids = {}
+    for name, content in files:
+        document = upload(api, project["id"], (name, content)).get_json()["documents"][0]
+        ids[name.removesuffix(".pdf")] = document["id"]
+    api.patch(f"/api/documents/{ids['defence']}", json={"agency": "Ministry of Defence", "date_released": "2023-11-01"})
+    api.patch(f"/api/documents/{ids['foreign']}", json={"agency": "MFAT", "date_released": "2024-03-10"})
+    note = {"page": 3, "tags": ["Risk"], "start": 0, "end": 6, "note": "Ask the Ombudsman about munitions"}
+    assert api.post(f"/api/documents/{ids['defence']}/annotations", json=note).status_code == 201
+    risk = {"page": 3, "tags": ["Risk"], "start": 0, "end": 6}
+    assert api.post(f"/api/documents/{ids['foreign']}/annotations", json=risk).status_code == 201
+    workstream = {"page": 5, "tags": ["Workstream: Supply chains"], "start": 0, "end": 9}
+    assert api.post(f"/api/documents/{ids['defence']}/annotations", json=workstream).status_code == 201
+    return ids
+
+
+def _found(api, project, documents: dict[str, int], text: str) -> set[str]:
+    """The pages a query finds, as "defence 3" (documents: their ids by name)."""
+    answer = api.get("/api/search", query_string={"q": text, "project": project["id"]})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    body = answer.get_json()
+    names = {number: name for name, number in documents.items()}
+    assert body["total"] == len(body["results"])
+    return {f"{names[r['document']]} {r['page']}" for r in body["results"]}
+
+
+def d(*pages):
+    return {f"defence {p}" for p in pages}
+
+
+def f(*pages):
+    return {f"foreign {p}" for p in pages}
+
+
+SCAN = {"scan 1"}
+EVERY_PAGE = d(*range(1, 9)) | f(1, 2, 3, 4) | SCAN
+
+# (query, the pages it finds: exactly these). Hostile input finds the text as written, or nothing.
+QUERIES = [
+    ("supply", d(1, 3, 5, 7, 8) | f(3) | SCAN),
+    ("Supply", d(1, 3, 5, 7, 8) | f(3) | SCAN),
+    ("SUPPLY chain", d(1, 3, 7, 8) | f(3) | SCAN),
+    ('"supply chain"', d(1) | f(3) | SCAN),
+    ('"chain supply"', set()),
+    ('"supply chain', d(1) | f(3) | SCAN),  # an open quote runs to the end
+    ('supply "chain', d(1, 3, 7, 8) | f(3) | SCAN),
+    ("supply -ukraine", d(3, 5, 7, 8) | f(3) | SCAN),
+    ("supply -Ukraine -pacific", d(3, 7, 8) | SCAN),
+    ('-"supply chain" supply', d(3, 5, 7, 8)),
+    ("-supply", (EVERY_PAGE - d(1, 3, 5, 7, 8) - f(3) - SCAN)),
+    ("ukraine OR munitions", d(1, 3)),
+    ("ukraine OR munitions OR wellington", d(1, 3) | f(4)),
+    ("ukraine or munitions", set()),  # lower-case "or" is a word
+    ("OR", set()),
+    ("OR ukraine", d(1)),
+    ("ukraine OR", d(1)),
+    ("resil*", d(1, 5)),
+    ("resilien*", d(1, 5)),
+    ("resilient*", d(5)),
+    ('"supply chain*"', d(1, 5) | f(3) | SCAN),
+    ("chains", d(5)),
+    ("chain", d(1, 3, 7, 8) | f(3) | SCAN),
+    ("procurement~", d(6)),  # OCR's "procuremnet"
+    ("procurement", set()),
+    ("munition~", d(3)),
+    ('"supply chain"~2', d(1, 8) | f(3) | SCAN),
+    ('"supply chain"~4', d(1, 3, 8) | f(3) | SCAN),  # "Supply of munitions and the chain": 4 between
+    ('"supply chain"~6', d(1, 3, 8) | f(3) | SCAN),
+    ('"supply chain"~7', d(1, 3, 7, 8) | f(3) | SCAN),
+    ('"chain supply"~1', d(1) | f(3) | SCAN),  # near is in either order
+    ("maori", f(1, 2)),
+    ("Māori", f(1, 2)),
+    ("ōtautahi", f(1, 2)),
+    ("Otautahi", f(1, 2)),
+    ("OTAUTAHI maori", f(1, 2)),
+    ("OPS-306", d(2)),
+    ("ops 306", d(2)),
+    ("306", d(2)),
+    ("9(2)(a)", d(2)),
+    ('"9(2)(a)"', d(2)),
+    ("c++", d(4)),
+    ("C++ code", d(4)),
+    ("SELECT * FROM pages;", d(4)),
+    ("DROP TABLE pages; --", d(4)),
+    ("'; DROP TABLE pages; --", d(4)),
+    ("NEAR(x)", d(4)),
+    ("AND", d(1, 3, 4, 8) | f(2)),  # the word "and"
+    ('"AND OR NOT"', d(4)),
+    ("NOT", d(4)),
+    ('"quoted"', d(4)),
+    ('""', set()),
+    ('"', set()),
+    ("-", set()),
+    ("*", set()),
+    ("~", set()),
+    ("()", set()),
+    ("supply~ chain*", d(1, 3, 5, 7, 8) | f(3) | SCAN),
+    ("<script>", f(4)),
+    ("alert(1)", f(4)),
+    ("&", set()),
+    ("%", set()),
+    ("_", set()),
+    ("ukraine\\", d(1)),
+    ("tag:Risk", d(3) | f(3)),
+    ("tag:risk supply", d(3) | f(3)),
+    ("tag:Risk -tag:nothing", d(3) | f(3)),
+    ("supply -tag:Risk", d(1, 5, 7, 8) | SCAN),
+    ("supply -tag:Risk -tag:workstream", d(1, 7, 8) | SCAN),
+    ('tag:"No such tag"', set()),
+    ("tag:Workstream", d(5)),  # a parent includes its children
+    ('tag:"supply chains"', d(5)),
+    ('tag:"Workstream: Supply chains"', d(5)),
+    ("agency:MFAT", f(1, 2, 3, 4)),
+    ("agency:defence supply", d(1, 3, 5, 7, 8)),
+    ("agency:%", set()),
+    ("ground:9(2)(a)", d(2)),
+    ('ground:"s 9(2)(a)"', d(2)),
+    ("ground:9(2)(b)", set()),
+    ("ocr:yes", SCAN),
+    ("ocr:no supply chain", d(1, 3, 7, 8) | f(3)),
+    ("date:2024", f(1, 2, 3, 4)),
+    ("date:2023-11..2024-01 supply", d(1, 3, 5, 7, 8)),
+    ("date:..2023-10", set()),
+    ("date:2024-03-10..", f(1, 2, 3, 4)),
+    ("in:notes ombudsman", d(3)),
+    ("in:notes munitions", d(3)),
+    ("ombudsman", set()),  # notes are searched with in:notes only
+    ("in:notes supply", set()),
+    ("doc:abc", set()),
+]
+
+
+def test_the_query_language_finds_exactly_the_pages_it_should(api, project, corpus):
+    wrong = {}
+    for text, expected in QUERIES:
+        found = _found(api, project, corpus, text)
+        if found != expected:
+            wrong[text] = {"missing": sorted(expected - found), "extra": sorted(found - expected)}
+    assert wrong == {}, "\n".join(f"{k!r}: {v}" for k, v in wrong.items())
+    assert len(QUERIES) >= 60
+
+
+def test_doc_filter_and_all_projects(app, api, project, corpus):
+    assert _found(api, project, corpus, f"doc:{corpus['foreign']} supply") == f(3)
+    other = api.post("/api/projects", json={"name": "Elsewhere"}).get_json()
+    upload(api, other["id"], ("elsewhere.pdf", _pdf(["Supply chain notes from elsewhere."])))
+    everywhere = api.get("/api/search", query_string={"q": '"supply chain"'}).get_json()
+    assert {r["project"] for r in everywhere["results"]} == {project["id"], other["id"]}
+    assert everywhere["total"] == 4
+
+
+def test_results_carry_title_snippet_tags_score_and_facets(api, project, corpus):
+    body = api.get("/api/search", query_string={"q": "supply", "project": project["id"]}).get_json()
+    assert body["total"] == 7
+    first = body["results"][0]
+    assert set(first) >= {"document", "title", "page", "snippet", "score", "tags"}
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+    tagged = next(r for r in body["results"] if r["document"] == corpus["defence"] and r["page"] == 3)
+    assert tagged["tags"] == ["Risk"]
+    assert "<mark>Supply</mark> of munitions" in tagged["snippet"]
+    facets = body["facets"]
+    assert {x["title"]: x["count"] for x in facets["documents"]} == {"defence": 5, "foreign": 1, "scan": 1}
+    assert {x["name"]: x["count"] for x in facets["tags"]} == {"Risk": 2, "Supply chains": 1}
+    assert {x["name"]: x["count"] for x in facets["agencies"]} == {"Ministry of Defence": 5, "MFAT": 1}
+    grounds = api.get("/api/search", query_string={"q": "approved", "project": project["id"]}).get_json()
+    assert grounds["facets"]["grounds"] == [{"ground": "9(2)(a)", "count": 1}]
+
+
+def test_a_snippet_escapes_the_pages_markup(api, project, corpus):
+    body = api.get("/api/search", query_string={"q": "alert", "project": project["id"]}).get_json()
+    [result] = body["results"]
+    assert result["snippet"] == "&lt;script&gt;<mark>alert</mark>(1)&lt;/script&gt; &amp; trade talks in Wellington"
+
+
+def test_hits_in_a_document_are_the_stored_boxes_of_the_matching_words(api, corpus):
+    hits = api.get(f"/api/documents/{corpus['defence']}/search", query_string={"q": '"supply chain"'}).get_json()
+    assert [h["page"] for h in hits["hits"]] == [1]
+    words = api.get(f"/api/documents/{corpus['defence']}/pages/1").get_json()["words"]
+    boxes = {w["text"]: [w["x0"], w["y0"], w["x1"], w["y1"]] for w in words}
+    assert hits["hits"][0]["rects"] == [boxes["Supply"], boxes["chain"]]
+    lit = api.get(f"/api/documents/{corpus['defence']}/search", query_string={"q": "ops-306"}).get_json()
+    assert lit["hits"] == [{"page": 2, "rects": [next(v for k, v in _boxes(api, corpus, 2).items() if "OPS" in k)]}]
+
+
+def _boxes(api, corpus, page):
+    words = api.get(f"/api/documents/{corpus['defence']}/pages/{page}").get_json()["words"]
+    return {w["text"]: [w["x0"], w["y0"], w["x1"], w["y1"]] for w in words}
+
+
+def test_search_sees_new_pages_edited_notes_and_deleted_documents_at_once(api, project, corpus):
+    [annotation] = api.get(f"/api/documents/{corpus['defence']}/annotations?page=3").get_json()["annotations"]
+    api.patch(f"/api/annotations/{annotation['id']}", json={"note": "Follow up with the Auditor-General"})
+    assert _found(api, project, corpus, "in:notes ombudsman") == set()
+    assert _found(api, project, corpus, "in:notes auditor") == d(3)
+    api.delete(f"/api/annotations/{annotation['id']}")
+    assert _found(api, project, corpus, "in:notes auditor") == set()
+    assert api.delete(f"/api/documents/{corpus['foreign']}").status_code == 204
+    assert _found(api, project, corpus, "maori") == set()
+    added = upload(api, project["id"], ("new.pdf", _pdf(["Whakatāne harbour dredging."]))).get_json()
+    documents = {**corpus, "new": added["documents"][0]["id"]}
+    assert _found(api, project, documents, "whakatane") == {"new 1"}
+
+
+def test_others_cannot_search_a_project_and_see_none_of_it_in_theirs(app, client, project, corpus):
+    stranger = create_user(app, "stranger@example.nz")
+    with app.extensions["sessions"]() as session:
+        other = Api(client, auth_service.create_token(session, stranger.email))
+    refused = other.get("/api/search", query_string={"q": "supply", "project": project["id"]})
+    assert refused.status_code == 404
+    assert other.get("/api/search", query_string={"q": "supply"}).get_json()["total"] == 0
+    assert other.get(f"/api/documents/{corpus['defence']}/search", query_string={"q": "supply"}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("arguments", "sentence"),
+    [
+        ({"q": "x", "project": "abc"}, "project must be a whole number of 1 or more."),
+        ({"q": "x", "page": "0"}, "page must be a whole number of 1 or more."),
+        ({"q": "x", "page": "-1"}, "page must be a whole number of 1 or more."),
+    ],
+)
+def test_bad_search_arguments_are_refused_with_a_sentence(api, arguments, sentence):
+    answer = api.get("/api/search", query_string=arguments)
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": sentence}
+
+
+def test_what_a_filter_cannot_use_is_said(api, project):
+    body = api.get("/api/search", query_string={"q": "date:soon ocr:maybe x", "project": project["id"]}).get_json()
+    assert body["notices"] == [
+        "date:soon was left out: write dates as 2024, 2024-06 or 2024-06-30, a range as 2024-01..2024-06.",
+        "ocr:maybe was left out: say ocr:yes or ocr:no.",
+    ]
+
+
+def test_results_come_fifty_a_page(api, project):
+    upload(api, project["id"], ("long.pdf", _pdf([f"Page {n} of the sustainment plan." for n in range(1, 61)])))
+    first = api.get("/api/search", query_string={"q": "sustainment", "project": project["id"]}).get_json()
+    second = api.get("/api/search", query_string={"q": "sustainment", "project": project["id"], "page": 2}).get_json()
+    assert (first["total"], len(first["results"]), len(second["results"]), first["pages"]) == (60, 50, 10, 2)
+    pages = {r["page"] for r in first["results"]} | {r["page"] for r in second["results"]}
+    assert pages == set(range(1, 61))
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses", "filters"),
+    [
+        ("a b", [Clause((Term(("a",)),)), Clause((Term(("b",)),))], []),
+        ('"a b"~3', [Clause((Term(("a", "b"), near=3),))], []),
+        ("a OR b", [Clause((Term(("a",)), Term(("b",))))], []),
+        ("-a", [Clause((Term(("a",)),), excluded=True)], []),
+        ("pre*", [Clause((Term(("pre",), prefix=True),))], []),
+        ("word~", [Clause((Term(("word",), fuzzy=True),))], []),
+        ("OPS-306", [Clause((Term(("ops", "306")),))], []),
+        ('tag:"Supply chains" -agency:MFAT', [], [Filter("tag", "Supply chains"), Filter("agency", "MFAT", True)]),
+        ("Tag:Risk", [], [Filter("tag", "Risk")]),
+        ("colour:red", [Clause((Term(("colour", "red")),))], []),  # not a filter: searched as written
+    ],
+)
+def test_a_query_is_read_into_clauses_and_filters(text, clauses, filters):
+    query = parse(text)
+    assert (query.clauses, query.filters) == (clauses, filters)
