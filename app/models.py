@@ -52,18 +52,21 @@ class ImportStatus(StrEnum):
 
 class SuggestionSource(StrEnum):
     """What proposed a suggestion: a redaction box (with readable text under it, or not), a
-    blank-space redaction (text cut out, its ground printed in the gap) or a keyword rule."""
+    blank-space redaction (text cut out, its ground printed in the gap), a keyword rule, or a
+    person tagging every hit of a search."""
 
     BOX = "box"
     LEAKY_BOX = "leaky_box"
     BLANK = "blank"
     RULE = "rule"
+    SEARCH = "search"
 
 
 SOURCE_LABELS = {
     SuggestionSource.BOX: "redaction box",
     SuggestionSource.LEAKY_BOX: "leaky redaction box",
     SuggestionSource.BLANK: "blank-space redaction",
+    SuggestionSource.SEARCH: "search",
 }
 
 
@@ -246,6 +249,8 @@ class Annotation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    # Made by tagging every hit of a search: undoing the batch deletes it.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("tag_batches.id", ondelete="SET NULL"), index=True)
 
     tags: Mapped[list[Tag]] = relationship(secondary="annotation_tags", order_by="Tag.position")
     author: Mapped[User | None] = relationship()
@@ -341,6 +346,8 @@ class Suggestion(Base):
         _states(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.PENDING
     )
     annotation_id: Mapped[int | None] = mapped_column(ForeignKey("annotations.id", ondelete="SET NULL"))
+    # Proposed by tagging every hit of a search: undoing the batch withdraws it.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("tag_batches.id", ondelete="SET NULL"), index=True)
 
     tag: Mapped[Tag] = relationship()
 
@@ -351,6 +358,51 @@ class Suggestion(Base):
         if self.source == SuggestionSource.RULE:
             return f"rule {self.rule_id}" if self.rule_id else "a deleted rule"
         return SOURCE_LABELS[self.source]
+
+
+class SavedSearch(Base):
+    """A search kept by name in a project, with the highest page id its author had seen when
+    they last looked: pages above it that match are new."""
+
+    __tablename__ = "saved_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    seen_page_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SearchHistory(Base):
+    """A search a user ran from the search page (the last few are kept)."""
+
+    __tablename__ = "search_history"
+    __table_args__ = (Index("ix_search_history_user_searched", "user_id", "searched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))  # None: all
+    query: Mapped[str] = mapped_column(Text)
+    searched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TagBatch(Base):
+    """Annotations or suggestions made in one action from every hit of a search; undone together."""
+
+    __tablename__ = "tag_batches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    tag_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="SET NULL"))
+    query: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(12))  # "annotations" or "suggestions"
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    undone_at: Mapped[datetime | None]
 
 
 class FirstAccount(Base):

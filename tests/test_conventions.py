@@ -121,7 +121,8 @@ LAYERS = [
     {"app"},  # the factory
     {"views", "app.cli", "app.openapi"},  # the interfaces: HTTP (parse, call a service, respond), command line
     {"app.ingest"},  # the top-level step: upload -> pages, boxes, suggestions
-    {"app.exports", "app.projects", "app.search"},
+    {"app.exports", "app.projects"},
+    {"app.search"},
     {"app.suggestions"},
     {"app.annotations"},
     {"app.tags", "app.redactions", "app.documents", "app.auth"},

@@ -1,9 +1,11 @@
 """Search: the query language over a real index (FTS5 on SQLite, tsvector on PostgreSQL), run
 through the API on documents uploaded as PDFs and read by the pipeline."""
 
+import io
+
 import pymupdf
 import pytest
-from conftest import Api, create_user, upload
+from conftest import Api, create_user, sign_in, upload
 from pdfs import FONT_FILE, scanned_pdf
 
 from app.auth import service as auth_service
@@ -310,3 +312,116 @@ def test_results_come_fifty_a_page(api, project):
 def test_a_query_is_read_into_clauses_and_filters(text, clauses, filters):
     query = parse(text)
     assert (query.clauses, query.filters) == (clauses, filters)
+
+
+def test_a_saved_search_counts_what_is_new_since_it_was_seen(api, project, corpus):
+    created = api.post(
+        f"/api/projects/{project['id']}/saved-searches", json={"name": "Supply chain", "query": '"supply chain"'}
+    )
+    assert created.status_code == 201
+    saved = created.get_json()
+    assert (saved["name"], saved["total"], saved["documents"], saved["new"]) == ("Supply chain", 3, 3, 0)
+    added = upload(api, project["id"], ("later.pdf", _pdf(["A later supply chain briefing.", "Nothing here."])))
+    later = added.get_json()["documents"][0]["id"]
+    [listed] = api.get(f"/api/projects/{project['id']}/saved-searches").get_json()["saved_searches"]
+    assert (listed["total"], listed["new"]) == (4, 1)
+    new = api.get(f"/api/saved-searches/{saved['id']}/new").get_json()
+    assert [(r["document"], r["page"]) for r in new["results"]] == [(later, 1)]
+    assert api.post(f"/api/saved-searches/{saved['id']}/seen").get_json()["new"] == 0
+    [listed] = api.get(f"/api/projects/{project['id']}/saved-searches").get_json()["saved_searches"]
+    assert (listed["total"], listed["new"]) == (4, 0)
+    assert api.delete(f"/api/saved-searches/{saved['id']}").status_code == 204
+    assert api.get(f"/api/projects/{project['id']}/saved-searches").get_json() == {"saved_searches": []}
+
+
+def test_the_project_page_shows_saved_searches_with_new_pages(app, client, user, api, project, corpus):
+    api.post(f"/api/projects/{project['id']}/saved-searches", json={"name": "Munitions", "query": "munitions"})
+    upload(api, project["id"], ("later.pdf", _pdf(["More munitions were ordered."])))
+    sign_in(client)
+    html = client.get(f"/projects/{project['id']}").get_data(as_text=True)
+    assert "Munitions" in html and "1 new" in html and "2 pages in 2 documents" in html
+    [saved] = api.get(f"/api/projects/{project['id']}/saved-searches").get_json()["saved_searches"]
+    opened = client.get(f"/projects/{project['id']}/search?saved={saved['id']}").get_data(as_text=True)
+    assert "1 new page" in opened and "More <mark>munitions</mark> were ordered." in opened
+    assert "1 new" not in client.get(f"/projects/{project['id']}").get_data(as_text=True)
+
+
+def test_tagging_all_hits_makes_one_suggestion_a_hit_and_undo_removes_them(api, project, corpus):
+    made = api.post(f"/api/projects/{project['id']}/search/tag", json={"q": '"supply chain"', "tag": "Risk"})
+    assert made.status_code == 201
+    batch = made.get_json()
+    assert (batch["created"], batch["as"]) == (3, "suggestions")
+    queue = api.get(f"/api/projects/{project['id']}/suggestions").get_json()["suggestions"]
+    searched = [s for s in queue if s["source"] == "search"]
+    assert sorted((s["page"], s["exact"]) for s in searched) == [
+        (1, "Supply chain"),
+        (1, "Supply chain"),
+        (3, "Supply chain"),
+    ]
+    assert {s["tag"] for s in searched} == {"Risk"}
+    accepted = searched[0]
+    assert api.post(f"/api/suggestions/{accepted['id']}/accept").status_code == 200
+    assert api.delete(f"/api/tag-batches/{batch['batch']}").get_json() == {"removed": 2}
+    left = api.get(f"/api/projects/{project['id']}/suggestions?status=all").get_json()["suggestions"]
+    assert [s["id"] for s in left if s["source"] == "search"] == [accepted["id"]]  # a person's decision stays
+    again = api.delete(f"/api/tag-batches/{batch['batch']}")
+    assert again.status_code == 409 and again.get_json() == {"error": "That batch was already undone."}
+
+
+def test_tagging_all_hits_as_annotations_and_undoing_them(api, project, corpus):
+    made = api.post(
+        f"/api/projects/{project['id']}/search/tag",
+        json={"q": "munitions OR wellington", "tag": "Key quote", "as": "annotations"},
+    ).get_json()
+    assert made["created"] == 2
+    quotes = []
+    for document in (corpus["defence"], corpus["foreign"]):
+        quotes += [
+            a["exact"]
+            for a in api.get(f"/api/documents/{document}/annotations?tag=Key quote").get_json()["annotations"]
+        ]
+    assert sorted(quotes) == ["Wellington", "munitions"]
+    assert api.delete(f"/api/tag-batches/{made['batch']}").get_json() == {"removed": 2}
+    assert api.get(f"/api/documents/{corpus['defence']}/annotations?tag=Key quote").get_json()["annotations"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "sentence"),
+    [
+        ({"q": "nothingatall", "tag": "Risk"}, 400, "The search finds nothing to tag."),
+        ({"q": "supply", "tag": "No such tag"}, 400, "“No such tag” is not a tag in this project."),
+        ({"q": "supply", "tag": "Risk", "as": "everything"}, 400, "as must be"),
+    ],
+)
+def test_tagging_all_hits_refuses_what_it_cannot_do(api, project, corpus, body, status, sentence):
+    answer = api.post(f"/api/projects/{project['id']}/search/tag", json=body)
+    assert answer.status_code == status
+    assert sentence in answer.get_json()["error"]
+
+
+def test_a_list_of_names_is_counted_term_by_term(api, project, corpus):
+    terms = ["Supply chain", "Ōtautahi", "munitions OR ukraine", "Nobody Here", "", "supply chain"]
+    answer = api.post(f"/api/projects/{project['id']}/term-lists", json={"terms": terms}).get_json()
+    counts = {row["term"]: (row["pages"], row["documents"]) for row in answer["terms"]}
+    assert counts == {"Supply chain": (3, 3), "Ōtautahi": (2, 1), "munitions OR ukraine": (2, 1), "Nobody Here": (0, 0)}
+    assert answer["terms"][0]["link"] == f"/projects/{project['id']}/search?q=%22Supply+chain%22"
+    upload_csv = {"file": (io.BytesIO(b"name,role\n=Maori,test\nOtautahi,city\n"), "names.csv")}
+    csv_answer = api.post(
+        f"/api/projects/{project['id']}/term-lists?format=csv", data=upload_csv, content_type="multipart/form-data"
+    )
+    assert csv_answer.headers["Content-Type"].startswith("text/csv")
+    assert csv_answer.get_data(as_text=True).splitlines() == [
+        "\ufeffterm,pages,documents,query",
+        "'=Maori,2,1,'=Maori",
+        "Otautahi,2,1,Otautahi",
+    ]
+
+
+def test_the_search_page_remembers_recent_searches(app, client, user, api, project, corpus):
+    sign_in(client)
+    for text in ("munitions", "ukraine", "munitions"):
+        client.get(f"/projects/{project['id']}/search", query_string={"q": text})
+    html = client.get(f"/projects/{project['id']}/search").get_data(as_text=True)
+    recent = html[html.index('class="recent-searches"') :]
+    assert recent.index(">munitions<") < recent.index(">ukraine<")
+    assert recent.count(">munitions<") == 1

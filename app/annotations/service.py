@@ -75,9 +75,14 @@ def update_annotation(session: Session, user: User, annotation: Annotation, body
 
 def delete_annotation(session: Session, user: User, annotation: Annotation) -> None:
     """Delete an annotation; it leaves the page and lists, its history is kept."""
+    remove_annotation(session, user, annotation)
+    session.commit()
+
+
+def remove_annotation(session: Session, user: User, annotation: Annotation) -> None:
+    """delete_annotation, flushed but not committed: for use cases that remove several at once."""
     annotation.deleted_at = utcnow()
     _record(session, annotation, user, "deleted", {})
-    session.commit()
 
 
 def get_annotation(session: Session, user: User, annotation_id: int) -> Annotation:

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
+from app.core.spreadsheet import safe_cell
 from app.exports.service import Excerpt
 
 CSV_COLUMNS = [
@@ -28,7 +29,6 @@ CSV_COLUMNS = [
     "annotation",
     "release",
 ]
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 OIA_CONTEXT = {"oia": "https://github.com/oia-desk/oia-desk/ns#", "sha256": "oia:sha256", "rects": "oia:rects"}
 PDF_FRAGMENT = "http://tools.ietf.org/rfc/rfc3778"
@@ -49,7 +49,7 @@ def csv_chunks(items: Iterable[Excerpt], base_url: str) -> Iterator[str]:
     writer.writerow(CSV_COLUMNS)
     yield "\ufeff" + _drain(buffer)
     for excerpt in items:
-        writer.writerow([_cell(value) for value in _csv_row(excerpt, base_url)])
+        writer.writerow([safe_cell(value) for value in _csv_row(excerpt, base_url)])
         yield _drain(buffer)
 
 
@@ -73,13 +73,6 @@ def _csv_row(excerpt: Excerpt, base_url: str) -> list:
         excerpt.id,
         excerpt.release,
     ]
-
-
-def _cell(value):
-    """A spreadsheet will not run a cell that starts with a quote mark as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _drain(buffer: io.StringIO) -> str:

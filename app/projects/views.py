@@ -8,6 +8,7 @@ from app.errors import AppError
 from app.projects import service
 from app.projects.presenters import project_json
 from app.projects.schemas import NewProject, ProjectChanges
+from app.search.saved import list_saved_searches
 from app.validation import accepts, request_body, validated
 from app.web import db
 
@@ -37,7 +38,8 @@ def show(project_id: int):
     """A project's documents with their processing status, and the upload area."""
     project = service.get_project(db(), signed_in_user(), project_id)
     documents = [document_json(d) for d in project.documents]
-    return render_template("projects/show.html", project=project, documents=documents)
+    saved = list_saved_searches(db(), project)
+    return render_template("projects/show.html", project=project, documents=documents, saved_searches=saved)
 
 
 @bp.get("/api/projects")

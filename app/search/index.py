@@ -25,6 +25,26 @@ INDEX_COLUMNS = ("search_vector", "note_vector")
 FUZZY_LIMIT = 20  # words of the index a fuzzy word stands for, at most
 
 Expand = Callable[[str], list[str]]
+# The SQLite FTS5 indexes: (index table, indexed table, indexed column).
+SQLITE_INDEXES = [("page_search", "pages", "text"), ("note_search", "annotations", "note")]
+
+
+def sqlite_triggers(table: str) -> list[str]:
+    """The statements creating the triggers that keep a table's FTS5 index in step with it; a
+    migration that rebuilds the table (batch mode drops its triggers) runs them again."""
+    statements = []
+    for index, indexed, field in SQLITE_INDEXES:
+        if indexed != table:
+            continue
+        # Names from SQLITE_INDEXES only, never input.
+        add = f"INSERT INTO {index}(rowid, {field}) VALUES (new.id, new.{field});"  # noqa: S608
+        remove = f"INSERT INTO {index}({index}, rowid, {field}) VALUES ('delete', old.id, old.{field});"  # noqa: S608
+        statements += [
+            f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END",
+            f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END",
+            f"CREATE TRIGGER {index}_update AFTER UPDATE OF {field} ON {table} BEGIN {remove} {add} END",
+        ]
+    return statements
 
 
 def include_object(_object, name: str | None, _kind: str, _reflected: bool, _compare_to) -> bool:

@@ -1,5 +1,8 @@
 """The JSON view of search results."""
 
+from urllib.parse import urlencode
+
+from app.models import TagBatch
 from app.search.service import PER_PAGE, SearchResults
 
 
@@ -14,4 +17,32 @@ def results_json(found: SearchResults) -> dict:
         "results": found.results,
         "facets": found.facets,
         "notices": found.notices,
+    }
+
+
+def saved_json(counted: dict) -> dict:
+    """A saved search with its counts: pages matching now, in how many documents, and new since seen."""
+    saved = counted["search"]
+    return {
+        "id": saved.id,
+        "project_id": saved.project_id,
+        "name": saved.name,
+        "query": saved.query,
+        "total": counted["total"],
+        "documents": counted["documents"],
+        "new": counted["new"],
+        "created_at": saved.created_at.isoformat(),
+        "seen_at": saved.seen_at.isoformat(),
+    }
+
+
+def batch_json(batch: TagBatch) -> dict:
+    """What tagging all hits made: how many, and the batch to undo it by."""
+    return {"created": batch.created, "batch": batch.id, "as": batch.kind}
+
+
+def terms_json(counted: list[dict], project_id: int) -> dict:
+    """Each term's pages and documents, and a link to its search."""
+    return {
+        "terms": [{**row, "link": f"/projects/{project_id}/search?{urlencode({'q': row['query']})}"} for row in counted]
     }

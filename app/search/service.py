@@ -38,14 +38,19 @@ class SearchResults:
         return max(1, -(-self.total // PER_PAGE))
 
 
-def search(session: Session, user: User, text: str, project_id: int | None = None, page: int = 1) -> SearchResults:
-    """Pages matching text, ranked, PER_PAGE at a time, in one project or every one the user may open."""
+def search(
+    session: Session, user: User, text: str, project_id: int | None = None, page: int = 1, newer_than: int = 0
+) -> SearchResults:
+    """Pages matching text, ranked, PER_PAGE at a time, in one project or every one the user may
+    open; with newer_than, only pages stored after that page id (what is new to a saved search)."""
     query = parse(text)
     found = SearchResults(page=max(1, page), query=query)
     if query.is_empty:
         return found
     projects = openable_project_ids(session, user) if project_id is None else [project_id]
     matching, score = _matching(session, query, projects, found.notices)
+    if newer_than:
+        matching = matching.where(Page.id > newer_than)
     found.total = session.scalar(select(func.count()).select_from(matching.subquery()))
     if not found.total:
         return found
@@ -74,6 +79,35 @@ def search(session: Session, user: User, text: str, project_id: int | None = Non
         )
     found.facets = _facets(session, matching)
     return found
+
+
+def count_matching(session: Session, text: str, project_id: int, newer_than: int = 0) -> tuple[int, int]:
+    """How many pages, and in how many documents, of a project match text (only pages stored
+    after page id newer_than, when given)."""
+    query = parse(text)
+    if query.is_empty:
+        return 0, 0
+    matching, _ = _matching(session, query, [project_id], [])
+    pages = matching.where(Page.id > newer_than).subquery()
+    row = session.execute(select(func.count(), func.count(func.distinct(pages.c.document_id))).select_from(pages)).one()
+    return row[0], row[1]
+
+
+def matching_words(session: Session, text: str, project_id: int) -> list[tuple[Page, list[int]]]:
+    """Every page of the project that matches text, with the indexes of its words holding a hit."""
+    query = parse(text)
+    if query.is_empty or _in_notes(query):
+        return []
+    matching, _ = _matching(session, query, [project_id], [])
+    ids = session.scalars(select(matching.subquery().c.page_id)).all()
+    fuzzy, terms = _fuzzy_words(session, query), query.lit_words()
+    pages = session.scalars(select(Page).where(Page.id.in_(ids)).order_by(Page.document_id, Page.number))
+    return [(page, lit_word_indexes(page.words, terms, fuzzy)) for page in pages]
+
+
+def newest_page_id(session: Session) -> int:
+    """The id of the page stored last: pages stored after it are new."""
+    return session.scalar(select(func.max(Page.id))) or 0
 
 
 def document_hits(session: Session, document: Document, text: str) -> list[dict]:

@@ -5,7 +5,7 @@ index's words for fuzzy search. PostgreSQL: generated tsvector columns with GIN 
 by oia_fold (unaccent, lower case, non-letters to spaces), and a table of the index's words.
 
 A later migration that rebuilds pages or annotations in batch mode on SQLite drops their
-triggers with the old table: it must call create_sqlite_triggers() again.
+triggers with the old table: it must run app.search.index.sqlite_triggers(table) again.
 
 Revision ID: 0008
 Revises: 0007
@@ -14,13 +14,12 @@ Create Date: 2026-11-29 20:30:00
 
 from alembic import op
 
+from app.search.index import SQLITE_INDEXES, sqlite_triggers
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
-
-# (index table, indexed table, indexed column)
-SQLITE_INDEXES = [("page_search", "pages", "text"), ("note_search", "annotations", "note")]
 
 FOLD = """
 CREATE FUNCTION oia_fold(body text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
@@ -38,15 +37,6 @@ END $$
 """
 
 
-def create_sqlite_triggers(index: str, table: str, field: str) -> None:
-    """Triggers that keep an FTS5 external-content index in step with its table."""
-    add = f"INSERT INTO {index}(rowid, {field}) VALUES (new.id, new.{field});"
-    remove = f"INSERT INTO {index}({index}, rowid, {field}) VALUES ('delete', old.id, old.{field});"
-    op.execute(f"CREATE TRIGGER {index}_insert AFTER INSERT ON {table} BEGIN {add} END")
-    op.execute(f"CREATE TRIGGER {index}_delete AFTER DELETE ON {table} BEGIN {remove} END")
-    op.execute(f"CREATE TRIGGER {index}_update AFTER UPDATE OF {field} ON {table} BEGIN {remove} {add} END")
-
-
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         _upgrade_postgresql()
@@ -56,7 +46,8 @@ def upgrade() -> None:
             f"CREATE VIRTUAL TABLE {index} USING fts5({field}, content='{table}', content_rowid='id', "
             "tokenize='unicode61 remove_diacritics 2')"
         )
-        create_sqlite_triggers(index, table, field)
+        for statement in sqlite_triggers(table):
+            op.execute(statement)
         op.execute(f"INSERT INTO {index}({index}) VALUES ('rebuild')")
     op.execute("CREATE VIRTUAL TABLE search_words USING fts5vocab(page_search, 'row')")
 
