@@ -107,3 +107,40 @@ def test_search_opens_hits_lit_on_the_page_and_steps_through_them(server):
         tab.keyboard.press("Enter")
         expect(tab.locator("#find-status")).to_have_text("Hit 1 of 1 · page 1")
         expect(tab.locator("#page-1 .hit")).to_have_count(1)
+
+
+def test_save_a_search_see_what_is_new_tag_all_hits_and_undo(server):
+    ARTIFACTS.mkdir(exist_ok=True)
+    project = create_project(server["base"], server["token"], "Saved searches")
+    _upload(server, project["id"], "briefing.pdf", text_pdf(PLAN, title="Supply briefing"))
+    _wait_ready(server, project["id"], 1)
+    with signed_in_tab(server["base"], EMAIL, PASSWORD, {"width": 1280, "height": 900}) as tab:
+        tab.goto(f"{server['base']}/projects/{project['id']}/search?q=%22supply+chain%22")
+        tab.fill("input[name=name]", "Supply chain")
+        tab.click("button:has-text('Save search')")
+        expect(tab.locator(".flash-info")).to_contain_text("Saved the search “Supply chain”")
+        expect(tab.locator(".saved-searches")).to_contain_text("Supply chain")
+
+        _upload(server, project["id"], "munitions.pdf", text_pdf(OTHER, title="Munitions memo"))
+        _wait_ready(server, project["id"], 2)
+        tab.goto(f"{server['base']}/projects/{project['id']}")
+        expect(tab.locator("#saved-searches .new-badge")).to_have_text("1 new")
+        tab.screenshot(path=str(ARTIFACTS / "project-saved-searches.png"), full_page=True)
+        tab.click("#saved-searches a:has-text('Supply chain')")
+        expect(tab.locator(".saved-opened")).to_contain_text("1 new page since you last looked")
+        expect(tab.locator(".new-results .result-title")).to_have_text(["Munitions memo"])
+        tab.screenshot(path=str(ARTIFACTS / "search-saved-new.png"), full_page=True)
+        tab.goto(f"{server['base']}/projects/{project['id']}")
+        expect(tab.locator("#saved-searches .new-badge")).to_have_count(0)
+
+        tab.goto(f"{server['base']}/projects/{project['id']}/search?q=%22supply+chain%22")
+        tab.select_option("select[name=tag]", "Risk")
+        tab.click("button:has-text('Tag all hits')")
+        expect(tab.locator(".batch-notice")).to_contain_text("Tagged 3 hits as suggestions to review.")
+        tab.screenshot(path=str(ARTIFACTS / "search-tagged-all.png"), full_page=True)
+        _, queue = request(server["base"], server["token"], f"/api/projects/{project['id']}/suggestions")
+        assert sum(1 for s in queue["suggestions"] if s["source"] == "search") == 3
+        tab.click(".batch-notice button:has-text('Undo')")
+        expect(tab.locator(".flash-info")).to_contain_text("removed the 3 annotations or suggestions")
+        _, queue = request(server["base"], server["token"], f"/api/projects/{project['id']}/suggestions")
+        assert sum(1 for s in queue["suggestions"] if s["source"] == "search") == 0
