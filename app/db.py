@@ -1,6 +1,5 @@
 """Engine and sessions, shared by the web app and the worker (no Flask here)."""
 
-from rapidfuzz.distance import Levenshtein
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -40,8 +39,6 @@ def make_engine(url: str) -> Engine:
         cursor.close()
         # SQLite's own lower() knows only ASCII; PostgreSQL's knows "Ā". Make them agree.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
-        # Fuzzy search (app.search.index) on SQLite: PostgreSQL has fuzzystrmatch's levenshtein.
-        dbapi_connection.create_function("closeness", 3, _closeness, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _begin_immediate(connection):
@@ -52,12 +49,6 @@ def make_engine(url: str) -> Engine:
 
 def _lower(value):
     return value.lower() if isinstance(value, str) else value
-
-
-def _closeness(word, other, edits) -> int:
-    """edits + 1 less the edit distance between two words when within edits of each other, else 0."""
-    distance = Levenshtein.distance(word or "", other or "", score_cutoff=edits)
-    return edits + 1 - distance if distance <= edits else 0
 
 
 def make_sessionmaker(url: str) -> sessionmaker[Session]:

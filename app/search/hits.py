@@ -2,6 +2,7 @@
 of the text with its hits marked. Pure: the index says which pages match; this says where."""
 
 import re
+from bisect import bisect_left
 from collections.abc import Collection
 from html import escape
 
@@ -29,12 +30,20 @@ def _matches(token: str, word: str, prefix: bool, alternatives: Collection[str] 
 
 
 def _sequence(tokens: list[str], term: Term, alternatives: Collection[str]) -> set[int]:
-    size, lit = len(term.words), set()
-    for start in range(len(tokens) - size + 1):
-        if all(
-            _matches(tokens[start + i], word, term.prefix and i == size - 1, alternatives if size == 1 else ())
-            for i, word in enumerate(term.words)
-        ):
+    """Tokens of each place where the term's words stand in order (the last may be a prefix)."""
+    size, first = len(term.words), term.words[0]
+    lone = size == 1
+    if lone and not term.prefix and not alternatives:  # the usual case, kept fast
+        return {i for i, token in enumerate(tokens) if token == first}
+    starts = [
+        i
+        for i, token in enumerate(tokens[: len(tokens) - size + 1])
+        if _matches(token, first, term.prefix and lone, alternatives if lone else ())
+    ]
+    lit = set()
+    for start in starts:
+        rest = enumerate(term.words[1:], 1)
+        if all(_matches(tokens[start + i], word, term.prefix and i == size - 1) for i, word in rest):
             lit.update(range(start, start + size))
     return lit
 
@@ -61,7 +70,8 @@ def snippet(text: str, terms: list[Term], fuzzy_words: dict[str, Collection[str]
     found = text_tokens(text)
     if not found:
         return ""
-    lit = lit_tokens([fold(m.group()) for m in found], terms, fuzzy_words)
+    folded = [m.group().lower() for m in found] if text.isascii() else [fold(m.group()) for m in found]
+    lit = lit_tokens(folded, terms, fuzzy_words)
     first = _densest_window(lit, len(found))
     last = min(len(found), first + SNIPPET_TOKENS) - 1
     whole_start, whole_end = first == 0, last == len(found) - 1
@@ -82,10 +92,11 @@ def _densest_window(lit: set[int], count: int) -> int:
     starting a few words before its first hit."""
     if not lit:
         return 0
+    ordered = sorted(lit)
     best, best_count = 0, -1
-    for first_hit in sorted(lit):
+    for position, first_hit in enumerate(ordered):
         start = max(0, first_hit - 5)
-        inside = sum(1 for i in lit if start <= i < start + SNIPPET_TOKENS)
+        inside = bisect_left(ordered, start + SNIPPET_TOKENS) - position
         if inside > best_count:
             best, best_count = start, inside
     return min(best, max(0, count - SNIPPET_TOKENS))

@@ -13,6 +13,8 @@ MATCH expression as it was typed.
 
 from collections.abc import Callable
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Float, Integer, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
@@ -168,35 +170,63 @@ def _ts_quoted(word: str) -> str:
 
 
 def expander(session: Session) -> Expand:
-    """The words of the index a fuzzy word stands for: itself, and words within one edit (words
-    of up to five letters) or two (longer), closest first."""
-
+    """The words of the index a fuzzy word stands for: itself, and up to FUZZY_LIMIT words within
+    one edit (words of up to five letters) or two (longer), closest first."""
     engine = engine_of(session)
 
     def expand(word: str) -> list[str]:
         edits = 1 if len(word) <= 5 else 2
         if engine == "postgresql":
-            sql = (
-                "SELECT word FROM search_words WHERE length(word) BETWEEN :shortest AND :longest "
-                "AND levenshtein_less_equal(word, :word, :edits) <= :edits "
-                "ORDER BY levenshtein_less_equal(word, :word, :edits), word LIMIT :limit"
-            )
+            found = session.execute(
+                text(
+                    "SELECT word FROM search_words WHERE length(word) BETWEEN :shortest AND :longest "
+                    "AND levenshtein_less_equal(word, :word, :edits) <= :edits "
+                    "ORDER BY levenshtein_less_equal(word, :word, :edits), word LIMIT :limit"
+                ),
+                {
+                    "word": word,
+                    "edits": edits,
+                    "shortest": len(word) - edits,
+                    "longest": len(word) + edits,
+                    "limit": FUZZY_LIMIT,
+                },
+            ).scalars()
         else:
-            sql = (
-                "SELECT term AS word FROM search_words WHERE length(term) BETWEEN :shortest AND :longest "
-                "AND closeness(term, :word, :edits) > 0 ORDER BY closeness(term, :word, :edits) DESC, term "
-                "LIMIT :limit"
+            near = process.extract(
+                word, _vocabulary(session), scorer=Levenshtein.distance, score_cutoff=edits, limit=None
             )
-        found = session.execute(
-            text(sql),
-            {
-                "word": word,
-                "edits": edits,
-                "shortest": len(word) - edits,
-                "longest": len(word) + edits,
-                "limit": FUZZY_LIMIT,
-            },
-        ).scalars()
+            found = [w for w, _, _ in sorted(near, key=lambda m: (m[1], m[0]))[:FUZZY_LIMIT]]
         return [word, *(w for w in found if w != word)]
 
     return expand
+
+
+def _near_words_postgresql(session: Session, word: str, edits: int) -> list[str]:
+    sql = (
+        "SELECT word FROM search_words WHERE length(word) BETWEEN :shortest AND :longest "
+        "AND levenshtein_less_equal(word, :word, :edits) <= :edits "
+        "ORDER BY levenshtein_less_equal(word, :word, :edits), word LIMIT :limit"
+    )
+    bounds = {"shortest": len(word) - edits, "longest": len(word) + edits}
+    return list(session.scalars(text(sql), {"word": word, "edits": edits, "limit": FUZZY_LIMIT, **bounds}))
+
+
+def _near_words(session: Session, word: str, edits: int) -> list[str]:
+    near = process.extract(word, _vocabulary(session), scorer=Levenshtein.distance, score_cutoff=edits, limit=None)
+    return [w for w, _, _ in sorted(near, key=lambda match: (match[1], match[0]))[:FUZZY_LIMIT]]
+
+
+# The words of each SQLite index, read once for as long as the pages stay as they were (FTS5's
+# vocabulary table counts every word's pages as it is read: seconds on 100,000 pages).
+_vocabularies: dict[str, tuple[tuple, list[str]]] = {}
+
+
+def _vocabulary(session: Session) -> list[str]:
+    """Every word of the SQLite page index."""
+    stamp = tuple(session.execute(text("SELECT max(id), count(*) FROM pages")).one())
+    where = str(session.get_bind().url)
+    cached = _vocabularies.get(where)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, list(session.scalars(text("SELECT term FROM search_words"))))
+        _vocabularies[where] = cached
+    return cached[1]

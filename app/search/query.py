@@ -84,6 +84,8 @@ class Query:
 
 def fold(text: str) -> str:
     """Lower case, diacritics removed: as the index stores words."""
+    if text.isascii():  # most text: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
