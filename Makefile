@@ -32,12 +32,13 @@ system-test:
 migrate: venv
 	$(VENV)/bin/flask --app app db upgrade
 
-bench: venv system-run
+bench: venv system-test
 	$(PY) bench/ingest.py
 	$(PY) bench/ocr.py
 	$(PY) bench/annotate.py
 	$(PY) bench/redactions.py
 	$(PY) bench/export.py
+	bash scripts/with-postgres.sh $(PY) bench/search.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

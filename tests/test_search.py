@@ -425,3 +425,18 @@ def test_the_search_page_remembers_recent_searches(app, client, user, api, proje
     recent = html[html.index('class="recent-searches"') :]
     assert recent.index(">munitions<") < recent.index(">ukraine<")
     assert recent.count(">munitions<") == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        (b"\xff\xfe not utf-8 \x80", "The list must be a text or CSV file in UTF-8."),
+        (b"x" * 1_000_001, "A list of names is at most 1 MB; split it, or keep only the column of names."),
+        (b"\n \n", "The list holds no terms: give one a line."),
+    ],
+)
+def test_a_bad_list_of_names_is_refused_with_a_sentence(api, project, content, sentence):
+    data = {"file": (io.BytesIO(content), "names.txt")}
+    answer = api.post(f"/api/projects/{project['id']}/term-lists", data=data, content_type="multipart/form-data")
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": sentence}

@@ -64,8 +64,9 @@ def search(
     places = [(row.document_id, row.number) for row in rows]
     tags = _tags_on(session, places)
     notes = _notes_on(session, places) if _in_notes(query) else {}
+    texts = {} if notes else _texts(session, [row.page_id for row in rows])
     for row in rows:
-        shown = notes.get((row.document_id, row.number), "") if notes else row.text
+        shown = notes.get((row.document_id, row.number), "") if notes else texts[row.page_id]
         found.results.append(
             {
                 "document": row.document_id,
@@ -143,11 +144,16 @@ def _noted_rects(session: Session, document_id: int, page: int, terms: list[Term
     return rects
 
 
+def _texts(session: Session, page_ids: list[int]) -> dict[int, str]:
+    """The text of each page, fetched for the results shown only (never carried through a sort)."""
+    return dict(session.execute(select(Page.id, Page.text).where(Page.id.in_(page_ids))).all())
+
+
 def _matching(session: Session, query: Query, projects: list[int], notices: list[str]) -> tuple[Select, object]:
-    """The select of matching pages (document, title, number, text) and its score column."""
+    """The select of matching pages (page id, document, project, title, number) and its score column."""
     notes = _in_notes(query)
     matching = (
-        select(Page.id.label("page_id"), Page.document_id, Document.project_id, Document.title, Page.number, Page.text)
+        select(Page.id.label("page_id"), Page.document_id, Document.project_id, Document.title, Page.number)
         .join(Document, Document.id == Page.document_id)
         .where(Document.project_id.in_(projects))
     )
@@ -313,7 +319,8 @@ def _tags_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int,
 def _facets(session: Session, matching: Select) -> tuple[int, dict]:
     """The number of matching pages, and their counts by document, tag, agency and ground (the
     largest FACET_SIZE of each), from one statement: the match is made once (a materialised CTE)."""
-    pages = matching.cte("matching").prefix_with("MATERIALIZED")
+    slim = matching.with_only_columns(Page.id.label("page_id"), Page.document_id, Page.number)
+    pages = slim.cte("matching").prefix_with("MATERIALIZED")
     distinct_pages = func.count(func.distinct(pages.c.page_id))
 
     def grouped(facet: str, column, joins=(), count=distinct_pages):

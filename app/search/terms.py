@@ -13,10 +13,13 @@ from app.search.schemas import MAX_TERMS
 from app.search.service import count_matching
 
 OPERATORS = ('"', "*", "~", ":", " OR ", "-")
+MAX_FILE_BYTES = 1_000_000
 
 
 def terms_from_file(content: bytes) -> list[str]:
     """The terms of an uploaded list: one a line, or a CSV's column headed "term" or "name" (or its first)."""
+    if len(content) > MAX_FILE_BYTES:
+        raise BadInput("A list of names is at most 1 MB; split it, or keep only the column of names.")
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
