@@ -35,8 +35,9 @@ class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     def given(self) -> dict[str, Any]:
-        """The fields the request actually sent, for partial updates."""
-        return self.model_dump(include=self.model_fields_set)
+        """The fields the request actually sent, for partial updates, as validated (a date, not
+        the text it was sent as)."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
 
 
 def one_line(limit: int, what: str) -> Any:

@@ -440,3 +440,22 @@ def test_a_bad_list_of_names_is_refused_with_a_sentence(api, project, content, s
     answer = api.post(f"/api/projects/{project['id']}/term-lists", data=data, content_type="multipart/form-data")
     assert answer.status_code == 400
     assert answer.get_json() == {"error": sentence}
+
+
+def test_a_page_of_results_ranked_among_the_best_candidates_is_the_page_ranked_among_all(api, project, monkeypatch):
+    """The index's best pages are another project's: ranked among them first, this project's
+    page of results comes out short, and is ranked again among every match."""
+    from app.search import service
+
+    loud = api.post("/api/projects", json={"name": "Loud"}).get_json()
+    upload(api, loud["id"], ("loud.pdf", _pdf(["supply " * 12 + "chain"] * 60)))
+    upload(api, project["id"], ("quiet.pdf", _pdf([f"One supply line, page {n}." for n in range(1, 56)])))
+
+    def ranked(project_id, page):
+        answer = api.get("/api/search", query_string={"q": "supply", "project": project_id, "page": page})
+        return [(r["document"], r["page"]) for r in answer.get_json()["results"]]
+
+    everything = {(p, n): ranked(p, n) for p in (project["id"], loud["id"]) for n in (1, 2)}
+    monkeypatch.setattr(service, "CANDIDATES_PER_RESULT", 1)  # 50 candidates for page 1: all the loud ones
+    assert {(p, n): ranked(p, n) for p in (project["id"], loud["id"]) for n in (1, 2)} == everything
+    assert [len(everything[(project["id"], n)]) for n in (1, 2)] == [50, 5]

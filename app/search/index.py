@@ -59,9 +59,10 @@ def engine_of(session: Session) -> str:
     return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
 
 
-def hits(session: Session, clauses: list[Clause], notes: bool, name: str = "hits"):
+def hits(session: Session, clauses: list[Clause], notes: bool, name: str = "hits", best: int | None = None):
     """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them)
-    matches every clause; higher scores first."""
+    matches every clause; with best, only that many of the best-ranked pages of the whole index
+    (ranked inside the index: the ranking is the index's own, with a limit)."""
     expression = compile_clauses(session, clauses)
     if notes:
         return _note_hits(session, expression, name)
@@ -70,9 +71,14 @@ def hits(session: Session, clauses: list[Clause], notes: bool, name: str = "hits
             "SELECT pages.id AS page_id, ts_rank_cd(pages.search_vector, q) AS score "
             "FROM pages, CAST(:expression AS tsquery) AS q WHERE pages.search_vector @@ q"
         )
+        ranked = " ORDER BY score DESC LIMIT :best"
     else:
         sql = "SELECT rowid AS page_id, -rank AS score FROM page_search WHERE page_search MATCH :expression"
-    return _bound(sql, expression).columns(page_id=Integer, score=Float).subquery(name)
+        ranked = " ORDER BY rank LIMIT :best"
+    if best is None:
+        return _bound(sql, expression).columns(page_id=Integer, score=Float).subquery(name)
+    statement = _bound(sql + ranked, expression).bindparams(bindparam("best", best, unique=True))
+    return statement.columns(page_id=Integer, score=Float).subquery(name)
 
 
 def _bound(sql: str, expression: str) -> TextClause:

@@ -1,0 +1,113 @@
+"""The filters of a query (tag:, doc:, agency:, ground:, ocr:, date:, in:) as SQL conditions on
+the pages searched; what cannot be used is said in a notice, never an error."""
+
+import re
+from datetime import date
+
+from sqlalchemy import and_, false, func, or_, select, tuple_, union_all
+
+from app.core.grounds import find_citations
+from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag
+from app.search.query import Query, fold
+
+DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
+
+
+def conditions(query: Query, notices: list[str]) -> list:
+    """SQL conditions for the query's filters; what cannot be understood is said in notices."""
+    conditions = []
+    for item in query.filters:
+        condition = _filter(item.key, item.value, notices)
+        if condition is not None:
+            conditions.append(~condition if item.excluded else condition)
+    return conditions
+
+
+def _filter(key: str, value: str, notices: list[str]):
+    if key == "tag":
+        return _has_tag(value)
+    if key == "doc":
+        if not value.isdigit():
+            notices.append(f"doc:{value} is not a document number; no document matches it.")
+            return false()
+        return Document.id == int(value)
+    if key == "agency":
+        return func.lower(Document.agency).contains(value.lower(), autoescape=True)
+    if key == "ground":
+        return _has_ground(value)
+    if key == "ocr":
+        if fold(value) not in ("yes", "no"):
+            notices.append(f"ocr:{value} was left out: say ocr:yes or ocr:no.")
+            return None
+        return Page.ocr.is_(fold(value) == "yes")
+    if key == "date":
+        return _released_between(value, notices)
+    if key == "in" and fold(value) != "notes":
+        notices.append(f"in:{value} was left out: in:notes searches notes; pages are searched without it.")
+    return None
+
+
+def _has_tag(name: str):
+    """The page holds a live annotation with the tag (by name or full name, any case; a parent
+    tag includes its children)."""
+    wanted = name.lower()
+    parent = Tag.__table__.alias("parent_tag")
+    full_name = func.lower(parent.c.name + ": " + Tag.name)
+    tagged = (
+        select(Annotation.document_id, Annotation.page)
+        .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
+        .join(Tag, Tag.id == AnnotationTag.tag_id)
+        .outerjoin(parent, parent.c.id == Tag.parent_id)
+        .where(Annotation.deleted_at.is_(None))
+        .where(or_(func.lower(Tag.name) == wanted, full_name == wanted, func.lower(parent.c.name) == wanted))
+    )
+    return tuple_(Page.document_id, Page.number).in_(tagged)
+
+
+def _has_ground(value: str):
+    """A box on the page, or an annotation on it, carries the ground ("s 9(2)(a)" is 9(2)(a))."""
+    cited = find_citations(value)
+    ground = cited[0].ground if cited else value.strip()
+    boxed = select(RedactionBox.document_id, RedactionBox.page).where(RedactionBox.ground == ground)
+    noted = select(Annotation.document_id, Annotation.page).where(
+        Annotation.deleted_at.is_(None), Annotation.ground == ground
+    )
+    return tuple_(Page.document_id, Page.number).in_(union_all(boxed, noted))
+
+
+def _released_between(value: str, notices: list[str]):
+    """date:2024, date:2024-01..2024-06, date:..2024-06, date:2024-03-01..: the date released."""
+    first, _, last = value.partition("..")
+    ranged = ".." in value
+    start = _day(first, start=True) if first else None
+    end = _day(last if ranged else first, start=False) if (last or not ranged) else None
+    if (first and start is None) or ((last or not ranged) and end is None):
+        notices.append(
+            f"date:{value} was left out: write dates as 2024, 2024-06 or 2024-06-30, a range as 2024-01..2024-06."
+        )
+        return None
+    conditions = [Document.date_released.is_not(None)]
+    if start:
+        conditions.append(Document.date_released >= start)
+    if end:
+        conditions.append(Document.date_released <= end)
+    return and_(*conditions)
+
+
+def _day(text: str, start: bool) -> date | None:
+    """The first (or last) day a year, month or day stands for; None if it is not a date."""
+    found = DATE.match(text.strip())
+    if not found:
+        return None
+    year, month, day = (int(part) if part else None for part in found.groups())
+    try:
+        if month is None:
+            return date(year, 1, 1) if start else date(year, 12, 31)
+        if day is None:
+            if start:
+                return date(year, month, 1)
+            following = date(year + month // 12, month % 12 + 1, 1)
+            return date.fromordinal(following.toordinal() - 1)
+        return date(year, month, day)
+    except ValueError:
+        return None
