@@ -144,3 +144,11 @@ def test_save_a_search_see_what_is_new_tag_all_hits_and_undo(server):
         expect(tab.locator(".flash-info")).to_contain_text("removed the 3 annotations or suggestions")
         _, queue = request(server["base"], server["token"], f"/api/projects/{project['id']}/suggestions")
         assert sum(1 for s in queue["suggestions"] if s["source"] == "search") == 0
+
+        tab.click("a:has-text('Search a list of names at once')")
+        tab.fill("textarea[name=terms]", "Supply chain\nMunitions\nNobody at all")
+        tab.click("button:has-text('Count')")
+        expect(tab.locator(".terms-table tbody tr")).to_have_count(3)
+        expect(tab.locator(".terms-table tbody tr").first).to_contain_text("Supply chain")
+        expect(tab.locator(".terms-table tbody tr").first.locator("td.number").first).to_have_text("3")
+        tab.screenshot(path=str(ARTIFACTS / "search-names.png"), full_page=True)

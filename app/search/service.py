@@ -85,7 +85,8 @@ def _ranked_page(session: Session, query: Query, projects: list[int], newer_than
     if expected <= 0:
         return []
     best = CANDIDATES_PER_RESULT * (offset + PER_PAGE)
-    tries = [best, None] if query.included and not _in_notes(query) else [None]
+    # Filters (a tag, a ground) usually leave few of the best pages: rank among all at once then.
+    tries = [best, None] if query.included and not query.filters else [None]
     for best in tries:
         matching, score = _matching(session, query, projects, [], best)
         if newer_than:
