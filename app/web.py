@@ -2,8 +2,9 @@
 
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
-from app.db import make_sessionmaker
+from app.db import LARGEST_ID, make_sessionmaker
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -23,9 +24,19 @@ def db() -> Session:
     return g.db
 
 
+class IdConverter(IntegerConverter):
+    """<int:...> in a route: a whole number the database can hold; a larger one matches no
+    route (404), where it would have overflowed the database driver (500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
-    """Bind the database and add security headers to every response."""
+    """Bind the database, bound ids in routes, and add security headers to every response."""
     app.extensions["sessions"] = make_sessionmaker(app.config["DATABASE_URL"])
+    app.url_map.converters["int"] = IdConverter
 
     @app.teardown_appcontext
     def _close_session(_error):

@@ -459,3 +459,23 @@ def test_a_page_of_results_ranked_among_the_best_candidates_is_the_page_ranked_a
     monkeypatch.setattr(service, "CANDIDATES_PER_RESULT", 1)  # 50 candidates for page 1: all the loud ones
     assert {(p, n): ranked(p, n) for p in (project["id"], loud["id"]) for n in (1, 2)} == everything
     assert [len(everything[(project["id"], n)]) for n in (1, 2)] == [50, 5]
+
+
+HUGE = "9" * 30  # more than any database integer holds
+
+
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        (f"/api/documents/{HUGE}", 404),
+        (f"/api/documents/{HUGE}/search?q=x", 404),
+        (f"/api/saved-searches/{HUGE}/new", 404),
+        (f"/api/search?q=x&project={HUGE}", 400),
+        (f"/api/search?q=x&page={HUGE}", 400),
+        (f"/api/search?q=doc:{HUGE}", 200),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_refused_not_a_crash(api, path, status):
+    answer = api.get(path)
+    assert answer.status_code == status
+    assert "went wrong" not in answer.get_data(as_text=True)

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import and_, false, func, or_, select, tuple_, union_all
 
 from app.core.grounds import find_citations
+from app.db import LARGEST_ID
 from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag
 from app.search.query import Query, fold
 
@@ -27,7 +28,7 @@ def _filter(key: str, value: str, notices: list[str]):
     if key == "tag":
         return _has_tag(value)
     if key == "doc":
-        if not value.isdigit():
+        if not value.isdigit() or int(value) > LARGEST_ID:
             notices.append(f"doc:{value} is not a document number; no document matches it.")
             return false()
         return Document.id == int(value)

@@ -3,6 +3,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from app.auth import signed_in_user
+from app.db import LARGEST_ID
 from app.documents.service import get_document
 from app.errors import AppError, BadInput
 from app.projects.service import get_project, list_projects
@@ -239,6 +240,6 @@ def _whole_number(name: str) -> int | None:
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdigit() or not 1 <= int(value) <= LARGEST_ID:
         raise BadInput(f"{name} must be a whole number of 1 or more.")
     return int(value)
