@@ -479,3 +479,13 @@ def test_an_id_too_large_for_the_database_is_refused_not_a_crash(api, path, stat
     answer = api.get(path)
     assert answer.status_code == status
     assert "went wrong" not in answer.get_data(as_text=True)
+
+
+def test_tagging_all_hits_refuses_a_search_too_wide_before_reading_its_pages(api, project, corpus, monkeypatch):
+    from app.search import tagging
+
+    monkeypatch.setattr(tagging, "MAX_HITS", 2)
+    monkeypatch.setattr(tagging, "matching_words", lambda *args: pytest.fail("read the pages anyway"))
+    answer = api.post(f"/api/projects/{project['id']}/search/tag", json={"q": "supply", "tag": "Risk"})
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": "The search finds 7 pages; narrow it to 2 hits or fewer to tag them all."}

@@ -21,7 +21,7 @@ from app.models import (
     utcnow,
 )
 from app.search.schemas import TagAllHits
-from app.search.service import matching_words
+from app.search.service import count_matching, matching_words
 from app.tags.service import resolve_tags
 
 MAX_HITS = 5000
@@ -31,6 +31,9 @@ def tag_all_hits(session: Session, user: User, project: Project, body: TagAllHit
     """Make a suggestion (or an annotation) with the tag on each hit of the search: each run of
     neighbouring words that match, on every matching page of a ready document. One commit."""
     [tag] = resolve_tags(session, project.id, [body.tag])
+    pages, _ = count_matching(session, body.q, project.id)
+    if pages > MAX_HITS:  # every matching page holds a hit: refuse before reading them all
+        raise BadInput(f"The search finds {pages:,} pages; narrow it to {MAX_HITS:,} hits or fewer to tag them all.")
     hits = _hits(session, body.q, project.id)
     if not hits:
         raise BadInput("The search finds nothing to tag.")
@@ -53,7 +56,11 @@ def tag_all_hits(session: Session, user: User, project: Project, body: TagAllHit
 
 def _hits(session: Session, text: str, project_id: int) -> list[tuple]:
     """(page, first word, last word) of each run of matching words on pages of ready documents."""
-    ready = set(session.scalars(select(Document.id).where(Document.status == DocumentStatus.READY)))
+    ready = set(
+        session.scalars(
+            select(Document.id).where(Document.project_id == project_id, Document.status == DocumentStatus.READY)
+        )
+    )
     hits = []
     for page, lit in matching_words(session, text, project_id):
         if page.document_id not in ready:
