@@ -6,9 +6,8 @@ from bisect import bisect_left
 from collections.abc import Collection
 from html import escape
 
-from app.search.query import Term, fold
+from app.search.query import WORD, Term, fold
 
-TOKEN = re.compile(r"[^\W_]+")
 SNIPPET_TOKENS = 30  # words shown in a snippet
 ELLIPSIS = "…"
 
@@ -62,7 +61,7 @@ def _near(tokens: list[str], term: Term) -> set[int]:
 
 def text_tokens(text: str) -> list[re.Match]:
     """The index's words of a text, with where each stands."""
-    return list(TOKEN.finditer(text))
+    return list(WORD.finditer(text))
 
 
 def snippet(text: str, terms: list[Term], fuzzy_words: dict[str, Collection[str]]) -> str:
@@ -106,7 +105,7 @@ def lit_word_indexes(words: list[dict], terms: list[Term], fuzzy_words: dict[str
     """Indexes of a page's stored words (PDF words, "OPS-306," one of them) holding a hit."""
     tokens, owners = [], []
     for index, word in enumerate(words):
-        for token in TOKEN.findall(fold(word["text"])):
+        for token in WORD.findall(fold(word["text"])):
             tokens.append(token)
             owners.append(index)
     return sorted({owners[i] for i in lit_tokens(tokens, terms, fuzzy_words)})

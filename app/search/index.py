@@ -11,7 +11,7 @@ quoted as the engine quotes, and passed as a bound parameter; nothing typed reac
 MATCH expression as it was typed.
 """
 
-from collections.abc import Callable
+from collections.abc import Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -26,7 +26,7 @@ INDEX_TABLES = ("page_search", "note_search", "search_words")
 INDEX_COLUMNS = ("search_vector", "note_vector")
 FUZZY_LIMIT = 20  # words of the index a fuzzy word stands for, at most
 
-Expand = Callable[[str], list[str]]
+Fuzzy = Mapping[str, list[str]]  # a fuzzy word -> the words of the index it stands for (near_words)
 # The SQLite FTS5 indexes: (index table, indexed table, indexed column).
 SQLITE_INDEXES = [("page_search", "pages", "text"), ("note_search", "annotations", "note")]
 
@@ -59,11 +59,14 @@ def engine_of(session: Session) -> str:
     return "postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"
 
 
-def hits(session: Session, clauses: list[Clause], notes: bool, name: str = "hits", best: int | None = None):
+def hits(
+    session: Session, clauses: list[Clause], fuzzy: Fuzzy, notes: bool, name: str = "hits", best: int | None = None
+):
     """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them)
-    matches every clause; with best, only that many of the best-ranked pages of the whole index
-    (ranked inside the index: the ranking is the index's own, with a limit)."""
-    expression = compile_clauses(session, clauses)
+    matches every clause (fuzzy: each fuzzy word's words of the index, from near_words); with
+    best, only that many of the best-ranked pages of the whole index (ranked inside the index:
+    the ranking is the index's own, with a limit)."""
+    expression = compile_clauses(session, clauses, fuzzy)
     if notes:
         return _note_hits(session, expression, name)
     if engine_of(session) == "postgresql":
@@ -107,39 +110,38 @@ def _note_hits(session: Session, expression: str, name: str):
     )
 
 
-def excluded_pages(session: Session, clauses: list[Clause], notes: bool):
+def excluded_pages(session: Session, clauses: list[Clause], fuzzy: Fuzzy, notes: bool):
     """A select of the ids of pages that match any of the clauses (to leave out)."""
     either = [Clause(tuple(term for clause in clauses for term in clause.options))]
-    subquery = hits(session, either, notes, name="excluded")
+    subquery = hits(session, either, fuzzy, notes, name="excluded")
     return select(subquery.c.page_id)
 
 
-def compile_clauses(session: Session, clauses: list[Clause]) -> str:
+def compile_clauses(session: Session, clauses: list[Clause], fuzzy: Fuzzy) -> str:
     """The engine's expression for pages matching every clause."""
     engine = engine_of(session)
-    expand = expander(session)
     joiner = " & " if engine == "postgresql" else " AND "
-    return joiner.join(_clause(clause, engine, expand) for clause in clauses)
+    return joiner.join(_clause(clause, engine, fuzzy) for clause in clauses)
 
 
-def _clause(clause: Clause, engine: str, expand: Expand) -> str:
+def _clause(clause: Clause, engine: str, fuzzy: Fuzzy) -> str:
     joiner = " | " if engine == "postgresql" else " OR "
-    options = [_term(term, engine, expand) for term in clause.options]
+    options = [_term(term, engine, fuzzy) for term in clause.options]
     return options[0] if len(options) == 1 else "(" + joiner.join(options) + ")"
 
 
-def _term(term: Term, engine: str, expand: Expand) -> str:
+def _term(term: Term, engine: str, fuzzy: Fuzzy) -> str:
     if engine == "postgresql":
-        return _tsquery_term(term, expand)
-    return _fts5_term(term, expand)
+        return _tsquery_term(term, fuzzy)
+    return _fts5_term(term, fuzzy)
 
 
-def _fts5_term(term: Term, expand: Expand) -> str:
+def _fts5_term(term: Term, fuzzy: Fuzzy) -> str:
     """FTS5: "word", "a b" (a phrase), "a b" * (its last word a prefix), NEAR("a" "b", 5)."""
     if term.near is not None:
         return "NEAR(" + " ".join(_fts5_quoted(w) for w in term.words) + f", {term.near})"
     if term.fuzzy:
-        return "(" + " OR ".join(_fts5_quoted(w) for w in expand(term.words[0])) + ")"
+        return "(" + " OR ".join(_fts5_quoted(w) for w in fuzzy[term.words[0]]) + ")"
     return _fts5_quoted(" ".join(term.words)) + (" *" if term.prefix else "")
 
 
@@ -147,13 +149,13 @@ def _fts5_quoted(words: str) -> str:
     return '"' + words.replace('"', '""') + '"'
 
 
-def _tsquery_term(term: Term, expand: Expand) -> str:
+def _tsquery_term(term: Term, fuzzy: Fuzzy) -> str:
     """tsquery: 'word', 'a' <-> 'b' (a phrase), 'b':* (a prefix); near as the pair's every distance."""
     quoted = [_ts_quoted(w) for w in term.words]
     if term.prefix:
         quoted[-1] += ":*"
     if term.fuzzy:
-        return "(" + " | ".join(_ts_quoted(w) for w in expand(term.words[0])) + ")"
+        return "(" + " | ".join(_ts_quoted(w) for w in fuzzy[term.words[0]]) + ")"
     if term.near is not None:
         return "(" + " | ".join(_within(quoted, term.near)) + ")"
     return quoted[0] if len(quoted) == 1 else "(" + " <-> ".join(quoted) + ")"
@@ -175,36 +177,15 @@ def _ts_quoted(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def expander(session: Session) -> Expand:
+def near_words(session: Session, word: str) -> list[str]:
     """The words of the index a fuzzy word stands for: itself, and up to FUZZY_LIMIT words within
     one edit (words of up to five letters) or two (longer), closest first."""
-    engine = engine_of(session)
-
-    def expand(word: str) -> list[str]:
-        edits = 1 if len(word) <= 5 else 2
-        if engine == "postgresql":
-            found = session.execute(
-                text(
-                    "SELECT word FROM search_words WHERE length(word) BETWEEN :shortest AND :longest "
-                    "AND levenshtein_less_equal(word, :word, :edits) <= :edits "
-                    "ORDER BY levenshtein_less_equal(word, :word, :edits), word LIMIT :limit"
-                ),
-                {
-                    "word": word,
-                    "edits": edits,
-                    "shortest": len(word) - edits,
-                    "longest": len(word) + edits,
-                    "limit": FUZZY_LIMIT,
-                },
-            ).scalars()
-        else:
-            near = process.extract(
-                word, _vocabulary(session), scorer=Levenshtein.distance, score_cutoff=edits, limit=None
-            )
-            found = [w for w, _, _ in sorted(near, key=lambda m: (m[1], m[0]))[:FUZZY_LIMIT]]
-        return [word, *(w for w in found if w != word)]
-
-    return expand
+    edits = 1 if len(word) <= 5 else 2
+    if engine_of(session) == "postgresql":
+        found = _near_words_postgresql(session, word, edits)
+    else:
+        found = _near_words(session, word, edits)
+    return [word, *(w for w in found if w != word)]
 
 
 def _near_words_postgresql(session: Session, word: str, edits: int) -> list[str]:

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+WORD = re.compile(r"[^\W_]+")  # a word of the index: a run of letters and digits, as FTS5's unicode61 splits
 FILTER_KEYS = ("tag", "doc", "agency", "ground", "ocr", "in", "date")
 OR = "OR"
 NEAR_MAX = 100
@@ -92,7 +93,7 @@ def fold(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """The index's words in text: runs of letters and digits, folded."""
-    return re.findall(r"[^\W_]+", fold(text))
+    return WORD.findall(fold(text))
 
 
 def parse(text: str) -> Query:

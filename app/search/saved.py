@@ -32,8 +32,7 @@ def list_saved_searches(session: Session, project: Project) -> list[dict]:
 
 def counted(session: Session, saved: SavedSearch) -> dict:
     """A saved search with its pages (and documents) matching now, and its pages new since seen."""
-    total, documents = count_matching(session, saved.query, saved.project_id)
-    new, _ = count_matching(session, saved.query, saved.project_id, newer_than=saved.seen_page_id)
+    total, documents, new = count_matching(session, saved.query, saved.project_id, saved.seen_page_id)
     return {"search": saved, "total": total, "documents": documents, "new": new}
 
 

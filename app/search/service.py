@@ -4,7 +4,7 @@ and where a document's hits stand on its pages."""
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.access import openable_project_ids
@@ -13,6 +13,7 @@ from app.search import index
 from app.search.facets import counted_facets
 from app.search.filters import conditions
 from app.search.hits import lit_word_indexes, snippet
+from app.search.index import Fuzzy
 from app.search.query import Query, Term, parse
 from app.search.query import fold as folded
 
@@ -46,18 +47,17 @@ def search(
     if query.is_empty:
         return found
     projects = openable_project_ids(session, user) if project_id is None else [project_id]
-    matching, score = _matching(session, query, projects, found.notices)
-    if newer_than:
-        matching = matching.where(Page.id > newer_than)
+    fuzzy = _fuzzy_words(session, query)
+    matching, _ = _matching(session, query, fuzzy, projects, found.notices, newer_than=newer_than)
     found.total, found.facets = counted_facets(session, matching)
     if not found.total:
         return found
-    rows = _ranked_page(session, query, projects, newer_than, found)
-    fuzzy = _fuzzy_words(session, query)
+    rows = _ranked_page(session, query, fuzzy, projects, newer_than, found)
     places = [(row.document_id, row.number) for row in rows]
     tags = _tags_on(session, places)
     notes = _notes_on(session, places) if _in_notes(query) else {}
     texts = {} if notes else _texts(session, [row.page_id for row in rows])
+    terms = query.lit_words()
     for row in rows:
         shown = notes.get((row.document_id, row.number), "") if notes else texts[row.page_id]
         found.results.append(
@@ -66,7 +66,7 @@ def search(
                 "project": row.project_id,
                 "title": row.title,
                 "page": row.number,
-                "snippet": snippet(shown, query.lit_words(), fuzzy),
+                "snippet": snippet(shown, terms, fuzzy),
                 "score": round(float(row.score or 0), 4),
                 "tags": tags.get((row.document_id, row.number), []),
             }
@@ -74,23 +74,22 @@ def search(
     return found
 
 
-def _ranked_page(session: Session, query: Query, projects: list[int], newer_than: int, found: SearchResults) -> list:
+def _ranked_page(
+    session: Session, query: Query, fuzzy: Fuzzy, projects: list[int], newer_than: int, found: SearchResults
+) -> list:
     """The rows of one page of results, best first. Ranked first among only the index's best
     pages, CANDIDATES_PER_RESULT for each result up to this page (cheap when a word is on tens of
-    thousands of pages); that is exact when the
-    page comes out full, since every page in scope ranked higher is among them. Otherwise ranked
-    among all the matches."""
+    thousands of pages); that is exact when the page comes out full, since every page in scope
+    ranked higher is among them. Otherwise ranked among all the matches."""
     offset = (found.page - 1) * PER_PAGE
     expected = min(PER_PAGE, found.total - offset)
     if expected <= 0:
         return []
-    best = CANDIDATES_PER_RESULT * (offset + PER_PAGE)
     # Filters (a tag, a ground) usually leave few of the best pages: rank among all at once then.
-    tries = [best, None] if query.included and not query.filters else [None]
+    candidates = CANDIDATES_PER_RESULT * (offset + PER_PAGE)
+    tries = [candidates, None] if query.included and not query.filters else [None]
     for best in tries:
-        matching, score = _matching(session, query, projects, [], best)
-        if newer_than:
-            matching = matching.where(Page.id > newer_than)
+        matching, score = _matching(session, query, fuzzy, projects, [], best, newer_than)
         rows = session.execute(
             matching.add_columns(score.label("score"))
             .order_by(score.desc(), Document.id, Page.number)
@@ -102,16 +101,17 @@ def _ranked_page(session: Session, query: Query, projects: list[int], newer_than
     return rows
 
 
-def count_matching(session: Session, text: str, project_id: int, newer_than: int = 0) -> tuple[int, int]:
-    """How many pages, and in how many documents, of a project match text (only pages stored
-    after page id newer_than, when given)."""
+def count_matching(session: Session, text: str, project_id: int, newer_than: int = 0) -> tuple[int, int, int]:
+    """How many pages of a project match text, in how many documents, and how many of those
+    pages were stored after page id newer_than: one statement."""
     query = parse(text)
     if query.is_empty:
-        return 0, 0
-    matching, _ = _matching(session, query, [project_id], [])
-    pages = matching.where(Page.id > newer_than).subquery()
-    row = session.execute(select(func.count(), func.count(func.distinct(pages.c.document_id))).select_from(pages)).one()
-    return row[0], row[1]
+        return 0, 0, 0
+    matching, _ = _matching(session, query, _fuzzy_words(session, query), [project_id], [])
+    pages = matching.subquery()
+    newer = func.coalesce(func.sum(case((pages.c.page_id > newer_than, 1), else_=0)), 0)
+    counts = select(func.count(), func.count(func.distinct(pages.c.document_id)), newer).select_from(pages)
+    return tuple(session.execute(counts).one())
 
 
 def matching_words(session: Session, text: str, project_id: int) -> list[tuple[Page, list[int]]]:
@@ -119,9 +119,10 @@ def matching_words(session: Session, text: str, project_id: int) -> list[tuple[P
     query = parse(text)
     if query.is_empty or _in_notes(query):
         return []
-    matching, _ = _matching(session, query, [project_id], [])
+    fuzzy = _fuzzy_words(session, query)
+    matching, _ = _matching(session, query, fuzzy, [project_id], [])
     ids = session.scalars(select(matching.subquery().c.page_id)).all()
-    fuzzy, terms = _fuzzy_words(session, query), query.lit_words()
+    terms = query.lit_words()
     pages = session.scalars(select(Page).where(Page.id.in_(ids)).order_by(Page.document_id, Page.number))
     return [(page, lit_word_indexes(page.words, terms, fuzzy)) for page in pages]
 
@@ -137,12 +138,12 @@ def document_hits(session: Session, document: Document, text: str) -> list[dict]
     query = parse(text)
     if query.is_empty:
         return []
-    matching, _ = _matching(session, query, [document.project_id], [])
-    rows = session.execute(matching.where(Document.id == document.id).order_by(Page.number)).all()
     fuzzy = _fuzzy_words(session, query)
-    terms, hits = query.lit_words(), []
+    matching, _ = _matching(session, query, fuzzy, [document.project_id], [])
+    rows = session.execute(matching.where(Document.id == document.id).order_by(Page.number)).all()
+    terms, notes, hits = query.lit_words(), _in_notes(query), []
     for row in rows:
-        if _in_notes(query):
+        if notes:
             rects = _noted_rects(session, document.id, row.number, terms, fuzzy)
         else:
             words = session.get(Page, row.page_id).words
@@ -171,10 +172,17 @@ def _texts(session: Session, page_ids: list[int]) -> dict[int, str]:
 
 
 def _matching(
-    session: Session, query: Query, projects: list[int], notices: list[str], best: int | None = None
+    session: Session,
+    query: Query,
+    fuzzy: Fuzzy,
+    projects: list[int],
+    notices: list[str],
+    best: int | None = None,
+    newer_than: int = 0,
 ) -> tuple[Select, object]:
     """The select of matching pages (page id, document, project, title, number) and its score
-    column; with best, among only that many best-ranked pages of the whole index."""
+    column; with best, among only that many best-ranked pages of the whole index; with
+    newer_than, only pages stored after that page id."""
     notes = _in_notes(query)
     matching = (
         select(Page.id.label("page_id"), Page.document_id, Document.project_id, Document.title, Page.number)
@@ -183,11 +191,13 @@ def _matching(
     )
     score = literal(0.0)
     if query.included:
-        hits = index.hits(session, query.included, notes, best=best)
+        hits = index.hits(session, query.included, fuzzy, notes, best=best)
         matching = matching.join(hits, hits.c.page_id == Page.id)
         score = hits.c.score
     if query.excluded:
-        matching = matching.where(Page.id.not_in(index.excluded_pages(session, query.excluded, notes)))
+        matching = matching.where(Page.id.not_in(index.excluded_pages(session, query.excluded, fuzzy, notes)))
+    if newer_than:
+        matching = matching.where(Page.id > newer_than)
     for condition in conditions(query, notices):
         matching = matching.where(condition)
     return matching, score
@@ -198,20 +208,22 @@ def _in_notes(query: Query) -> bool:
 
 
 def _fuzzy_words(session: Session, query: Query) -> dict[str, list[str]]:
-    """For each fuzzy word, the words of the index it stands for."""
-    terms = [term for term in query.lit_words() if term.fuzzy]
-    if not terms:
-        return {}
-    expand = index.expander(session)
-    return {term.words[0]: expand(term.words[0]) for term in terms}
+    """For each fuzzy word of the query (to find or to leave out), the words of the index it
+    stands for: looked up once a search, then used to match and to light hits."""
+    words = {term.words[0] for clause in query.clauses for term in clause.options if term.fuzzy}
+    return {word: index.near_words(session, word) for word in words}
+
+
+def _at(places: list[tuple[int, int]]):
+    """Annotations on any of these (document, page) places."""
+    return tuple_(Annotation.document_id, Annotation.page).in_(sorted(set(places)))
 
 
 def _notes_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """The notes of live annotations on each (document, page), joined."""
     rows = session.execute(
         select(Annotation.document_id, Annotation.page, Annotation.note)
-        .where(Annotation.deleted_at.is_(None), Annotation.note != "")
-        .where(or_(*(and_(Annotation.document_id == d, Annotation.page == p) for d, p in set(places))))
+        .where(Annotation.deleted_at.is_(None), Annotation.note != "", _at(places))
         .order_by(Annotation.id)
     ).all()
     notes: dict[tuple[int, int], str] = {}
@@ -223,14 +235,11 @@ def _notes_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int
 
 def _tags_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
     """The names of the tags on live annotations of each (document, page)."""
-    if not places:
-        return {}
     rows = session.execute(
         select(Annotation.document_id, Annotation.page, Tag.name)
         .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
         .join(Tag, Tag.id == AnnotationTag.tag_id)
-        .where(Annotation.deleted_at.is_(None))
-        .where(or_(*(and_(Annotation.document_id == d, Annotation.page == p) for d, p in set(places))))
+        .where(Annotation.deleted_at.is_(None), _at(places))
         .distinct()
         .order_by(Tag.name)
     ).all()

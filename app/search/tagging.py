@@ -31,7 +31,7 @@ def tag_all_hits(session: Session, user: User, project: Project, body: TagAllHit
     """Make a suggestion (or an annotation) with the tag on each hit of the search: each run of
     neighbouring words that match, on every matching page of a ready document. One commit."""
     [tag] = resolve_tags(session, project.id, [body.tag])
-    pages, _ = count_matching(session, body.q, project.id)
+    pages, _, _ = count_matching(session, body.q, project.id)
     if pages > MAX_HITS:  # every matching page holds a hit: refuse before reading them all
         raise BadInput(f"The search finds {pages:,} pages; narrow it to {MAX_HITS:,} hits or fewer to tag them all.")
     hits = _hits(session, body.q, project.id)

@@ -48,7 +48,7 @@ def count_terms(session: Session, project: Project, terms: list[str]) -> list[di
     counted = []
     for term in unique:
         query = as_query(term)
-        pages, documents = count_matching(session, query, project.id)
+        pages, documents, _ = count_matching(session, query, project.id)
         counted.append({"term": term, "query": query, "pages": pages, "documents": documents})
     return counted
 
