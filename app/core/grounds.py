@@ -203,7 +203,12 @@ def whole_citation(text: str, jurisdiction: str) -> Citation | None:
     """The first ground text cites, when the reading does not go on as if the ground were longer
     ("9(2)(g) (1)" cites 9(2)(g) but not whole); None otherwise."""
     cited = next(iter(find_citations(text, jurisdiction)), None)
-    return cited if cited and not CONTINUES.match(text, cited.end) else None
+    return cited if cited and not cut_short(text, cited) else None
+
+
+def cut_short(text: str, cited: Citation) -> bool:
+    """Whether what text reads right after a citation goes on like more of a ground."""
+    return CONTINUES.match(text, cited.end) is not None
 
 
 def snap_ground(text: str, jurisdiction: str = "nz-oia") -> Citation | None:

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import find_citations, snap_ground, whole_citation
+from app.core.grounds import cut_short, find_citations, snap_ground
 
 BLACKED_OUT = "█"
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
@@ -294,9 +294,9 @@ def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
 
 def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | None:
     """(ground, regime, weight) of one reading, or None."""
-    if whole := whole_citation(line, jurisdiction):
-        return whole.ground, whole.regime, PRINTED
     cited = next(iter(find_citations(line, jurisdiction)), None)
+    if cited and not cut_short(line, cited):
+        return cited.ground, cited.regime, PRINTED
     snapped = snap_ground(line, jurisdiction)
     if snapped and (cited is None or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
         return snapped.ground, snapped.regime, SNAPPED  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
