@@ -6,7 +6,8 @@ already inverted: a white label inside it reads black), is cleaned of specks and
 enlarged. A page's strips are read in one Tesseract run to find their words; then every word
 is read again on a line of its own (so that a small label is not sized by the larger print after
 it), with only the characters a ground uses. A strip that gives no ground is read again cleaned
-another way. The readings go on the box; app.redactions reads and votes the ground from them.
+another way, and at last whole, as one line, enlarged further. The readings go on the box;
+app.redactions reads and votes the ground from them.
 """
 
 import re
@@ -25,6 +26,10 @@ WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
 # paper (faint print wants a high ink level, grainy paper a low paper level), and the resolution
 # the strip is enlarged to.
 VARIANTS = [(90, 215, 450), (60, 190, 900), (110, 235, 450), (90, 215, 900)]
+# A strip that no variant settles is read once more whole, enlarged further: word by word, a
+# ground whose brackets were taken for gaps is cut into pieces that each cite nothing.
+WHOLE = (90, 215, 1200)
+SHEET_ROWS = 30_000  # Tesseract refuses an image 32,768 pixels high or wide
 SURE = 85  # Tesseract's word confidence from which a page-wide reading is trusted as it is
 MIGHT_CITE = re.compile(r"[0-9()\[\]{}]")  # a reading with none of these is read no further
 
@@ -41,8 +46,8 @@ def read_labels(
     line per reading. Where the page-wide reading of a strip (page_reading, whose word boxes are
     pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing like
     one, that is its one line. Otherwise the strip's words are found, then read cleaned one way
-    and, while they cite no ground but look as if they might, the next way (VARIANTS);
-    app.redactions votes among the lines."""
+    and, while they cite no ground but look as if they might, the next way (VARIANTS); a strip
+    still unsettled is read once more whole (WHOLE). app.redactions votes among the lines."""
     areas = [_area(grey, rect, rects, dpi) for rect in rects]
     lines: list[list[str]] = [[] for _ in rects]
     for index, area in enumerate(areas):
@@ -51,6 +56,18 @@ def read_labels(
             lines[index].append(printed)
     regions = [_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
     present = [i for i, region in enumerate(regions) if region is not None]
+    _read_word_by_word(regions, present, lines, dpi, languages, settled)
+    unsettled = [i for i in present if not any(settled(line) for line in lines[i]) and _might_cite(lines[i])]
+    for index, text in zip(unsettled, _read_whole([regions[i] for i in unsettled], dpi, languages), strict=True):
+        lines[index].append(text)
+    return ["\n".join(found) for found in lines]
+
+
+def _read_word_by_word(
+    regions: list, present: list[int], lines: list[list[str]], dpi: int, languages: str, settled: Callable[[str], bool]
+) -> None:
+    """Add to lines each present region's readings, word by word: cleaned as the first variant,
+    then, while a reading cites no ground but looks as if it might, as the next."""
     first = _prepared([regions[i] for i in present], VARIANTS[0], dpi)  # finds the words, then is read first
     spans = dict(zip(present, _word_spans(first, dpi, languages), strict=True))
     prepared = dict(zip(present, first, strict=True))
@@ -65,7 +82,20 @@ def read_labels(
         for index, text in zip(pending, texts, strict=True):
             lines[index].append(text)
         pending = [i for i in pending if not settled(lines[i][-1]) and MIGHT_CITE.search(lines[i][-1])]
-    return ["\n".join(found) for found in lines]
+
+
+def _read_whole(regions: list[np.ndarray], dpi: int, languages: str) -> list[str]:
+    """Each region read as one line, cleaned and enlarged as WHOLE says, with only the characters
+    a ground uses and spaces (without them, "under s9(2)(a)" runs into "unders9(2)(a)", which
+    cites nothing)."""
+    prepared = _prepared(regions, WHOLE, dpi)
+    found = _read_stacked(prepared, languages, dpi * _scale(WHOLE, dpi), WHITELIST + " ")
+    return [" ".join(text for _, _, text in words) for words in found]
+
+
+def _might_cite(readings: list[str]) -> bool:
+    """Whether a strip may hold a ground: no reading found words, or one has digits or brackets."""
+    return not any(readings) or any(MIGHT_CITE.search(reading) for reading in readings)
 
 
 def _scale(variant: tuple[int, int, int], dpi: int) -> int:
@@ -108,9 +138,24 @@ def _read_words(
 def _read_stacked(
     images: list[np.ndarray], languages: str, dpi: int, whitelist: str | None
 ) -> list[list[tuple[int, int, str]]]:
-    """Each image's words (x0, x1, text), left to right, read in one Tesseract run of them stacked."""
+    """Each image's words (x0, x1, text), left to right, read in Tesseract runs of them stacked
+    (as many at a time as fit SHEET_ROWS)."""
     if not images:
         return []
+    found, batch, rows = [], [], GAP_PIXELS
+    for image in images:
+        if batch and rows + image.shape[0] + GAP_PIXELS > SHEET_ROWS:
+            found += _read_sheet(batch, languages, dpi, whitelist)
+            batch, rows = [], GAP_PIXELS
+        batch.append(image)
+        rows += image.shape[0] + GAP_PIXELS
+    return found + _read_sheet(batch, languages, dpi, whitelist)
+
+
+def _read_sheet(
+    images: list[np.ndarray], languages: str, dpi: int, whitelist: str | None
+) -> list[list[tuple[int, int, str]]]:
+    """Each image's words (x0, x1, text), left to right, read in one Tesseract run of them stacked."""
     stacked, spans = _stack(images)
     sheet = pymupdf.Pixmap(pymupdf.csGRAY, stacked.shape[1], stacked.shape[0], stacked.tobytes(), False)
     recognised = ocr_lines_image(sheet.save, languages, dpi, whitelist)
