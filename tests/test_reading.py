@@ -155,6 +155,14 @@ LABELLED = [  # (ground, as printed beside or inside its box)
 def test_grounds_in_small_print_beside_boxes_on_a_poor_scan_are_paired():
     """150 dpi, turned 1.2 degrees, grain and specks, 9 pt labels: page-wide OCR read these as
     "$902)0)_" and "9(2)(f)liv)" and paired 3 of 10; each label strip is now read again."""
+    found, right = _labels_read_on_a_rough_scan(LABELLED, 9, "helv", seed=9)
+    assert len(found) == len(LABELLED)
+    assert right >= 9, [(b["ground"]) for b in found]
+
+
+def _labels_read_on_a_rough_scan(labelled: list, size: float, font: str, seed: int) -> tuple[list[dict], int]:
+    """A page of boxes, each with its label printed beside it (size, font), scanned rough at
+    150 dpi: the boxes read, and how many were paired with their own ground."""
     from pdfs import rough_scan
 
     from app.ingest.pipeline import cites_a_ground
@@ -163,22 +171,20 @@ def test_grounds_in_small_print_beside_boxes_on_a_poor_scan_are_paired():
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     truth = []
-    for i, (ground, label) in enumerate(LABELLED):
+    for i, (ground, label) in enumerate(labelled):
         y = 120 + 60 * i
         page.insert_text((72, y), "The Minister noted the advice of officials.", fontsize=11)
         rect = (72, y + 14, 72 + 120 + 15 * (i % 4), y + 27)
         page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
-        page.insert_text((rect[2] + 4, y + 24), label, fontsize=9)
+        page.insert_text((rect[2] + 4, y + 24), label, fontsize=size, fontname=font)
         truth.append((rect, ground))
-    scan, [moved] = rough_scan(doc.tobytes(), [{"boxes": truth, "bad": [], "citations": []}], 150, seed=9)
+    scan, [moved] = rough_scan(doc.tobytes(), [{"boxes": truth, "bad": [], "citations": []}], 150, seed=seed)
     scanned = pymupdf.open(stream=scan, filetype="pdf")
     content = extract_page(scanned, 1, None, "eng", 300, lambda text: cites_a_ground(text, "nz-oia"))
     words = [{"text": t, "x0": a, "y0": b, "x1": c, "y1": d} for t, a, b, c, d in content.words]
     found = read_page(content.text, words, content.boxes, True, "nz-oia").boxes
-    paired = {tuple(round(v) for v in rect): ground for rect, ground in moved["boxes"]}
-    right = sum(1 for b in found for rect, g in paired.items() if _overlaps(b["rect"], rect) and b["ground"] == g)
-    assert len(found) == len(LABELLED)
-    assert right >= 9, [(b["ground"]) for b in found]
+    right = sum(1 for b in found for rect, g in moved["boxes"] if _overlaps(b["rect"], rect) and b["ground"] == g)
+    return found, right
 
 
 def _overlaps(a, b) -> bool:
@@ -258,27 +264,6 @@ def test_labels_in_7_point_print_on_a_150_dpi_scan_are_read_whole_when_word_by_w
     """7 pt Courier at 150 dpi: read word by word, the brackets of two labels were taken for gaps
     and their pieces cited nothing (5 of 10 paired); each strip left unsettled is read once more
     whole, as one line."""
-    from pdfs import rough_scan
-
-    from app.ingest.pipeline import cites_a_ground
-    from app.pdf.extract import extract_page
-
-    doc = pymupdf.open()
-    page = doc.new_page(width=595, height=842)
-    truth = []
-    for i, (ground, label) in enumerate(SMALL_PRINT):
-        y = 120 + 60 * i
-        page.insert_text((72, y), "The Minister noted the advice of officials.", fontsize=11)
-        rect = (72, y + 14, 72 + 120 + 15 * (i % 4), y + 27)
-        page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
-        page.insert_text((rect[2] + 4, y + 24), label, fontsize=7, fontname="cour")
-        truth.append((rect, ground))
-    scan, [moved] = rough_scan(doc.tobytes(), [{"boxes": truth, "bad": [], "citations": []}], 150, seed=1)
-    scanned = pymupdf.open(stream=scan, filetype="pdf")
-    content = extract_page(scanned, 1, None, "eng", 300, lambda text: cites_a_ground(text, "nz-oia"))
-    words = [{"text": t, "x0": a, "y0": b, "x1": c, "y1": d} for t, a, b, c, d in content.words]
-    found = read_page(content.text, words, content.boxes, True, "nz-oia").boxes
-    paired = [(rect, ground) for rect, ground in moved["boxes"]]
-    right = sum(1 for b in found for rect, g in paired if _overlaps(b["rect"], rect) and b["ground"] == g)
+    found, right = _labels_read_on_a_rough_scan(SMALL_PRINT, 7, "cour", seed=1)
     assert len(found) == len(SMALL_PRINT)
     assert right >= 7, [b["ground"] for b in found]
