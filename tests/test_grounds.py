@@ -179,6 +179,7 @@ def test_a_page_citing_nothing_is_read_without_the_expensive_patterns():
         ("9(2) (g) (2) its meeting", "9(2)(g)(i)"),  # more was printed than 9(2)(g)
         ("[withheld under : (2)(a)] the annex", "9(2)(a)"),  # a closing ] is not more of a ground
         ("$902)0)_", None),  # could be (a), (b), (j), ...: not guessed
+        ("s2e) six months", None),  # 2 is not 6: not 6(e)
         ("92i)asetobe", None),  # (i) or (a): not guessed
         ("with partners remains", None),
         ("12 March", None),

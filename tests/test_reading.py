@@ -214,6 +214,8 @@ def test_a_long_box_scanned_askew_is_found():
         (["9(2) (g) (ii"], "9(2)(g)"),  # cut short and nothing better: the ground as far as it was read
         (["s 9(2)(a)", "s 9(2)(e)", "$9(2)(a)"], "9(2)(a)"),
         (["partners remains under"], None),
+        # The Act has no 9(2)(i)(iv): that reading is a misread 9(2)(f)(iv), not a ground printed whole.
+        (["s9(2) (I) (iv) met the defence", "s9(2)(f)liv) met the defence"], "9(2)(f)(iv)"),
     ],
 )
 def test_the_readings_of_a_label_strip_vote_by_how_they_were_read(readings, expected):

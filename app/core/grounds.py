@@ -206,6 +206,13 @@ def whole_citation(text: str, jurisdiction: str) -> Citation | None:
     return cited if cited and not cut_short(text, cited) else None
 
 
+def in_catalogue(cited: Citation) -> bool:
+    """Whether the catalogue knows a citation's ground, or knows nothing of its regime: a reading
+    of "9(2)(i)(iv)" cites a ground the Act does not have."""
+    known = catalogue_grounds(cited.regime)
+    return not known or cited.ground in known
+
+
 def cut_short(text: str, cited: Citation) -> bool:
     """Whether what text reads right after a citation goes on like more of a ground."""
     return CONTINUES.match(text, cited.end) is not None
@@ -221,10 +228,17 @@ def snap_ground(text: str, jurisdiction: str = "nz-oia") -> Citation | None:
         return None
     reading = re.sub(r"\s+", "", found.group()).lower()
     regime = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])[0]
-    costs = sorted((_edit_cost(reading, ground.lower()), ground) for ground in catalogue_grounds(regime))
+    candidates = [ground for ground in catalogue_grounds(regime) if _number_read(reading, ground)]
+    costs = sorted((_edit_cost(reading, ground.lower()), ground) for ground in candidates)
     if not costs or costs[0][0] > MAX_SNAP_COST or (len(costs) > 1 and costs[1][0] - costs[0][0] < SNAP_MARGIN):
         return None
     return Citation(regime, costs[0][1], found.start(), found.end())
+
+
+def _number_read(reading: str, ground: str) -> bool:
+    """Whether the reading holds one of the ground's digits, or a character OCR takes for one: a
+    reading that has lost the whole number ("2e)" for 6(e)) is not that ground."""
+    return any(_swap(digit, r) <= 0.5 for digit in ground if digit.isdigit() for r in reading)
 
 
 def _edit_cost(reading: str, ground: str) -> float:

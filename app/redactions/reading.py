@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import cut_short, find_citations, snap_ground
+from app.core.grounds import cut_short, find_citations, in_catalogue, snap_ground
 
 BLACKED_OUT = "█"
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
@@ -293,12 +293,16 @@ def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
 
 
 def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | None:
-    """(ground, regime, weight) of one reading, or None."""
+    """(ground, regime, weight) of one reading, or None. A ground the catalogue does not know
+    ("9(2)(i)(iv)") is a misreading, weighed like one cut short unless it snaps to one it knows."""
     cited = next(iter(find_citations(line, jurisdiction)), None)
-    if cited and not cut_short(line, cited):
+    known = cited is not None and in_catalogue(cited)
+    if known and not cut_short(line, cited):
         return cited.ground, cited.regime, PRINTED
     snapped = snap_ground(line, jurisdiction)
-    if snapped and (cited is None or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
+    if snapped and (
+        cited is None or not known or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground
+    ):
         return snapped.ground, snapped.regime, SNAPPED  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
     return (cited.ground, cited.regime, CUT_SHORT) if cited else None
 
