@@ -1,6 +1,7 @@
 """Engine and sessions, shared by the web app and the worker (no Flask here)."""
 
 from sqlalchemy import MetaData, create_engine, event
+from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -21,11 +22,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+MAPPED_BYTES = 1 << 30  # of a SQLite database file read through the page cache (memory-mapped)
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and write-locking transactions."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine.dialect.statement_compiler = _HintedSQLiteCompiler
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record):
@@ -38,6 +43,10 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Read the file through the operating system's page cache, shared by every connection,
+        # not copied into each one's own small cache: a search that looks up 30,000 pages by id
+        # took 52 ms with the copies and 22 ms mapped (100,000 pages, bench/search.py).
+        cursor.execute(f"PRAGMA mmap_size={MAPPED_BYTES}")
         cursor.close()
         # SQLite's own lower() knows only ASCII; PostgreSQL's knows "Ā". Make them agree.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
@@ -47,6 +56,14 @@ def make_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+class _HintedSQLiteCompiler(SQLiteCompiler):
+    """SQLite's compiler, writing a table's hint (select().with_hint(table, "INDEXED BY ix", "sqlite"))
+    after its name, as SQLite reads one; SQLAlchemy's own drops it."""
+
+    def get_from_hint_text(self, table, text):
+        return text
 
 
 def _lower(value):

@@ -166,7 +166,9 @@ class Page(Base):
     """One page's text and word boxes; boxes in PDF points on the unrotated page."""
 
     __tablename__ = "pages"
-    __table_args__ = (UniqueConstraint("document_id", "number"),)
+    # Narrow: a search matching 30,000 pages finds their documents here, not in the wide rows.
+    PLACES_INDEX = "ix_pages_place"
+    __table_args__ = (UniqueConstraint("document_id", "number"), Index(PLACES_INDEX, "id", "document_id", "number"))
     # Stored and served as they are; words are stored as JSON and served as dicts.
     LAYOUT_FIELDS = ("number", "width", "height", "rotation", "ocr", "text", "problem")
 

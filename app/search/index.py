@@ -60,27 +60,36 @@ def engine_of(session: Session) -> str:
 
 
 def hits(
-    session: Session, clauses: list[Clause], fuzzy: Fuzzy, notes: bool, name: str = "hits", best: int | None = None
+    session: Session,
+    clauses: list[Clause],
+    fuzzy: Fuzzy,
+    notes: bool,
+    name: str = "hits",
+    best: int | None = None,
+    scored: bool = True,
 ):
     """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them)
     matches every clause (fuzzy: each fuzzy word's words of the index, from near_words); with
     best, only that many of the best-ranked pages of the whole index (ranked inside the index:
-    the ranking is the index's own, with a limit)."""
+    the ranking is the index's own, with a limit); unscored (and so unranked), every score 0."""
     expression = compile_clauses(session, clauses, fuzzy)
     if notes:
         return _note_hits(session, expression, name)
+    ranked = scored or best is not None
     if engine_of(session) == "postgresql":
+        score = "ts_rank_cd(pages.search_vector, q)" if ranked else "0.0"
         sql = (
-            "SELECT pages.id AS page_id, ts_rank_cd(pages.search_vector, q) AS score "
+            f"SELECT pages.id AS page_id, {score} AS score "  # noqa: S608 (one of two constants)
             "FROM pages, CAST(:expression AS tsquery) AS q WHERE pages.search_vector @@ q"
         )
-        ranked = " ORDER BY score DESC LIMIT :best"
+        ranked_sql = " ORDER BY score DESC LIMIT :best"
     else:
-        sql = "SELECT rowid AS page_id, -rank AS score FROM page_search WHERE page_search MATCH :expression"
-        ranked = " ORDER BY rank LIMIT :best"
+        score = "-rank" if ranked else "0.0"
+        sql = f"SELECT rowid AS page_id, {score} AS score FROM page_search WHERE page_search MATCH :expression"  # noqa: S608
+        ranked_sql = " ORDER BY rank LIMIT :best"
     if best is None:
         return _bound(sql, expression).columns(page_id=Integer, score=Float).subquery(name)
-    statement = _bound(sql + ranked, expression).bindparams(bindparam("best", best, unique=True))
+    statement = _bound(sql + ranked_sql, expression).bindparams(bindparam("best", best, unique=True))
     return statement.columns(page_id=Integer, score=Float).subquery(name)
 
 
