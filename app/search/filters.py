@@ -4,7 +4,8 @@ the pages searched; what cannot be used is said in a notice, never an error."""
 import re
 from datetime import date
 
-from sqlalchemy import and_, false, func, or_, select, tuple_, union_all
+from sqlalchemy import and_, false, func, or_, select, union_all
+from sqlalchemy.orm import aliased
 
 from app.core.grounds import find_citations
 from app.db import LARGEST_ID
@@ -50,7 +51,8 @@ def _filter(key: str, value: str, notices: list[str]):
 
 def _has_tag(name: str):
     """The page holds a live annotation with the tag (by name or full name, any case; a parent
-    tag includes its children)."""
+    tag includes its children). As the ids of the pages so marked: SQLite then looks each up
+    once, where a (document, page) list was searched again for every document of the project."""
     wanted = name.lower()
     parent = Tag.__table__.alias("parent_tag")
     full_name = func.lower(parent.c.name + ": " + Tag.name)
@@ -62,7 +64,7 @@ def _has_tag(name: str):
         .where(Annotation.deleted_at.is_(None))
         .where(or_(func.lower(Tag.name) == wanted, full_name == wanted, func.lower(parent.c.name) == wanted))
     )
-    return tuple_(Page.document_id, Page.number).in_(tagged)
+    return _on_pages(tagged)
 
 
 def _has_ground(value: str):
@@ -73,7 +75,15 @@ def _has_ground(value: str):
     noted = select(Annotation.document_id, Annotation.page).where(
         Annotation.deleted_at.is_(None), Annotation.ground == ground
     )
-    return tuple_(Page.document_id, Page.number).in_(union_all(boxed, noted))
+    return _on_pages(union_all(boxed, noted))
+
+
+def _on_pages(places) -> object:
+    """The page is one of places, a select of (document_id, page)."""
+    page = aliased(Page)
+    marked = places.subquery()
+    ids = select(page.id).join(marked, and_(page.document_id == marked.c[0], page.number == marked.c[1]))
+    return Page.id.in_(ids)
 
 
 def _released_between(value: str, notices: list[str]):
