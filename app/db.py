@@ -22,9 +22,6 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-MAPPED_BYTES = 1 << 30  # of a SQLite database file read through the page cache (memory-mapped)
-
-
 def make_engine(url: str) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and write-locking transactions."""
     if not url.startswith("sqlite"):
@@ -43,10 +40,6 @@ def make_engine(url: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=30000")
-        # Read the file through the operating system's page cache, shared by every connection,
-        # not copied into each one's own small cache: a search that looks up 30,000 pages by id
-        # took 52 ms with the copies and 22 ms mapped (100,000 pages, bench/search.py).
-        cursor.execute(f"PRAGMA mmap_size={MAPPED_BYTES}")
         cursor.close()
         # SQLite's own lower() knows only ASCII; PostgreSQL's knows "Ā". Make them agree.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)

@@ -71,7 +71,8 @@ def hits(
     """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them)
     matches every clause (fuzzy: each fuzzy word's words of the index, from near_words); with
     best, only that many of the best-ranked pages of the whole index (ranked inside the index:
-    the ranking is the index's own, with a limit); unscored (and so unranked), every score 0."""
+    the ranking is the index's own, with a limit; equal scores in page order, as results are);
+    unscored (and so unranked), every score 0."""
     expression = compile_clauses(session, clauses, fuzzy)
     if notes:
         return _note_hits(session, expression, name)
@@ -82,11 +83,11 @@ def hits(
             f"SELECT pages.id AS page_id, {score} AS score "  # noqa: S608 (one of two constants)
             "FROM pages, CAST(:expression AS tsquery) AS q WHERE pages.search_vector @@ q"
         )
-        ranked_sql = " ORDER BY score DESC LIMIT :best"
+        ranked_sql = " ORDER BY score DESC, page_id LIMIT :best"
     else:
         score = "-rank" if ranked else "0.0"
         sql = f"SELECT rowid AS page_id, {score} AS score FROM page_search WHERE page_search MATCH :expression"  # noqa: S608
-        ranked_sql = " ORDER BY rank LIMIT :best"
+        ranked_sql = " ORDER BY rank, rowid LIMIT :best"
     if best is None:
         return _bound(sql, expression).columns(page_id=Integer, score=Float).subquery(name)
     statement = _bound(sql + ranked_sql, expression).bindparams(bindparam("best", best, unique=True))

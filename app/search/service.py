@@ -80,7 +80,8 @@ def _ranked_page(
     """The rows of one page of results, best first. Ranked first among only the index's best
     pages, CANDIDATES_PER_RESULT for each result up to this page (cheap when a word is on tens of
     thousands of pages); that is exact when the page comes out full, since every page in scope
-    ranked higher is among them. Otherwise ranked among all the matches."""
+    ranked higher, or as high and stored before it, is among them. Otherwise ranked among all
+    the matches."""
     offset = (found.page - 1) * PER_PAGE
     expected = min(PER_PAGE, found.total - offset)
     if expected <= 0:
@@ -92,7 +93,7 @@ def _ranked_page(
         matching, score = _matching(session, query, fuzzy, projects, [], best, newer_than)
         rows = session.execute(
             matching.add_columns(score.label("score"))
-            .order_by(score.desc(), Document.id, Page.number)
+            .order_by(score.desc(), Page.id)  # equal scores in the order the candidates were cut
             .offset(offset)
             .limit(PER_PAGE)
         ).all()
