@@ -4,7 +4,7 @@ the pages searched; what cannot be used is said in a notice, never an error."""
 import re
 from datetime import date
 
-from sqlalchemy import and_, false, func, or_, select, union_all
+from sqlalchemy import and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
 from app.core.grounds import find_citations
@@ -15,19 +15,20 @@ from app.search.query import Query, fold
 DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
-def conditions(query: Query, notices: list[str]) -> list:
-    """SQL conditions for the query's filters; what cannot be understood is said in notices."""
+def conditions(query: Query, notices: list[str], by_id: bool = False) -> list:
+    """SQL conditions for the query's filters; what cannot be understood is said in notices.
+    by_id: how a page marked by a tag or a ground is matched (_on_pages)."""
     conditions = []
     for item in query.filters:
-        condition = _filter(item.key, item.value, notices)
+        condition = _filter(item.key, item.value, notices, by_id)
         if condition is not None:
             conditions.append(~condition if item.excluded else condition)
     return conditions
 
 
-def _filter(key: str, value: str, notices: list[str]):
+def _filter(key: str, value: str, notices: list[str], by_id: bool):
     if key == "tag":
-        return _has_tag(value)
+        return _has_tag(value, by_id)
     if key == "doc":
         if not value.isdigit() or int(value) > LARGEST_ID:
             notices.append(f"doc:{value} is not a document number; no document matches it.")
@@ -36,7 +37,7 @@ def _filter(key: str, value: str, notices: list[str]):
     if key == "agency":
         return func.lower(Document.agency).contains(value.lower(), autoescape=True)
     if key == "ground":
-        return _has_ground(value)
+        return _has_ground(value, by_id)
     if key == "ocr":
         if fold(value) not in ("yes", "no"):
             notices.append(f"ocr:{value} was left out: say ocr:yes or ocr:no.")
@@ -49,10 +50,9 @@ def _filter(key: str, value: str, notices: list[str]):
     return None
 
 
-def _has_tag(name: str):
+def _has_tag(name: str, by_id: bool):
     """The page holds a live annotation with the tag (by name or full name, any case; a parent
-    tag includes its children). As the ids of the pages so marked: SQLite then looks each up
-    once, where a (document, page) list was searched again for every document of the project."""
+    tag includes its children)."""
     wanted = name.lower()
     parent = Tag.__table__.alias("parent_tag")
     full_name = func.lower(parent.c.name + ": " + Tag.name)
@@ -64,10 +64,10 @@ def _has_tag(name: str):
         .where(Annotation.deleted_at.is_(None))
         .where(or_(func.lower(Tag.name) == wanted, full_name == wanted, func.lower(parent.c.name) == wanted))
     )
-    return _on_pages(tagged)
+    return _on_pages(tagged, by_id)
 
 
-def _has_ground(value: str):
+def _has_ground(value: str, by_id: bool):
     """A box on the page, or an annotation on it, carries the ground ("s 9(2)(a)" is 9(2)(a))."""
     cited = find_citations(value)
     ground = cited[0].ground if cited else value.strip()
@@ -75,15 +75,18 @@ def _has_ground(value: str):
     noted = select(Annotation.document_id, Annotation.page).where(
         Annotation.deleted_at.is_(None), Annotation.ground == ground
     )
-    return _on_pages(union_all(boxed, noted))
+    return _on_pages(union_all(boxed, noted), by_id)
 
 
-def _on_pages(places) -> object:
-    """The page is one of places, a select of (document_id, page)."""
+def _on_pages(places, by_id: bool) -> object:
+    """The page is one of places, a select of (document_id, page). by_id, as the ids of those
+    pages, which SQLite looks up once each (it searched a (document, page) list again for every
+    document of the project: 93 ms against 35 ms for tag:Risk on 100,000 pages); otherwise by
+    (document, page), PostgreSQL's better plan (33 ms against 49 ms on 30,000 pages)."""
+    if not by_id:
+        return tuple_(Page.document_id, Page.number).in_(places)
     page = aliased(Page)
-    marked = places.subquery()
-    ids = select(page.id).join(marked, and_(page.document_id == marked.c[0], page.number == marked.c[1]))
-    return Page.id.in_(ids)
+    return Page.id.in_(select(page.id).where(tuple_(page.document_id, page.number).in_(places)))
 
 
 def _released_between(value: str, notices: list[str]):

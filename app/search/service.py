@@ -206,7 +206,7 @@ def _matching(
         matching = matching.where(Page.id.not_in(index.excluded_pages(session, query.excluded, fuzzy, notes)))
     if newer_than:
         matching = matching.where(Page.id > newer_than)
-    for condition in conditions(query, notices):
+    for condition in conditions(query, notices, by_id=index.engine_of(session) == "sqlite"):
         matching = matching.where(condition)
     return matching, score
 
