@@ -29,6 +29,7 @@ VARIANTS = [(90, 215, 450), (60, 190, 900), (110, 235, 450), (90, 215, 900)]
 # A strip that no variant settles is read once more whole, enlarged further: word by word, a
 # ground whose brackets were taken for gaps is cut into pieces that each cite nothing.
 WHOLE = (90, 215, 1200)
+WHOLE_MAX_POINTS = 32  # only a strip of about one line is read whole: a tall box's would be huge, 4x enlarged
 SHEET_ROWS = 30_000  # Tesseract refuses an image 32,768 pixels high or wide
 SURE = 85  # Tesseract's word confidence from which a page-wide reading is trusted as it is
 MIGHT_CITE = re.compile(r"[0-9()\[\]{}]")  # a reading with none of these is read no further
@@ -57,7 +58,12 @@ def read_labels(
     regions = [_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
     present = [i for i, region in enumerate(regions) if region is not None]
     _read_word_by_word(regions, present, lines, dpi, languages, settled)
-    unsettled = [i for i in present if not any(settled(line) for line in lines[i]) and _might_cite(lines[i])]
+    one_line = round(WHOLE_MAX_POINTS * dpi / 72)
+    unsettled = [
+        i
+        for i in present
+        if regions[i].shape[0] <= one_line and not any(settled(line) for line in lines[i]) and _might_cite(lines[i])
+    ]
     for index, text in zip(unsettled, _read_whole([regions[i] for i in unsettled], dpi, languages), strict=True):
         lines[index].append(text)
     return ["\n".join(found) for found in lines]
