@@ -269,3 +269,28 @@ def test_labels_in_7_point_print_on_a_150_dpi_scan_are_read_whole_when_word_by_w
     found, right = _labels_read_on_a_rough_scan(SMALL_PRINT, 7, "cour", seed=1)
     assert len(found) == len(SMALL_PRINT)
     assert right >= 7, [b["ground"] for b in found]
+
+
+def test_strips_too_many_for_one_sheet_are_read_in_several_runs_in_order(monkeypatch):
+    """Strips are stacked into sheets for Tesseract, as many as fit SHEET_PIXELS: a page of many
+    unsettled strips, enlarged four times, once made one sheet past the parse's memory limit."""
+    import numpy as np
+
+    from app.core.grounds import find_citations
+    from app.pdf import labels
+
+    def printed(text: str) -> np.ndarray:
+        doc = pymupdf.open()
+        page = doc.new_page(width=200, height=24)
+        page.insert_text((8, 17), text, fontsize=12)
+        pixmap = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+        return np.frombuffer(pixmap.samples, np.uint8).reshape(pixmap.height, pixmap.width).copy()
+
+    strips = [printed(text) for text in ("s 9(2)(a)", "s 6(b)", "s 9(2)(k)")]
+    runs, read_sheet = [], labels._read_sheet
+    monkeypatch.setattr(labels, "SHEET_PIXELS", strips[0].size + 1)
+    monkeypatch.setattr(labels, "_read_sheet", lambda batch, *rest: runs.append(len(batch)) or read_sheet(batch, *rest))
+    found = labels._read_stacked(strips, "eng", 300, labels.WHITELIST + " ")
+    assert runs == [1, 1, 1]
+    cited = [find_citations(" ".join(text for *_, text in words))[0].ground for words in found]
+    assert cited == ["9(2)(a)", "6(b)", "9(2)(k)"]

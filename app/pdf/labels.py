@@ -31,6 +31,7 @@ VARIANTS = [(90, 215, 450), (60, 190, 900), (110, 235, 450), (90, 215, 900)]
 WHOLE = (90, 215, 1200)
 WHOLE_MAX_POINTS = 32  # only a strip of about one line is read whole: a tall box's would be huge, 4x enlarged
 SHEET_ROWS = 30_000  # Tesseract refuses an image 32,768 pixels high or wide
+SHEET_PIXELS = 40_000_000  # and a sheet's memory (its copies, Tesseract's) stays well inside PARSE_MEMORY_MB
 SURE = 85  # Tesseract's word confidence from which a page-wide reading is trusted as it is
 MIGHT_CITE = re.compile(r"[0-9()\[\]{}]")  # a reading with none of these is read no further
 
@@ -145,16 +146,17 @@ def _read_stacked(
     images: list[np.ndarray], languages: str, dpi: int, whitelist: str | None
 ) -> list[list[tuple[int, int, str]]]:
     """Each image's words (x0, x1, text), left to right, read in Tesseract runs of them stacked
-    (as many at a time as fit SHEET_ROWS)."""
+    (as many at a time as fit SHEET_ROWS and SHEET_PIXELS)."""
     if not images:
         return []
-    found, batch, rows = [], [], GAP_PIXELS
+    found, batch, rows, pixels = [], [], GAP_PIXELS, 0
     for image in images:
-        if batch and rows + image.shape[0] + GAP_PIXELS > SHEET_ROWS:
+        if batch and (rows + image.shape[0] + GAP_PIXELS > SHEET_ROWS or pixels + image.size > SHEET_PIXELS):
             found += _read_sheet(batch, languages, dpi, whitelist)
-            batch, rows = [], GAP_PIXELS
+            batch, rows, pixels = [], GAP_PIXELS, 0
         batch.append(image)
         rows += image.shape[0] + GAP_PIXELS
+        pixels += image.size
     return found + _read_sheet(batch, languages, dpi, whitelist)
 
 
