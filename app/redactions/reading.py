@@ -300,9 +300,7 @@ def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | No
     if known and not cut_short(line, cited):
         return cited.ground, cited.regime, PRINTED
     snapped = snap_ground(line, jurisdiction)
-    if snapped and (
-        cited is None or not known or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground
-    ):
+    if snapped and (not known or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
         return snapped.ground, snapped.regime, SNAPPED  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
     return (cited.ground, cited.regime, CUT_SHORT) if cited else None
 
