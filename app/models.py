@@ -70,6 +70,20 @@ SOURCE_LABELS = {
 }
 
 
+class Role(StrEnum):
+    """What a member may do in a project: viewers read, search and export; editors also upload,
+    annotate and review; owners also manage members, settings and deletion."""
+
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    OWNER = "owner"
+
+    @property
+    def rank(self) -> int:
+        """Viewer 1, editor 2, owner 3: a role may do what every lower one may."""
+        return list(Role).index(self) + 1
+
+
 class User(Base):
     """A journalist who signs in."""
 
@@ -78,9 +92,13 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Bumped on sign-out so that an old session cookie stops working.
+    # Bumped on sign-out, password change and disabling, so that an old session cookie stops working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Instance administrators manage accounts; being one opens no project by itself.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A disabled account cannot sign in; its sessions and tokens stop at once.
+    disabled_at: Mapped[datetime | None]
 
 
 class ApiToken(Base):
@@ -91,18 +109,41 @@ class ApiToken(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
 
 
+class Invitation(Base):
+    """A one-time link that lets the holder of an email address join a project with a role;
+    only the link's SHA-256 is stored."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[Role] = mapped_column(_states(Role, "invitation_role"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+
+    project: Mapped["Project"] = relationship()
+
+
 class Project(Base):
-    """One investigation, holding many documents."""
+    """One investigation, holding many documents; who may do what in it is in its memberships."""
 
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # Who created it (kept for the record; access is decided by memberships alone).
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # Whose catalogue of withholding grounds comes first: nz-oia, nz-lgoima, us-foia, uk-foia, au-foi.
     jurisdiction: Mapped[str] = mapped_column(String(16), default="nz-oia", server_default="nz-oia")
@@ -111,6 +152,19 @@ class Project(Base):
     documents: Mapped[list["Document"]] = relationship(
         back_populates="project", order_by="Document.id", passive_deletes=True
     )
+
+
+class Membership(Base):
+    """A user's role in a project."""
+
+    __tablename__ = "memberships"
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    role: Mapped[Role] = mapped_column(_states(Role, "member_role"))
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
 
 
 class Document(Base):
@@ -251,6 +305,8 @@ class Annotation(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+    # Seen by its author alone (viewer, search, suggestions, exports, API, clips) when True.
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Made by tagging every hit of a search: undoing the batch deletes it.
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("tag_batches.id", ondelete="SET NULL"), index=True)
 
@@ -376,6 +432,8 @@ class SavedSearch(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     seen_page_id: Mapped[int] = mapped_column(Integer, default=0)
+    # Seen by its author alone when True.
+    private: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class SearchHistory(Base):

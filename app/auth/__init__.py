@@ -7,12 +7,12 @@ from flask import Flask, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
+from app import access
 from app.auth import service
 from app.errors import AppError, error_response
 from app.models import User
 from app.web import db
 
-PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static"}
 login_manager = LoginManager()
 csrf = CSRFProtect()
 
@@ -77,7 +77,8 @@ def init_app(app: Flask) -> None:
             return None
         user_id, _, version = key.partition(":")
         user = db().get(User, int(user_id)) if user_id.isdigit() else None
-        return SignedIn(user) if user and str(user.session_version) == version else None
+        current = user is not None and user.disabled_at is None and str(user.session_version) == version
+        return SignedIn(user) if current else None
 
     @login_manager.request_loader
     def _load_from_token(_request):
@@ -91,11 +92,14 @@ def init_app(app: Flask) -> None:
         # cookie-authenticated writes need the CSRF token (form field or X-CSRFToken).
         if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_token():
             csrf.protect()
-        if request.endpoint in PUBLIC_ENDPOINTS:
+        if request.routing_exception is not None:  # no such page: Flask answers 404 or 405
+            return None
+        if access.route_need(request.endpoint, request.method) == access.PUBLIC:
             return None
         if not current_user.is_authenticated:
             if request.path.startswith("/api/"):
                 return error_response("Sign in, or send the header Authorization: Bearer TOKEN.", 401)
             target = "auth.login" if service.has_users(db()) else "auth.setup"
             return redirect(url_for(target, next=request.full_path.rstrip("?")))
+        access.authorize_request(db(), signed_in_user(), request.endpoint, request.method, request.view_args or {})
         return None
