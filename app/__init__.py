@@ -19,6 +19,7 @@ def create_app(**overrides) -> Flask:
     )
 
     from app import auth, cli, errors, openapi, queue, web
+    from app.admin import views as admin
     from app.annotations import views as annotations
     from app.auth import views as auth_views
     from app.documents import views as documents
@@ -33,6 +34,7 @@ def create_app(**overrides) -> Flask:
     queue.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth_views.bp)
+    app.register_blueprint(admin.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(tags.bp)

@@ -62,6 +62,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "admin.user_update_form": ADMIN,
     "admin.api_users": ADMIN,
     "admin.api_update_user": ADMIN,
+    "auth.signup": PUBLIC,  # refused unless the instance opens sign-up
     "openapi.openapi": SIGNED_IN,
     "projects.index": SIGNED_IN,
     "projects.create": SIGNED_IN,

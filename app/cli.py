@@ -22,11 +22,12 @@ def _sessions():
 @users.command("create")
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user(email: str, password: str) -> None:
+@click.option("--admin", is_flag=True, help="Make the account an administrator of the instance.")
+def create_user(email: str, password: str, admin: bool) -> None:
     """Create an account."""
     with _sessions()() as session:
         try:
-            user = auth_service.create_user(session, email, password)
+            user = auth_service.create_user(session, email, password, admin=admin)
         except AppError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Created {user.email}.", err=True)
@@ -34,13 +35,40 @@ def create_user(email: str, password: str) -> None:
 
 @tokens.command("create")
 @click.argument("email")
-def create_token(email: str) -> None:
+@click.option("--name", default="", help="A name to recognise the token by in tokens list.")
+def create_token(email: str, name: str) -> None:
     """Print a new API token for EMAIL, alone on stdout."""
     with _sessions()() as session:
         try:
-            click.echo(auth_service.create_token(session, email))
+            click.echo(auth_service.create_token_for(session, email, name))
         except AppError as error:
             raise click.ClickException(str(error)) from None
+
+
+@tokens.command("list")
+@click.argument("email")
+def list_tokens(email: str) -> None:
+    """List EMAIL's tokens: id, name, created, expires, last used (never the secrets)."""
+    with _sessions()() as session:
+        user = auth_service.find_user(session, email)
+        if user is None:
+            raise click.ClickException(f"No account has the email address {email!r}.")
+        for token in auth_service.list_tokens(session, user):
+            expires = token.expires_at.isoformat() if token.expires_at else "never"
+            used = token.last_used_at.isoformat() if token.last_used_at else "not yet"
+            click.echo(f"{token.id}\t{token.name or '-'}\t{token.created_at.isoformat()}\t{expires}\t{used}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token(token_id: int) -> None:
+    """Revoke the token with this ID (from tokens list): scripts using it are refused at once."""
+    with _sessions()() as session:
+        try:
+            token = auth_service.revoke_token(session, None, token_id)
+        except AppError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Revoked token {token.id}.", err=True)
 
 
 @database.command("upgrade")

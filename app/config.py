@@ -9,6 +9,11 @@ from sqlalchemy.engine import make_url
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance"))
 
+
+def _yes(value: str) -> bool:
+    return value.lower() in ("1", "true", "yes")
+
+
 # name -> (default, converter, description); the README lists these in the same order.
 SETTINGS = {
     "HOST": ("127.0.0.1", str, "address the web server listens on"),
@@ -17,7 +22,7 @@ SETTINGS = {
     "UPLOAD_FOLDER": (str(ROOT / "uploads"), str, "originals and rendered page images"),
     "SECRET_KEY": (None, str, "signs sessions; default generated once into instance/secret_key"),
     "QUEUE_DATABASE": (None, str, "Huey's SQLite queue file; default instance/queue.db"),
-    "QUEUE_IMMEDIATE": (False, lambda v: v.lower() in ("1", "true", "yes"), "run jobs where they are queued (tests)"),
+    "QUEUE_IMMEDIATE": (False, _yes, "run jobs where they are queued (tests)"),
     "MAX_UPLOAD_MB": (200, int, "largest accepted file, in MiB"),
     "MAX_PAGES": (2000, int, "largest accepted page count"),
     "PARSE_TIMEOUT_SECONDS": (900, int, "wall time allowed to process one document"),
@@ -26,6 +31,7 @@ SETTINGS = {
     "WORKER_CONCURRENCY": (2, int, "documents processed at the same time"),
     "OCR_LANGUAGES": ("eng", str, "Tesseract languages, joined with + (eng+mri)"),
     "OCR_DPI": (300, int, "resolution scanned pages are rendered at for OCR"),
+    "OPEN_SIGNUP": (False, _yes, "anyone may create an account at /signup (default: by invitation only)"),
 }
 
 

@@ -83,6 +83,11 @@ class Role(StrEnum):
         """Viewer 1, editor 2, owner 3: a role may do what every lower one may."""
         return list(Role).index(self) + 1
 
+    @property
+    def with_article(self) -> str:
+        """ "an owner", "an editor", "a viewer"."""
+        return f"{'a' if self == Role.VIEWER else 'an'} {self}"
+
 
 class User(Base):
     """A journalist who signs in."""

@@ -75,12 +75,12 @@ def build(home: Path) -> dict:
 def measure(kind: str) -> None:
     """In a fresh process: run one export (or the baseline read) and print seconds and peak MB."""
     from app import create_app
-    from app.auth.service import create_token
+    from app.auth.service import create_token_for
 
     app = create_app()
     project_id = int(__import__("os").environ["PROJECT_ID"])
     with app.extensions["sessions"]() as session:
-        token = create_token(session, "bench@example.nz")
+        token = create_token_for(session, "bench@example.nz")
     started = time.perf_counter()
     if kind == "baseline":
         from sqlalchemy import select

@@ -122,7 +122,7 @@ def user(app):
 @pytest.fixture
 def api(app, client, user):
     with app.extensions["sessions"]() as session:
-        token = auth_service.create_token(session, user.email)
+        token = auth_service.create_token_for(session, user.email)
     return Api(client, token)
 
 
@@ -134,7 +134,7 @@ def api_with(make_app):
         application = make_app(**extra)
         user = create_user(application)
         with application.extensions["sessions"]() as session:
-            client = Api(application.test_client(), auth_service.create_token(session, user.email))
+            client = Api(application.test_client(), auth_service.create_token_for(session, user.email))
         return client, client.post("/api/projects", json={"name": "Limits"}).get_json()
 
     return build

@@ -205,12 +205,12 @@ def test_removing_the_redaction_tag_drops_the_ground(api, document):
 def test_annotations_of_others_are_invisible(app, api, document):
     from conftest import Api, create_user
 
-    from app.auth.service import create_token
+    from app.auth.service import create_token_for
 
     created = annotate(api, document, page=1, start=0, end=7, tags=["Risk"]).get_json()
     other = create_user(app, "other@example.nz")
     with app.extensions["sessions"]() as session:
-        intruder = Api(app.test_client(), create_token(session, other.email))
+        intruder = Api(app.test_client(), create_token_for(session, other.email))
     assert intruder.get(f"/api/annotations/{created['id']}").status_code == 404
     assert intruder.patch(f"/api/annotations/{created['id']}", json={"note": "x"}).status_code == 404
     assert intruder.delete(f"/api/annotations/{created['id']}").status_code == 404

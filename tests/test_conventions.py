@@ -121,7 +121,7 @@ LAYERS = [
     {"app"},  # the factory
     {"views", "app.cli", "app.openapi"},  # the interfaces: HTTP (parse, call a service, respond), command line
     {"app.ingest"},  # the top-level step: upload -> pages, boxes, suggestions
-    {"app.exports", "app.projects"},
+    {"app.exports", "app.projects", "app.admin"},
     {"app.search"},
     {"app.suggestions"},
     {"app.annotations"},

@@ -13,7 +13,7 @@ import pytest
 from conftest import Api, create_user, upload
 from pdfs import active_content_pdf, corpus, text_pdf, turned_scan
 
-from app.auth.service import create_token
+from app.auth.service import create_token_for
 from app.exports import importing
 
 HOSTILE_TITLE = 'Briefing "A"\nto the Minister'
@@ -314,7 +314,7 @@ def test_import_creates_missing_tags(api, release):
 def test_others_cannot_export_clip_or_import(app, api, project, release):
     other = create_user(app, "other@example.nz")
     with app.extensions["sessions"]() as session:
-        intruder = Api(app.test_client(), create_token(session, other.email))
+        intruder = Api(app.test_client(), create_token_for(session, other.email))
     assert intruder.get(f"/api/projects/{project['id']}/export?format=csv").status_code == 404
     assert intruder.get(f"/api/annotations/{release['annotations'][0]['id']}/clip.png").status_code == 404
     assert intruder.post(f"/api/projects/{project['id']}/import", json={"type": "Annotation"}).status_code == 404
@@ -380,5 +380,5 @@ def test_a_large_import_runs_in_the_worker_with_progress_then_its_report(api, pr
     assert len(export(api, project, format="jsonld").get_json()["first"]["items"]) == 3
     other = create_user(api.client.application, "other@example.nz")
     with api.client.application.extensions["sessions"]() as session:
-        intruder = Api(api.client.application.test_client(), create_token(session, other.email))
+        intruder = Api(api.client.application.test_client(), create_token_for(session, other.email))
     assert intruder.get(f"/api/imports/{job['id']}").status_code == 404

@@ -123,11 +123,11 @@ def test_project_summary_and_access(app, api, project):
 
     from conftest import Api, create_user
 
-    from app.auth.service import create_token
+    from app.auth.service import create_token_for
 
     other = create_user(app, "other@example.nz")
     with app.extensions["sessions"]() as session:
-        intruder = Api(app.test_client(), create_token(session, other.email))
+        intruder = Api(app.test_client(), create_token_for(session, other.email))
     box_id = api.get("/api/documents/1/redactions").get_json()["boxes"][0]["id"]
     assert intruder.get(f"/api/redaction-boxes/{box_id}/hidden-text").status_code == 404
     assert intruder.get(f"/api/projects/{project['id']}/redactions").status_code == 404

@@ -256,7 +256,7 @@ def test_search_sees_new_pages_edited_notes_and_deleted_documents_at_once(api, p
 def test_others_cannot_search_a_project_and_see_none_of_it_in_theirs(app, client, project, corpus):
     stranger = create_user(app, "stranger@example.nz")
     with app.extensions["sessions"]() as session:
-        other = Api(client, auth_service.create_token(session, stranger.email))
+        other = Api(client, auth_service.create_token_for(session, stranger.email))
     refused = other.get("/api/search", query_string={"q": "supply", "project": project["id"]})
     assert refused.status_code == 404
     assert other.get("/api/search", query_string={"q": "supply"}).get_json()["total"] == 0

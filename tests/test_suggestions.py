@@ -9,7 +9,7 @@ from pdfs import oia_release, text_pdf
 from sqlalchemy import update
 
 from app import migrate
-from app.auth.service import create_token
+from app.auth.service import create_token_for
 from app.models import Page
 from app.suggestions import service
 from app.suggestions.service import crop_as_shown
@@ -195,7 +195,7 @@ def test_others_cannot_see_or_decide(app, api, project):
     rule_id = api.get(f"/api/projects/{project['id']}/rules").get_json()["rules"][0]["id"]
     other = create_user(app, "other@example.nz")
     with app.extensions["sessions"]() as session:
-        intruder = Api(app.test_client(), create_token(session, other.email))
+        intruder = Api(app.test_client(), create_token_for(session, other.email))
     for call, path in [
         (intruder.get, f"/api/documents/{document_id}/suggestions"),
         (intruder.get, f"/api/projects/{project['id']}/suggestions"),

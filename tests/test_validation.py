@@ -5,7 +5,8 @@ import pytest
 from conftest import Api, create_user, upload
 from pdfs import text_pdf
 
-from app.auth.service import create_token
+from app.auth.service import create_token_for
+from app.models import User
 from app.validation import request_body
 
 # POST and PATCH routes under /api/ that take no JSON object, and why.
@@ -42,8 +43,12 @@ def test_every_route_that_takes_json_declares_its_schema(app):
 
 
 @pytest.fixture
-def objects(api, project):
-    """One object of each kind a JSON body can change, made through the API."""
+def objects(app, api, project, user):
+    """One object of each kind a JSON body can change, made through the API (the user is an
+    administrator, so that the accounts' routes take a body too)."""
+    with app.extensions["sessions"]() as session:
+        session.get(User, user.id).is_admin = True
+        session.commit()
     lines = [(72, 100, "Cabinet paper on supply chain resilience.")]
     document = upload(api, project["id"], ("release.pdf", text_pdf([lines]))).get_json()["documents"][0]
     tag = api.post(f"/api/projects/{project['id']}/tags", json={"name": "Budget"}).get_json()
@@ -56,6 +61,7 @@ def objects(api, project):
         "tag_id": tag["id"],
         "annotation_id": annotation["id"],
         "rule_id": rule["id"],
+        "user_id": user.id,
     }
 
 
@@ -73,7 +79,7 @@ def test_every_endpoint_reports_a_bad_field_the_same_way(app, api, objects):
         not_an_object = api.open(path, method=method, json=[1])
         assert not_an_object.status_code == 400 and "Send a JSON object" in not_an_object.get_json()["error"]
         checked.append(endpoint)
-    assert len(checked) == 12
+    assert len(checked) == 17
 
 
 def test_several_bad_fields_are_all_named(api, objects):
@@ -84,15 +90,17 @@ def test_several_bad_fields_are_all_named(api, objects):
 
 
 def test_a_stranger_gets_not_found_before_any_check_of_the_body(app, objects):
-    """Access is decided first: a 400 would tell a stranger that the object exists."""
+    """Access is decided first: a 400 would tell a stranger that the object exists (an account's
+    routes refuse anyone but an administrator, 403)."""
     stranger = create_user(app, "stranger@example.nz")
     with app.extensions["sessions"]() as session:
-        intruder = Api(app.test_client(), create_token(session, stranger.email))
+        intruder = Api(app.test_client(), create_token_for(session, stranger.email))
     for endpoint, method, rule in json_routes(app):
         if endpoint in NO_JSON_BODY or not rule.arguments:
             continue
         path = rule.build({name: objects[name] for name in rule.arguments}, append_unknown=False)[1]
-        assert intruder.open(path, method=method, json={"bogus": 1}).status_code == 404, path
+        refused = 403 if endpoint.startswith("admin.") else 404
+        assert intruder.open(path, method=method, json={"bogus": 1}).status_code == refused, path
 
 
 def test_openapi_publishes_the_request_bodies(app, api):
@@ -109,7 +117,7 @@ def test_openapi_publishes_the_request_bodies(app, api):
         if "requestBody" in operation
     ]
     declared = [rule for endpoint, _, rule in json_routes(app) if endpoint not in NO_JSON_BODY]
-    assert len(with_bodies) == len(declared) == 12
+    assert len(with_bodies) == len(declared) == 17
 
 
 def test_request_body_reads_the_schema_its_view_declared(app):

@@ -1,6 +1,6 @@
 """The JSON view of a project."""
 
-from app.models import Project
+from app.models import Membership, Project
 
 
 def project_json(project: Project) -> dict:
@@ -10,4 +10,14 @@ def project_json(project: Project) -> dict:
         "name": project.name,
         "jurisdiction": project.jurisdiction,
         "created_at": project.created_at.isoformat(),
+    }
+
+
+def member_json(membership: Membership) -> dict:
+    """The API view of a member: who, with which role, since when."""
+    return {
+        "user_id": membership.user_id,
+        "email": membership.user.email,
+        "role": str(membership.role),
+        "added_at": membership.added_at.isoformat(),
     }

@@ -20,3 +20,19 @@ class ProjectChanges(Schema):
 
     name: ProjectName = None
     jurisdiction: Literal[tuple(JURISDICTIONS)] = None
+
+
+RoleName = Literal["viewer", "editor", "owner"]
+
+
+class NewMember(Schema):
+    """POST /api/projects/<id>/members and /invitations: who, and with which role."""
+
+    email: one_line(254, "An email address")
+    role: RoleName
+
+
+class MemberChange(Schema):
+    """PATCH /api/projects/<id>/members/<user_id>."""
+
+    role: RoleName

@@ -3,9 +3,9 @@
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.access import get_openable
+from app.access import Forbidden, get_openable, role_in, visible_saved_searches
 from app.errors import BadInput
-from app.models import Project, SavedSearch, SearchHistory, User, utcnow
+from app.models import Project, Role, SavedSearch, SearchHistory, User, utcnow
 from app.search.schemas import NewSavedSearch
 from app.search.service import count_matching, newest_page_id
 
@@ -24,9 +24,11 @@ def save_search(session: Session, user: User, project: Project, new: NewSavedSea
     return saved
 
 
-def list_saved_searches(session: Session, project: Project) -> list[dict]:
-    """The project's saved searches, each with its pages matching now and those new since seen."""
-    saved = session.scalars(select(SavedSearch).where(SavedSearch.project_id == project.id).order_by(SavedSearch.id))
+def list_saved_searches(session: Session, project: Project, user: User) -> list[dict]:
+    """The project's saved searches the user may see, each with its pages matching now and those
+    new since seen."""
+    visible = (SavedSearch.project_id == project.id) & visible_saved_searches(user)
+    saved = session.scalars(select(SavedSearch).where(visible).order_by(SavedSearch.id))
     return [counted(session, search) for search in saved]
 
 
@@ -47,7 +49,10 @@ def mark_seen(session: Session, saved: SavedSearch) -> SavedSearch:
     return saved
 
 
-def delete_saved_search(session: Session, saved: SavedSearch) -> None:
+def delete_saved_search(session: Session, user: User, saved: SavedSearch) -> None:
+    """Delete a saved search: its author's, or any for a project owner."""
+    if saved.user_id != user.id and role_in(session, user, saved.project_id) != Role.OWNER:
+        raise Forbidden("Only whoever saved this search, or a project owner, may delete it.")
     session.delete(saved)
     session.commit()
 

@@ -41,8 +41,9 @@ def api_document_search(document_id: int):
 @bp.get("/api/projects/<int:project_id>/saved-searches")
 def api_saved_searches(project_id: int):
     """GET /api/projects/<id>/saved-searches: each with its pages matching now and those new since seen."""
-    project = get_project(db(), signed_in_user(), project_id)
-    return {"saved_searches": [saved_json(row) for row in saved_searches.list_saved_searches(db(), project)]}
+    user = signed_in_user()
+    listed = saved_searches.list_saved_searches(db(), get_project(db(), user, project_id), user)
+    return {"saved_searches": [saved_json(row) for row in listed]}
 
 
 @bp.post("/api/projects/<int:project_id>/saved-searches")
@@ -58,7 +59,8 @@ def api_save_search(project_id: int):
 @bp.delete("/api/saved-searches/<int:saved_id>")
 def api_delete_saved_search(saved_id: int):
     """DELETE /api/saved-searches/<id> -> 204."""
-    saved_searches.delete_saved_search(db(), saved_searches.get_saved_search(db(), signed_in_user(), saved_id))
+    user = signed_in_user()
+    saved_searches.delete_saved_search(db(), user, saved_searches.get_saved_search(db(), user, saved_id))
     return "", 204
 
 
@@ -136,7 +138,7 @@ def search_page(project_id: int):
         new=new,
         opened=saved,
         batch=batch if batch and batch.project_id == project.id else None,
-        saved_searches=saved_searches.list_saved_searches(db(), project),
+        saved_searches=saved_searches.list_saved_searches(db(), project, user),
         recent=saved_searches.recent_searches(db(), user, project.id),
         tags=list_tags(db(), project),
         filter_keys=FILTER_KEYS,
@@ -162,9 +164,10 @@ def save_search_form(project_id: int):
 @bp.post("/saved-searches/<int:saved_id>/delete")
 def delete_saved_search_form(saved_id: int):
     """Forget a saved search."""
-    saved = saved_searches.get_saved_search(db(), signed_in_user(), saved_id)
+    user = signed_in_user()
+    saved = saved_searches.get_saved_search(db(), user, saved_id)
     project_id, name = saved.project_id, saved.name
-    saved_searches.delete_saved_search(db(), saved)
+    saved_searches.delete_saved_search(db(), user, saved)
     flash(f"Deleted the saved search “{name}”.", "info")
     return redirect(url_for("search.search_page", project_id=project_id))
 

@@ -86,28 +86,31 @@ async function uploadAll(files) {
   await Promise.all([lane(), lane()]);
 }
 
+// A viewer has no upload area: only editors and owners may upload.
 const dropzone = document.getElementById("dropzone");
 const input = document.getElementById("file-input");
-input.addEventListener("change", () => {
-  uploadAll(input.files);
-  input.value = "";
-});
-dropzone.addEventListener("dragover", (event) => {
-  event.preventDefault();
-  dropzone.classList.add("dragging");
-});
-dropzone.addEventListener("dragleave", () => dropzone.classList.remove("dragging"));
-dropzone.addEventListener("drop", (event) => {
-  event.preventDefault();
-  dropzone.classList.remove("dragging");
-  uploadAll(event.dataTransfer.files);
-});
-dropzone.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" || event.key === " ") {
+if (dropzone) {
+  input.addEventListener("change", () => {
+    uploadAll(input.files);
+    input.value = "";
+  });
+  dropzone.addEventListener("dragover", (event) => {
     event.preventDefault();
-    input.click();
-  }
-});
+    dropzone.classList.add("dragging");
+  });
+  dropzone.addEventListener("dragleave", () => dropzone.classList.remove("dragging"));
+  dropzone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dropzone.classList.remove("dragging");
+    uploadAll(event.dataTransfer.files);
+  });
+  dropzone.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      input.click();
+    }
+  });
+}
 
 render();
 startPolling();
