@@ -117,6 +117,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "search.api_delete_saved_search": VIEWER,  # its author, or an owner (checked by the service)
     "search.delete_saved_search_form": VIEWER,
     "search.api_saved_search_new": VIEWER,
+    "search.api_update_saved_search": VIEWER,  # its author (checked by the service)
     "search.api_saved_search_seen": VIEWER,
     "search.api_tag_all_hits": EDITOR,
     "search.tag_all_hits_form": EDITOR,

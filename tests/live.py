@@ -110,3 +110,16 @@ def create_project(base: str, token: str, name: str) -> dict:
     status, project = request(base, token, "/api/projects", "POST", body, {"Content-Type": "application/json"})
     assert status == 201, project
     return project
+
+
+def upload_ready(running: dict, project_id: int, name: str, pdf: bytes) -> int:
+    """Upload a PDF through the API, wait until it is read (up to 30 s) and return its id."""
+    body, content_type = multipart(name, pdf)
+    path = f"/api/projects/{project_id}/documents"
+    _, answer = request(running["base"], running["token"], path, "POST", body, {"Content-Type": content_type})
+    document_id = answer["documents"][0]["id"]
+    for _ in range(300):
+        if request(running["base"], running["token"], f"/api/documents/{document_id}")[1]["status"] == "ready":
+            break
+        time.sleep(0.1)
+    return document_id

@@ -29,6 +29,7 @@ OWNERS_ONLY = {
     "projects.members_remove_form",
     "search.api_delete_saved_search",
     "search.delete_saved_search_form",
+    "search.api_update_saved_search",  # the owner is the walk's saved search's author, who alone may
 }
 VIEWERS_WRITE = {
     "search.terms_page",  # a list of names is searched, nothing is stored
@@ -408,3 +409,65 @@ def test_a_viewer_deletes_their_own_saved_search_but_not_the_owners(app, people)
     )
     assert viewer.delete(f"/api/saved-searches/{world['saved_id']}").status_code == 403
     assert viewer.delete(f"/api/saved-searches/{mine.get_json()['id']}").status_code == 204
+
+
+def test_a_private_note_never_appears_to_another_member(app, people):
+    tokens, ids = people
+    world = build_world(app, tokens, ids)
+    project, document = world["project_id"], world["document_id"]
+    editor, owner = client_for(app, tokens, "editor"), client_for(app, tokens, "owner")
+    owner.post(f"/api/projects/{project}/tags", json={"name": "Whistleblower"})
+    body = {
+        "page": 2,
+        "start": 0,
+        "end": 5,
+        "tags": ["Whistleblower"],
+        "note": "zanzibar met us",
+        "visibility": "private",
+    }
+    made = editor.post(f"/api/documents/{document}/annotations", json=body)
+    assert made.status_code == 201 and made.get_json()["visibility"] == "private"
+    private = made.get_json()["id"]
+    # Where the annotation shows, and what its author sees there.
+    places = {
+        f"/api/documents/{document}/annotations": "zanzibar",
+        f"/api/documents/{document}/annotations?page=2": "zanzibar",
+        f"/api/search?q=zanzibar+in:notes&project={project}": "zanzibar",
+        f"/api/search?q=tag:Whistleblower&project={project}": '"total":1',
+        f"/api/search?q=costs&project={project}": "Whistleblower",  # page 2's tags, and the tag facet
+        f"/api/documents/{document}/search?q=zanzibar+in:notes": '"page":2',
+        f"/projects/{project}/search?q=zanzibar+in:notes": "<mark>zanzibar</mark>",
+    }
+    places |= {f"/api/projects/{project}/export?format={f}": "zanzibar" for f in ("md", "csv", "jsonld")}
+    for path, mark in places.items():
+        assert mark in editor.get(path).get_data(as_text=True), path
+        for other in ("owner", "viewer"):
+            shown = client_for(app, tokens, other).get(path).get_data(as_text=True)
+            assert mark not in shown and "met us" not in shown and "Whistleblower" not in shown, (other, path)
+    for path in (f"/api/annotations/{private}", f"/api/annotations/{private}/clip.png"):
+        assert owner.get(path).status_code == 404, path
+    assert owner.patch(f"/api/annotations/{private}", json={"note": "seen"}).status_code == 404
+    assert owner.delete(f"/api/annotations/{private}").status_code == 404
+    shared = editor.patch(f"/api/annotations/{private}", json={"visibility": "project"})
+    assert shared.get_json()["visibility"] == "project"
+    assert owner.get(f"/api/annotations/{private}").get_json()["note"] == "zanzibar met us"
+    assert owner.patch(f"/api/annotations/{private}", json={"visibility": "private"}).status_code == 403
+
+
+def test_a_private_saved_search_shows_to_its_author_alone(app, people):
+    tokens, ids = people
+    world = build_world(app, tokens, ids)
+    editor, owner = client_for(app, tokens, "editor"), client_for(app, tokens, "owner")
+    listing = f"/api/projects/{world['project_id']}/saved-searches"
+    body = {"name": "Source names", "query": "minister", "visibility": "private"}
+    mine = editor.post(listing, json=body).get_json()
+    assert mine["visibility"] == "private"
+    assert "Source names" in editor.get(listing).get_data(as_text=True)
+    assert "Source names" not in owner.get(listing).get_data(as_text=True)
+    assert "Source names" not in owner.get(f"/projects/{world['project_id']}").get_data(as_text=True)
+    assert owner.get(f"/api/saved-searches/{mine['id']}/new").status_code == 404
+    assert owner.patch(f"/api/saved-searches/{world['saved_id']}", json={"visibility": "private"}).status_code == 200
+    assert editor.patch(f"/api/saved-searches/{world['saved_id']}", json={"visibility": "project"}).status_code == 404
+    shared = editor.patch(f"/api/saved-searches/{mine['id']}", json={"visibility": "project"})
+    assert shared.get_json()["visibility"] == "project"
+    assert "Source names" in owner.get(listing).get_data(as_text=True)

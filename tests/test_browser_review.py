@@ -1,9 +1,7 @@
 """In Chromium: review the suggestions of a release with the keyboard, then accept the rest at once."""
 
-import time
-
 import pytest
-from live import create_project, live_server, multipart, request
+from live import create_project, live_server, request, upload_ready
 from pdfs import oia_release
 from playwright.sync_api import expect
 from test_browser import ARTIFACTS, signed_in_tab
@@ -15,14 +13,7 @@ EMAIL, PASSWORD = "reviewer@example.nz", "a long reviewer password"
 def server(tmp_path_factory):
     with live_server(tmp_path_factory.mktemp("review"), EMAIL, PASSWORD) as running:
         project = create_project(running["base"], running["token"], "Reviewing")
-        body, content_type = multipart("release.pdf", oia_release()[0])
-        path = f"/api/projects/{project['id']}/documents"
-        _, answer = request(running["base"], running["token"], path, "POST", body, {"Content-Type": content_type})
-        document_id = answer["documents"][0]["id"]
-        for _ in range(300):
-            if request(running["base"], running["token"], f"/api/documents/{document_id}")[1]["status"] == "ready":
-                break
-            time.sleep(0.1)
+        document_id = upload_ready(running, project["id"], "release.pdf", oia_release()[0])
         yield {**running, "document_id": document_id, "project_id": project["id"]}
 
 

@@ -62,6 +62,9 @@ def objects(app, api, project, user):
         "annotation_id": annotation["id"],
         "rule_id": rule["id"],
         "user_id": user.id,
+        "saved_id": api.post(
+            f"/api/projects/{project['id']}/saved-searches", json={"name": "S", "query": "x"}
+        ).get_json()["id"],
     }
 
 
@@ -79,7 +82,7 @@ def test_every_endpoint_reports_a_bad_field_the_same_way(app, api, objects):
         not_an_object = api.open(path, method=method, json=[1])
         assert not_an_object.status_code == 400 and "Send a JSON object" in not_an_object.get_json()["error"]
         checked.append(endpoint)
-    assert len(checked) == 17
+    assert len(checked) == 18
 
 
 def test_several_bad_fields_are_all_named(api, objects):
@@ -108,7 +111,9 @@ def test_openapi_publishes_the_request_bodies(app, api):
     create = document["paths"]["/api/documents/{document_id}/annotations"]["post"]
     reference = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = document["components"]["schemas"][reference.rsplit("/", 1)[1]]
-    assert {"page", "tags", "start", "end", "words", "rect", "note", "ground"} == set(schema["properties"])
+    assert {"page", "tags", "start", "end", "words", "rect", "note", "ground", "visibility"} == set(
+        schema["properties"]
+    )
     assert schema["required"] == ["page", "tags"] and schema["additionalProperties"] is False
     with_bodies = [
         (path, method)
@@ -117,7 +122,7 @@ def test_openapi_publishes_the_request_bodies(app, api):
         if "requestBody" in operation
     ]
     declared = [rule for endpoint, _, rule in json_routes(app) if endpoint not in NO_JSON_BODY]
-    assert len(with_bodies) == len(declared) == 17
+    assert len(with_bodies) == len(declared) == 18
 
 
 def test_request_body_reads_the_schema_its_view_declared(app):

@@ -25,6 +25,7 @@ def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | No
         "ground": annotation.ground,
         "ground_meaning": explain(annotation.ground, annotation.document.project.jurisdiction),
         "orphaned": annotation.orphaned,
+        "visibility": "private" if annotation.private else "project",
         "author": annotation.author.email if annotation.author else None,
         "created_at": annotation.created_at.isoformat(),
         "updated_at": annotation.updated_at.isoformat(),

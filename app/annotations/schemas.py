@@ -1,6 +1,6 @@
 """The request bodies of annotations."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
@@ -43,12 +43,17 @@ def _ground(ground: str | None) -> str | None:
 Ground = Annotated[str | None, AfterValidator(_ground)]
 
 
+# "private": seen by its author alone; "project": by every member (the default).
+Visibility = Literal["project", "private"]
+
+
 class AnnotationChanges(Schema):
     """PATCH /api/annotations/<id>: any of these."""
 
     tags: TagNames = None
     note: Note = None
     ground: Ground = None
+    visibility: Visibility = None
 
 
 class NewAnnotation(Schema):
@@ -64,6 +69,7 @@ class NewAnnotation(Schema):
     rect: Annotated[list[float], AfterValidator(_rect)] = None
     note: Note = None
     ground: Ground = None
+    visibility: Visibility = "project"
 
     @model_validator(mode="after")
     def _one_anchor(self) -> "NewAnnotation":

@@ -5,7 +5,7 @@ import json
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from app.access import get_openable
+from app.access import Forbidden, get_openable, visible_annotations
 from app.annotations.schemas import AnnotationChanges, NewAnnotation
 from app.core import anchoring
 from app.errors import BadInput, Conflict, NotFound
@@ -43,6 +43,7 @@ def add_annotation(session: Session, user: User, document: Document, body: NewAn
         _anchor_text(annotation, page, body)
     annotation.note = body.note or ""
     annotation.ground = _ground(body.ground, tags)
+    annotation.private = body.visibility == "private"
     session.add(annotation)
     session.flush()
     _record(session, annotation, user, "created", {"tags": [None, _tag_names(tags)], "note": [None, annotation.note]})
@@ -50,8 +51,14 @@ def add_annotation(session: Session, user: User, document: Document, body: NewAn
 
 
 def update_annotation(session: Session, user: User, annotation: Annotation, body: AnnotationChanges) -> Annotation:
-    """Change an annotation's tags, note or ground, recording what changed."""
+    """Change an annotation's tags, note, ground or visibility (its author's alone to change),
+    recording what changed."""
     given, changes = body.given(), {}
+    if "visibility" in given and (given["visibility"] == "private") != annotation.private:
+        if annotation.author_id != user.id:
+            raise Forbidden("Only the annotation's author may make it private or shared.")
+        changes["visibility"] = [_visibility(annotation.private), given["visibility"]]
+        annotation.private = given["visibility"] == "private"
     if "tags" in given:
         tags = resolve_tags(session, annotation.document.project_id, given["tags"])
         if tags != annotation.tags:
@@ -71,6 +78,10 @@ def update_annotation(session: Session, user: User, annotation: Annotation, body
         _record(session, annotation, user, "updated", changes)
     session.commit()
     return annotation
+
+
+def _visibility(private: bool) -> str:
+    return "private" if private else "project"
 
 
 def delete_annotation(session: Session, user: User, annotation: Annotation) -> None:
@@ -94,12 +105,13 @@ def get_annotation(session: Session, user: User, annotation_id: int) -> Annotati
 
 
 def list_annotations(
-    session: Session, document: Document, tag: str | None = None, page: int | None = None
+    session: Session, reader: User, document: Document, tag: str | None = None, page: int | None = None
 ) -> list[Annotation]:
-    """A document's annotations in page order, optionally with one tag (or a child of it) or on one page."""
+    """A document's annotations the reader sees, in page order, optionally with one tag (or a
+    child of it) or on one page."""
     query = (
         select(Annotation)
-        .where(Annotation.document_id == document.id, Annotation.deleted_at.is_(None))
+        .where(Annotation.document_id == document.id, visible_annotations(reader))
         .options(selectinload(Annotation.tags).selectinload(Tag.parent), selectinload(Annotation.author))
         .order_by(Annotation.page, Annotation.start.is_(None), Annotation.start, Annotation.id)
     )

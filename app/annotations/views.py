@@ -30,7 +30,8 @@ def api_list(document_id: int):
     page = request.args.get("page")
     if page is not None and not page.isdigit():
         raise BadInput("page must be a page number.")
-    annotations = service.list_annotations(db(), document, request.args.get("tag"), int(page) if page else None)
+    tag, number = request.args.get("tag"), int(page) if page else None
+    annotations = service.list_annotations(db(), signed_in_user(), document, tag, number)
     return {"annotations": [annotation_json(a) for a in annotations]}
 
 

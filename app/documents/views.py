@@ -3,11 +3,13 @@
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 
 from app import storage
+from app.access import role_in
 from app.auth import signed_in_user
 from app.documents import service
 from app.documents.presenters import document_json, page_json
 from app.documents.schemas import MetadataChanges
 from app.errors import AppError, NotFound
+from app.models import Role
 from app.projects.service import get_project
 from app.redactions.service import bad_redaction_pages
 from app.suggestions.service import count_pending
@@ -69,10 +71,12 @@ def api_page(document_id: int, number: int):
 @bp.get("/documents/<int:document_id>")
 def show(document_id: int):
     """The viewer: page images with a selectable text layer."""
-    document = service.get_document(db(), signed_in_user(), document_id)
+    user = signed_in_user()
+    document = service.get_document(db(), user, document_id)
     return render_template(
         "documents/show.html",
         document=document,
+        can_edit=role_in(db(), user, document.project_id).rank >= Role.EDITOR.rank,
         doc_json=document_json(document),
         pages=service.page_sizes(db(), document),
         tags=[tag_json(t) for t in list_tags(db(), document.project)],

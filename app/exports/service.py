@@ -30,13 +30,15 @@ BATCH = 500  # annotations read from the database at a time
 
 @dataclass
 class Selection:
-    """What an export covers: a project, narrowed by tags, one document, words and an author."""
+    """What an export covers: a project, narrowed by tags, one document, words and an author; of
+    the private annotations, only the reader's own (None: shared annotations only)."""
 
     format: str
     tags: list[str] = field(default_factory=list)
     document_id: int | None = None
     words: list[str] = field(default_factory=list)
     author: str | None = None
+    reader_id: int | None = None
 
 
 @dataclass
@@ -73,8 +75,8 @@ class Excerpt:
     updated: str
 
 
-def parse_selection(args) -> Selection:
-    """A Selection from query arguments (a MultiDict); BadInput with a sentence when one is wrong."""
+def parse_selection(args, reader_id: int) -> Selection:
+    """A Selection from query arguments (a MultiDict) for a reader; BadInput with a sentence when one is wrong."""
     format_ = args.get("format", "")
     if format_ not in FORMATS:
         raise BadInput(f"format must be one of {', '.join(FORMATS)}.")
@@ -87,6 +89,7 @@ def parse_selection(args) -> Selection:
         document_id=int(document) if document else None,
         words=re.findall(r"\w+", args.get("q", ""))[:20],
         author=(args.get("author") or "").strip() or None,
+        reader_id=reader_id,
     )
 
 
@@ -137,6 +140,7 @@ def _query(session: Session, project: Project, selection: Selection):
         select(Annotation)
         .join(Document, Document.id == Annotation.document_id)
         .where(Document.project_id == project.id, Annotation.deleted_at.is_(None))
+        .where(Annotation.private.is_(False) | (Annotation.author_id == selection.reader_id))
         .order_by(Annotation.document_id, Annotation.page, Annotation.start.is_(None), Annotation.start, Annotation.id)
     )
     if selection.document_id is not None:

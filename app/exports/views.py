@@ -31,8 +31,9 @@ def export_page(project_id: int):
 @bp.get("/api/projects/<int:project_id>/export")
 def api_export(project_id: int):
     """GET /api/projects/<id>/export?format=md|docx|csv|jsonld|pdf|package&tag=&document=&q=&author=."""
-    project = get_project(db(), signed_in_user(), project_id)
-    selection = service.parse_selection(request.args)
+    user = signed_in_user()
+    project = get_project(db(), user, project_id)
+    selection = service.parse_selection(request.args, user.id)
     total = service.count_excerpts(db(), project, selection)  # checks the selection before anything is sent
     base, heading = request.url_root, f"Excerpts from {project.name}"
     if selection.format == "csv":
@@ -54,9 +55,10 @@ def api_export(project_id: int):
 @bp.get("/api/annotations/<int:annotation_id>/clip.png")
 def api_clip(annotation_id: int):
     """GET /api/annotations/<id>/clip.png: the passage at 2x, highlighted, with a caption."""
-    annotation = get_annotation(db(), signed_in_user(), annotation_id)
+    user = signed_in_user()
+    annotation = get_annotation(db(), user, annotation_id)
     project = annotation.document.project
-    selection = service.Selection(format="png", document_id=annotation.document_id)
+    selection = service.Selection(format="png", document_id=annotation.document_id, reader_id=user.id)
     [excerpt] = [e for e in service.excerpts(db(), project, selection) if e.id == annotation.id]
     if not excerpt.rects:
         raise BadInput("This annotation has no place on the page to clip.")

@@ -80,13 +80,19 @@ def members_page(project_id: int):
     return _members_page(project_id)
 
 
-def _members_page(project_id: int, status: int = 200, link: str | None = None):
+def _members_page(project_id: int, status: int = 200, link: str | None = None, invited: str | None = None):
     user = signed_in_user()
     project = service.get_project(db(), user, project_id)
     people = members.list_members(db(), project)
     role = role_in(db(), user, project.id)
     page = render_template(
-        "projects/members.html", project=project, members=people, role=role, roles=list(Role), link=link
+        "projects/members.html",
+        project=project,
+        members=people,
+        role=role,
+        roles=list(Role),
+        link=link,
+        invited=invited,
     )
     return page, status
 
@@ -131,7 +137,9 @@ def invite_form(project_id: int):
     except AppError as error:
         flash(str(error), "error")
         return _members_page(project_id, error.status)
-    return _members_page(project_id, link=_invitation_link(secret))
+    return _members_page(
+        project_id, link=_invitation_link(secret), invited=f"{new.email} as {Role(new.role).with_article}"
+    )
 
 
 def _add_from_form(project):

@@ -5,13 +5,15 @@ from collections import Counter
 from sqlalchemy import Select, String, cast, func, literal, select, tuple_, union_all
 from sqlalchemy.orm import Session
 
-from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag
+from app.access import visible_annotations
+from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag, User
 
 FACET_SIZE = 20
 
 
-def counted_facets(session: Session, matching: Select) -> tuple[int, dict]:
-    """The number of matching pages, and their counts by document, tag, agency and ground (the
+def counted_facets(session: Session, matching: Select, reader: User) -> tuple[int, dict]:
+    """The number of matching pages, and their counts by document, tag (of the annotations the
+    reader sees), agency and ground (the
     largest FACET_SIZE of each), from one statement (the match is made once, a materialised CTE)
     and the documents' agencies."""
     slim = matching.with_only_columns(Page.id.label("page_id"), Page.document_id, Page.number)
@@ -26,7 +28,7 @@ def counted_facets(session: Session, matching: Select) -> tuple[int, dict]:
         .select_from(AnnotationTag)
         .join(Annotation, Annotation.id == AnnotationTag.annotation_id)
         .join(Tag, Tag.id == AnnotationTag.tag_id)
-        .where(Annotation.deleted_at.is_(None))
+        .where(visible_annotations(reader))
     )
     boxed = select(RedactionBox.ground.label("key"), RedactionBox.document_id, RedactionBox.page).where(
         RedactionBox.ground.is_not(None)

@@ -7,28 +7,30 @@ from datetime import date
 from sqlalchemy import and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
+from app.access import visible_annotations
 from app.core.grounds import find_citations
 from app.db import LARGEST_ID
-from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag
+from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag, User
 from app.search.query import Query, fold
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?$")
 
 
-def conditions(query: Query, notices: list[str], by_id: bool = False) -> list:
-    """SQL conditions for the query's filters; what cannot be understood is said in notices.
-    by_id: how a page marked by a tag or a ground is matched (_on_pages)."""
+def conditions(query: Query, notices: list[str], reader: User, by_id: bool = False) -> list:
+    """SQL conditions for the query's filters, as the reader sees the annotations; what cannot be
+    understood is said in notices. by_id: how a page marked by a tag or a ground is matched
+    (_on_pages)."""
     conditions = []
     for item in query.filters:
-        condition = _filter(item.key, item.value, notices, by_id)
+        condition = _filter(item.key, item.value, notices, reader, by_id)
         if condition is not None:
             conditions.append(~condition if item.excluded else condition)
     return conditions
 
 
-def _filter(key: str, value: str, notices: list[str], by_id: bool):
+def _filter(key: str, value: str, notices: list[str], reader: User, by_id: bool):
     if key == "tag":
-        return _has_tag(value, by_id)
+        return _has_tag(value, reader, by_id)
     if key == "doc":
         if not value.isdigit() or int(value) > LARGEST_ID:
             notices.append(f"doc:{value} is not a document number; no document matches it.")
@@ -37,7 +39,7 @@ def _filter(key: str, value: str, notices: list[str], by_id: bool):
     if key == "agency":
         return func.lower(Document.agency).contains(value.lower(), autoescape=True)
     if key == "ground":
-        return _has_ground(value, by_id)
+        return _has_ground(value, reader, by_id)
     if key == "ocr":
         if fold(value) not in ("yes", "no"):
             notices.append(f"ocr:{value} was left out: say ocr:yes or ocr:no.")
@@ -50,8 +52,8 @@ def _filter(key: str, value: str, notices: list[str], by_id: bool):
     return None
 
 
-def _has_tag(name: str, by_id: bool):
-    """The page holds a live annotation with the tag (by name or full name, any case; a parent
+def _has_tag(name: str, reader: User, by_id: bool):
+    """The page holds a live annotation the reader sees with the tag (by name or full name, any case; a parent
     tag includes its children)."""
     wanted = name.lower()
     parent = Tag.__table__.alias("parent_tag")
@@ -61,19 +63,19 @@ def _has_tag(name: str, by_id: bool):
         .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
         .join(Tag, Tag.id == AnnotationTag.tag_id)
         .outerjoin(parent, parent.c.id == Tag.parent_id)
-        .where(Annotation.deleted_at.is_(None))
+        .where(visible_annotations(reader))
         .where(or_(func.lower(Tag.name) == wanted, full_name == wanted, func.lower(parent.c.name) == wanted))
     )
     return _on_pages(tagged, by_id)
 
 
-def _has_ground(value: str, by_id: bool):
-    """A box on the page, or an annotation on it, carries the ground ("s 9(2)(a)" is 9(2)(a))."""
+def _has_ground(value: str, reader: User, by_id: bool):
+    """A box on the page, or an annotation on it the reader sees, carries the ground ("s 9(2)(a)" is 9(2)(a))."""
     cited = find_citations(value)
     ground = cited[0].ground if cited else value.strip()
     boxed = select(RedactionBox.document_id, RedactionBox.page).where(RedactionBox.ground == ground)
     noted = select(Annotation.document_id, Annotation.page).where(
-        Annotation.deleted_at.is_(None), Annotation.ground == ground
+        visible_annotations(reader), Annotation.ground == ground
     )
     return _on_pages(union_all(boxed, noted), by_id)
 

@@ -18,7 +18,8 @@ from rapidfuzz.distance import Levenshtein
 from sqlalchemy import Float, Integer, TextClause, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
-from app.models import Annotation, Page
+from app.access import visible_annotations
+from app.models import Annotation, Page, User
 from app.search.query import Clause, Term
 
 # Objects of the index that the models do not map (the models-and-migrations check skips them).
@@ -61,6 +62,7 @@ def engine_of(session: Session) -> str:
 
 def hits(
     session: Session,
+    reader: User,
     clauses: list[Clause],
     fuzzy: Fuzzy,
     notes: bool,
@@ -68,14 +70,14 @@ def hits(
     best: int | None = None,
     scored: bool = True,
 ):
-    """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them)
-    matches every clause (fuzzy: each fuzzy word's words of the index, from near_words); with
+    """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them
+    the reader sees) matches every clause (fuzzy: each fuzzy word's words of the index, from near_words); with
     best, only that many of the best-ranked pages of the whole index (ranked inside the index:
     the ranking is the index's own, with a limit; equal scores in page order, as results are);
     unscored (and so unranked), every score 0."""
     expression = compile_clauses(session, clauses, fuzzy)
     if notes:
-        return _note_hits(session, expression, name)
+        return _note_hits(session, reader, expression, name)
     ranked = scored or best is not None
     if engine_of(session) == "postgresql":
         score = "ts_rank_cd(pages.search_vector, q)" if ranked else "0.0"
@@ -99,8 +101,8 @@ def _bound(sql: str, expression: str) -> TextClause:
     return text(sql).bindparams(bindparam("expression", expression, unique=True))
 
 
-def _note_hits(session: Session, expression: str, name: str):
-    """(page_id, score) of pages holding a live annotation whose note matches."""
+def _note_hits(session: Session, reader: User, expression: str, name: str):
+    """(page_id, score) of pages holding a live annotation the reader sees whose note matches."""
     if engine_of(session) == "postgresql":
         matched = (
             "SELECT annotations.id AS annotation_id, ts_rank_cd(annotations.note_vector, q) AS score "
@@ -114,16 +116,16 @@ def _note_hits(session: Session, expression: str, name: str):
         select(Page.id.label("page_id"), best)
         .join(Annotation, (Annotation.document_id == Page.document_id) & (Annotation.page == Page.number))
         .join(notes, notes.c.annotation_id == Annotation.id)
-        .where(Annotation.deleted_at.is_(None))
+        .where(visible_annotations(reader))
         .group_by(Page.id)
         .subquery(name)
     )
 
 
-def excluded_pages(session: Session, clauses: list[Clause], fuzzy: Fuzzy, notes: bool):
+def excluded_pages(session: Session, reader: User, clauses: list[Clause], fuzzy: Fuzzy, notes: bool):
     """A select of the ids of pages that match any of the clauses (to leave out)."""
     either = [Clause(tuple(term for clause in clauses for term in clause.options))]
-    subquery = hits(session, either, fuzzy, notes, name="excluded")
+    subquery = hits(session, reader, either, fuzzy, notes, name="excluded")
     return select(subquery.c.page_id)
 
 

@@ -28,6 +28,7 @@ def saved_json(counted: dict) -> dict:
         "project_id": saved.project_id,
         "name": saved.name,
         "query": saved.query,
+        "visibility": "private" if saved.private else "project",
         "total": counted["total"],
         "documents": counted["documents"],
         "new": counted["new"],

@@ -17,7 +17,12 @@ def save_search(session: Session, user: User, project: Project, new: NewSavedSea
     if not new.query.strip():
         raise BadInput("Type a search to save.", fields={"query": "cannot be empty"})
     saved = SavedSearch(
-        project_id=project.id, user_id=user.id, name=new.name, query=new.query, seen_page_id=newest_page_id(session)
+        project_id=project.id,
+        user_id=user.id,
+        name=new.name,
+        query=new.query,
+        seen_page_id=newest_page_id(session),
+        private=new.visibility == "private",
     )
     session.add(saved)
     session.commit()
@@ -29,17 +34,30 @@ def list_saved_searches(session: Session, project: Project, user: User) -> list[
     new since seen."""
     visible = (SavedSearch.project_id == project.id) & visible_saved_searches(user)
     saved = session.scalars(select(SavedSearch).where(visible).order_by(SavedSearch.id))
-    return [counted(session, search) for search in saved]
+    return [counted(session, user, search) for search in saved]
 
 
-def counted(session: Session, saved: SavedSearch) -> dict:
-    """A saved search with its pages (and documents) matching now, and its pages new since seen."""
-    total, documents, new = count_matching(session, saved.query, saved.project_id, saved.seen_page_id)
+def counted(session: Session, reader: User, saved: SavedSearch) -> dict:
+    """A saved search with its pages (and documents) matching now, and its pages new since seen,
+    as the reader sees them."""
+    total, documents, new = count_matching(session, reader, saved.query, saved.project_id, saved.seen_page_id)
     return {"search": saved, "total": total, "documents": documents, "new": new}
 
 
-def get_saved_search(session: Session, user: User, saved_id: int) -> SavedSearch:
-    return get_openable(session, user, SavedSearch, saved_id, "saved search")
+def get_saved_search(session: Session, user: User, saved_id: int, own: bool = False) -> SavedSearch:
+    """A saved search the user may see; with own, only their own (Forbidden otherwise)."""
+    saved = get_openable(session, user, SavedSearch, saved_id, "saved search")
+    if own and saved.user_id != user.id:
+        raise Forbidden("Only whoever saved this search may make it private or shared.")
+    return saved
+
+
+def set_visibility(session: Session, saved: SavedSearch, visibility: str) -> SavedSearch:
+    """Share a saved search with the project, or keep it private (its author's choice: see
+    get_saved_search(own=True))."""
+    saved.private = visibility == "private"
+    session.commit()
+    return saved
 
 
 def mark_seen(session: Session, saved: SavedSearch) -> SavedSearch:

@@ -16,6 +16,13 @@ class NewSavedSearch(Schema):
 
     name: one_line(200, "A saved search's name")
     query: Query
+    visibility: Literal["project", "private"] = "project"
+
+
+class SavedSearchChanges(Schema):
+    """PATCH /api/saved-searches/<id>: its author shares it with the project or keeps it private."""
+
+    visibility: Literal["project", "private"]
 
 
 class TagAllHits(Schema):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Select, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.access import openable_project_ids
+from app.access import openable_project_ids, visible_annotations
 from app.models import Annotation, AnnotationTag, Document, Page, Tag, User
 from app.search import index
 from app.search.facets import counted_facets
@@ -48,14 +48,14 @@ def search(
         return found
     projects = openable_project_ids(session, user) if project_id is None else [project_id]
     fuzzy = _fuzzy_words(session, query)
-    matching, _ = _matching(session, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False)
-    found.total, found.facets = counted_facets(session, matching)
+    matching, _ = _matching(session, user, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False)
+    found.total, found.facets = counted_facets(session, matching, user)
     if not found.total:
         return found
-    rows = _ranked_page(session, query, fuzzy, projects, newer_than, found)
+    rows = _ranked_page(session, user, query, fuzzy, projects, newer_than, found)
     places = [(row.document_id, row.number) for row in rows]
-    tags = _tags_on(session, places)
-    notes = _notes_on(session, places) if _in_notes(query) else {}
+    tags = _tags_on(session, user, places)
+    notes = _notes_on(session, user, places) if _in_notes(query) else {}
     texts = {} if notes else _texts(session, [row.page_id for row in rows])
     terms = query.lit_words()
     for row in rows:
@@ -75,7 +75,13 @@ def search(
 
 
 def _ranked_page(
-    session: Session, query: Query, fuzzy: Fuzzy, projects: list[int], newer_than: int, found: SearchResults
+    session: Session,
+    reader: User,
+    query: Query,
+    fuzzy: Fuzzy,
+    projects: list[int],
+    newer_than: int,
+    found: SearchResults,
 ) -> list:
     """The rows of one page of results, best first. Ranked first among only the index's best
     pages, CANDIDATES_PER_RESULT for each result up to this page (cheap when a word is on tens of
@@ -90,7 +96,7 @@ def _ranked_page(
     candidates = CANDIDATES_PER_RESULT * (offset + PER_PAGE)
     tries = [candidates, None] if query.included and not query.filters else [None]
     for best in tries:
-        matching, score = _matching(session, query, fuzzy, projects, [], best, newer_than)
+        matching, score = _matching(session, reader, query, fuzzy, projects, [], best, newer_than)
         rows = session.execute(
             matching.add_columns(score.label("score"))
             .order_by(score.desc(), Page.id)  # equal scores in the order the candidates were cut
@@ -102,26 +108,29 @@ def _ranked_page(
     return rows
 
 
-def count_matching(session: Session, text: str, project_id: int, newer_than: int = 0) -> tuple[int, int, int]:
-    """How many pages of a project match text, in how many documents, and how many of those
+def count_matching(
+    session: Session, reader: User, text: str, project_id: int, newer_than: int = 0
+) -> tuple[int, int, int]:
+    """How many pages of a project match text (as the reader sees it), in how many documents, and how many of those
     pages were stored after page id newer_than: one statement."""
     query = parse(text)
     if query.is_empty:
         return 0, 0, 0
-    matching, _ = _matching(session, query, _fuzzy_words(session, query), [project_id], [])
+    matching, _ = _matching(session, reader, query, _fuzzy_words(session, query), [project_id], [])
     pages = matching.subquery()
     newer = func.coalesce(func.sum(case((pages.c.page_id > newer_than, 1), else_=0)), 0)
     counts = select(func.count(), func.count(func.distinct(pages.c.document_id)), newer).select_from(pages)
     return tuple(session.execute(counts).one())
 
 
-def matching_words(session: Session, text: str, project_id: int) -> list[tuple[Page, list[int]]]:
-    """Every page of the project that matches text, with the indexes of its words holding a hit."""
+def matching_words(session: Session, reader: User, text: str, project_id: int) -> list[tuple[Page, list[int]]]:
+    """Every page of the project that matches text (as the reader sees it), with the indexes of
+    its words holding a hit."""
     query = parse(text)
     if query.is_empty or _in_notes(query):
         return []
     fuzzy = _fuzzy_words(session, query)
-    matching, _ = _matching(session, query, fuzzy, [project_id], [])
+    matching, _ = _matching(session, reader, query, fuzzy, [project_id], [])
     ids = session.scalars(select(matching.subquery().c.page_id)).all()
     terms = query.lit_words()
     pages = session.scalars(select(Page).where(Page.id.in_(ids)).order_by(Page.document_id, Page.number))
@@ -133,19 +142,19 @@ def newest_page_id(session: Session) -> int:
     return session.scalar(select(func.max(Page.id))) or 0
 
 
-def document_hits(session: Session, document: Document, text: str) -> list[dict]:
-    """Each page of the document that matches text, with the rectangles of its lit words (or of
+def document_hits(session: Session, reader: User, document: Document, text: str) -> list[dict]:
+    """Each page of the document that matches text (as the reader sees it), with the rectangles of its lit words (or of
     the annotations whose notes match, with in:notes)."""
     query = parse(text)
     if query.is_empty:
         return []
     fuzzy = _fuzzy_words(session, query)
-    matching, _ = _matching(session, query, fuzzy, [document.project_id], [])
+    matching, _ = _matching(session, reader, query, fuzzy, [document.project_id], [])
     rows = session.execute(matching.where(Document.id == document.id).order_by(Page.number)).all()
     terms, notes, hits = query.lit_words(), _in_notes(query), []
     for row in rows:
         if notes:
-            rects = _noted_rects(session, document.id, row.number, terms, fuzzy)
+            rects = _noted_rects(session, reader, document.id, row.number, terms, fuzzy)
         else:
             words = session.get(Page, row.page_id).words
             rects = [[words[i][k] for k in ("x0", "y0", "x1", "y1")] for i in lit_word_indexes(words, terms, fuzzy)]
@@ -153,11 +162,11 @@ def document_hits(session: Session, document: Document, text: str) -> list[dict]
     return hits
 
 
-def _noted_rects(session: Session, document_id: int, page: int, terms: list[Term], fuzzy: dict) -> list:
-    """The rectangles of the page's live annotations whose notes hold a hit."""
+def _noted_rects(session: Session, reader: User, document_id: int, page: int, terms: list[Term], fuzzy: dict) -> list:
+    """The rectangles of the page's live annotations the reader sees whose notes hold a hit."""
     annotations = session.scalars(
         select(Annotation).where(
-            Annotation.document_id == document_id, Annotation.page == page, Annotation.deleted_at.is_(None)
+            Annotation.document_id == document_id, Annotation.page == page, visible_annotations(reader)
         )
     )
     rects = []
@@ -174,6 +183,7 @@ def _texts(session: Session, page_ids: list[int]) -> dict[int, str]:
 
 def _matching(
     session: Session,
+    reader: User,
     query: Query,
     fuzzy: Fuzzy,
     projects: list[int],
@@ -183,7 +193,8 @@ def _matching(
     scored: bool = True,
 ) -> tuple[Select, object]:
     """The select of matching pages (page id, document, project, title, number) and its score
-    column; with best, among only that many best-ranked pages of the whole index; with
+    column, as the reader sees them (notes, tags and grounds of others' private annotations
+    count for nothing); with best, among only that many best-ranked pages of the whole index; with
     newer_than, only pages stored after that page id; unscored, every score 0 (counting needs
     none, and ranking 30,000 pages is most of a search's time)."""
     notes = _in_notes(query)
@@ -199,14 +210,14 @@ def _matching(
         matching = matching.with_hint(Page, f"INDEXED BY {Page.PLACES_INDEX}", "sqlite")
     score = literal(0.0)
     if query.included:
-        hits = index.hits(session, query.included, fuzzy, notes, best=best, scored=scored)
+        hits = index.hits(session, reader, query.included, fuzzy, notes, best=best, scored=scored)
         matching = matching.join(hits, hits.c.page_id == Page.id)
         score = hits.c.score
     if query.excluded:
-        matching = matching.where(Page.id.not_in(index.excluded_pages(session, query.excluded, fuzzy, notes)))
+        matching = matching.where(Page.id.not_in(index.excluded_pages(session, reader, query.excluded, fuzzy, notes)))
     if newer_than:
         matching = matching.where(Page.id > newer_than)
-    for condition in conditions(query, notices, by_id=index.engine_of(session) == "sqlite"):
+    for condition in conditions(query, notices, reader, by_id=index.engine_of(session) == "sqlite"):
         matching = matching.where(condition)
     return matching, score
 
@@ -227,11 +238,11 @@ def _at(places: list[tuple[int, int]]):
     return tuple_(Annotation.document_id, Annotation.page).in_(sorted(set(places)))
 
 
-def _notes_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
-    """The notes of live annotations on each (document, page), joined."""
+def _notes_on(session: Session, reader: User, places: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
+    """The notes of live annotations the reader sees on each (document, page), joined."""
     rows = session.execute(
         select(Annotation.document_id, Annotation.page, Annotation.note)
-        .where(Annotation.deleted_at.is_(None), Annotation.note != "", _at(places))
+        .where(visible_annotations(reader), Annotation.note != "", _at(places))
         .order_by(Annotation.id)
     ).all()
     notes: dict[tuple[int, int], str] = {}
@@ -241,13 +252,13 @@ def _notes_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int
     return notes
 
 
-def _tags_on(session: Session, places: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
-    """The names of the tags on live annotations of each (document, page)."""
+def _tags_on(session: Session, reader: User, places: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+    """The names of the tags on live annotations the reader sees on each (document, page)."""
     rows = session.execute(
         select(Annotation.document_id, Annotation.page, Tag.name)
         .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
         .join(Tag, Tag.id == AnnotationTag.tag_id)
-        .where(Annotation.deleted_at.is_(None), _at(places))
+        .where(visible_annotations(reader), _at(places))
         .distinct()
         .order_by(Tag.name)
     ).all()

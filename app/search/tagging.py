@@ -31,10 +31,10 @@ def tag_all_hits(session: Session, user: User, project: Project, body: TagAllHit
     """Make a suggestion (or an annotation) with the tag on each hit of the search: each run of
     neighbouring words that match, on every matching page of a ready document. One commit."""
     [tag] = resolve_tags(session, project.id, [body.tag])
-    pages, _, _ = count_matching(session, body.q, project.id)
+    pages, _, _ = count_matching(session, user, body.q, project.id)
     if pages > MAX_HITS:  # every matching page holds a hit: refuse before reading them all
         raise BadInput(f"The search finds {pages:,} pages; narrow it to {MAX_HITS:,} hits or fewer to tag them all.")
-    hits = _hits(session, body.q, project.id)
+    hits = _hits(session, user, body.q, project.id)
     if not hits:
         raise BadInput("The search finds nothing to tag.")
     if len(hits) > MAX_HITS:
@@ -54,7 +54,7 @@ def tag_all_hits(session: Session, user: User, project: Project, body: TagAllHit
     return batch
 
 
-def _hits(session: Session, text: str, project_id: int) -> list[tuple]:
+def _hits(session: Session, reader: User, text: str, project_id: int) -> list[tuple]:
     """(page, first word, last word) of each run of matching words on pages of ready documents."""
     ready = set(
         session.scalars(
@@ -62,7 +62,7 @@ def _hits(session: Session, text: str, project_id: int) -> list[tuple]:
         )
     )
     hits = []
-    for page, lit in matching_words(session, text, project_id):
+    for page, lit in matching_words(session, reader, text, project_id):
         if page.document_id not in ready:
             continue
         for first, last in _runs(lit):

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.core.spreadsheet import safe_cell
 from app.errors import BadInput
-from app.models import Project
+from app.models import Project, User
 from app.search.query import fold
 from app.search.schemas import MAX_TERMS
 from app.search.service import count_matching
@@ -33,7 +33,7 @@ def terms_from_file(content: bytes) -> list[str]:
     return [row[column or 0].strip() for row in body if len(row) > (column or 0)]
 
 
-def count_terms(session: Session, project: Project, terms: list[str]) -> list[dict]:
+def count_terms(session: Session, reader: User, project: Project, terms: list[str]) -> list[dict]:
     """For each term (blank lines and repeats dropped, a repeat being the same words in any case
     or accents): the pages and documents that match it. A term of several words with no operator
     is searched as a phrase, as names are."""
@@ -48,7 +48,7 @@ def count_terms(session: Session, project: Project, terms: list[str]) -> list[di
     counted = []
     for term in unique:
         query = as_query(term)
-        pages, documents, _ = count_matching(session, query, project.id)
+        pages, documents, _ = count_matching(session, reader, query, project.id)
         counted.append({"term": term, "query": query, "pages": pages, "documents": documents})
     return counted
 

@@ -11,7 +11,7 @@ from app.search import saved as saved_searches
 from app.search import service, tagging, terms
 from app.search.presenters import batch_json, results_json, saved_json, terms_json
 from app.search.query import FILTER_KEYS
-from app.search.schemas import NewSavedSearch, TagAllHits, TermList
+from app.search.schemas import NewSavedSearch, SavedSearchChanges, TagAllHits, TermList
 from app.tags.service import list_tags
 from app.validation import accepts, request_body, validated
 from app.web import db
@@ -34,8 +34,9 @@ def api_search():
 @bp.get("/api/documents/<int:document_id>/search")
 def api_document_search(document_id: int):
     """GET /api/documents/<id>/search?q=...: each matching page and the rectangles of its hits."""
-    document = get_document(db(), signed_in_user(), document_id)
-    return {"hits": service.document_hits(db(), document, request.args.get("q", ""))}
+    user = signed_in_user()
+    document = get_document(db(), user, document_id)
+    return {"hits": service.document_hits(db(), user, document, request.args.get("q", ""))}
 
 
 @bp.get("/api/projects/<int:project_id>/saved-searches")
@@ -53,7 +54,7 @@ def api_save_search(project_id: int):
     user = signed_in_user()
     project = get_project(db(), user, project_id)
     saved = saved_searches.save_search(db(), user, project, request_body())
-    return saved_json(saved_searches.counted(db(), saved)), 201
+    return saved_json(saved_searches.counted(db(), user, saved)), 201
 
 
 @bp.delete("/api/saved-searches/<int:saved_id>")
@@ -62,6 +63,16 @@ def api_delete_saved_search(saved_id: int):
     user = signed_in_user()
     saved_searches.delete_saved_search(db(), user, saved_searches.get_saved_search(db(), user, saved_id))
     return "", 204
+
+
+@bp.patch("/api/saved-searches/<int:saved_id>")
+@accepts(SavedSearchChanges)
+def api_update_saved_search(saved_id: int):
+    """PATCH /api/saved-searches/<id> {"visibility": "private" | "project"}: its author only."""
+    user = signed_in_user()
+    saved = saved_searches.get_saved_search(db(), user, saved_id, own=True)
+    changed = saved_searches.set_visibility(db(), saved, request_body().visibility)
+    return saved_json(saved_searches.counted(db(), user, changed))
 
 
 @bp.get("/api/saved-searches/<int:saved_id>/new")
@@ -76,8 +87,9 @@ def api_saved_search_new(saved_id: int):
 @bp.post("/api/saved-searches/<int:saved_id>/seen")
 def api_saved_search_seen(saved_id: int):
     """POST /api/saved-searches/<id>/seen: what matches now counts as seen -> the saved search."""
-    saved = saved_searches.get_saved_search(db(), signed_in_user(), saved_id)
-    return saved_json(saved_searches.counted(db(), saved_searches.mark_seen(db(), saved)))
+    user = signed_in_user()
+    saved = saved_searches.get_saved_search(db(), user, saved_id)
+    return saved_json(saved_searches.counted(db(), user, saved_searches.mark_seen(db(), saved)))
 
 
 @bp.post("/api/projects/<int:project_id>/search/tag")
@@ -105,7 +117,7 @@ def api_term_list(project_id: int):
     project = get_project(db(), signed_in_user(), project_id)
     upload = request.files.get("file")
     given = terms.terms_from_file(upload.read()) if upload else request_body().terms
-    counted = terms.count_terms(db(), project, given)
+    counted = terms.count_terms(db(), signed_in_user(), project, given)
     if request.args.get("format") == "csv":
         return _terms_csv(counted, project.id)
     return terms_json(counted, project.id)
@@ -210,7 +222,7 @@ def terms_page(project_id: int):
         upload = request.files.get("file")
         try:
             given = terms.terms_from_file(upload.read()) if upload and upload.filename else pasted.splitlines()
-            counted = terms.count_terms(db(), project, given)
+            counted = terms.count_terms(db(), signed_in_user(), project, given)
         except AppError as problem:
             error = str(problem)
         if counted and request.form.get("format") == "csv":

@@ -19,12 +19,20 @@ export function createAnnotator(data, pagesByNumber, relayout) {
   let annotations = [];
   let boxMode = false;
 
+  const readOnly = !data.can_edit;
   const sidebar = createSidebar(document.getElementById("annotation-list"), {
+    readOnly,
     flash,
     edit: (annotation, returnFocus) => popover.openEditor(annotation, returnFocus),
     find: (id) => annotations.find((a) => String(a.id) === id),
   });
-  const popover = createPopover(tags, { announce, save, remove });
+  const popover = createPopover(tags, { announce, save, remove, me: data.me, readOnly });
+  const VIEWER_NOTE = "You are a viewer in this project: you can read and export annotations; an owner can make you an editor to add them.";
+
+  function openNew(target, anchorRect) {
+    if (readOnly) announce(VIEWER_NOTE);
+    else popover.openNew(target, anchorRect, null);
+  }
 
   // Filters and what they let through
 
@@ -157,7 +165,7 @@ export function createAnnotator(data, pagesByNumber, relayout) {
       const indexes = [Number(first.dataset.index), Number(last.dataset.index)].sort((a, b) => a - b);
       const words = pagesByNumber.get(number).words.slice(indexes[0], indexes[1] + 1);
       const quote = words.map((w) => w.text).join(" ");
-      popover.openNew({ page: number, words: indexes, quote }, range.getBoundingClientRect(), null);
+      openNew({ page: number, words: indexes, quote }, range.getBoundingClientRect());
     }, 0);
   });
 
@@ -210,7 +218,7 @@ export function createAnnotator(data, pagesByNumber, relayout) {
       const highlights = pageLayer(page, "highlight-layer");
       frame.insertBefore(highlights, frame.querySelector(".text-layer"));
       frames.set(page.number, frame);
-      attachDrawing(frame, page, () => boxMode, (target, screenRect) => popover.openNew(target, screenRect, null));
+      attachDrawing(frame, page, () => boxMode, (target, screenRect) => openNew(target, screenRect));
       renderHighlights(page.number);
       relayout(frame.closest("section.page"));
     },

@@ -3,8 +3,9 @@ import { api, el } from "./api.js";
 
 /** The popover for these tags. save(draft, body) stores a draft ({annotation} for an edit, else
  * {page, words | rect}) and remove(annotation) deletes one; each throws an Error with a sentence
- * to show. announce(text) speaks to screen readers. */
-export function createPopover(tags, { announce, save, remove }) {
+ * to show. announce(text) speaks to screen readers. me: the signed-in user's email (only an
+ * annotation's author makes it private or shared); readOnly: a viewer's popover shows, not edits. */
+export function createPopover(tags, { announce, save, remove, me, readOnly }) {
   const popover = document.getElementById("annotator");
   const tagButtons = document.getElementById("annotator-tags");
   const note = document.getElementById("annotator-note");
@@ -13,6 +14,8 @@ export function createPopover(tags, { announce, save, remove }) {
   const errorLine = document.getElementById("annotator-error");
   const deleteButton = document.getElementById("annotator-delete");
   const historyBox = document.getElementById("annotator-history");
+  const privateBox = document.getElementById("annotator-private");
+  const saveButton = document.getElementById("annotator-save");
   let draft = null;
 
   tags.forEach((tag) => {
@@ -52,7 +55,16 @@ export function createPopover(tags, { announce, save, remove }) {
     popover.style.top = `${top}px`;
   }
 
-  function fill(title, quote, selectedTags, noteText, groundText) {
+  function fill(title, quote, selectedTags, noteText, groundText, visibility = "project", mine = true) {
+    if (privateBox) {
+      // (a viewer's page has no such box: they make no annotations)
+      privateBox.checked = visibility === "private";
+      privateBox.disabled = !mine;
+      privateBox.parentElement.title = mine ? "" : "Only its author can make an annotation private or shared";
+    }
+    tagButtons.querySelectorAll("button").forEach((b) => (b.disabled = readOnly));
+    saveButton.hidden = readOnly;
+    note.readOnly = readOnly;
     document.getElementById("annotator-title").textContent = title;
     document.getElementById("annotator-quote").textContent = quote || "(no text under this box)";
     tagButtons.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(selectedTags.includes(b.dataset.tag))));
@@ -69,8 +81,13 @@ export function createPopover(tags, { announce, save, remove }) {
   }
 
   async function submit() {
-    if (!draft) return;
-    const body = { tags: chosenTags(), note: note.value, ground: groundField.hidden ? null : ground.value };
+    if (!draft || readOnly) return;
+    const body = {
+      tags: chosenTags(),
+      note: note.value,
+      ground: groundField.hidden ? null : ground.value,
+      visibility: privateBox?.checked ? "private" : "project",
+    };
     if (!body.tags.length) {
       errorLine.textContent = "Choose at least one tag (click it or press its key).";
       return;
@@ -100,7 +117,7 @@ export function createPopover(tags, { announce, save, remove }) {
     } else if (event.key === "Enter" && !event.shiftKey && (typing || event.target === popover)) {
       event.preventDefault();
       submit();
-    } else if (!typing && !event.ctrlKey && !event.metaKey && !event.altKey && event.key.length === 1) {
+    } else if (!typing && !readOnly && !event.ctrlKey && !event.metaKey && !event.altKey && event.key.length === 1) {
       const tag = tags.find((t) => t.hotkey === event.key);
       if (tag) {
         event.preventDefault();
@@ -141,8 +158,9 @@ export function createPopover(tags, { announce, save, remove }) {
     /** Edit an annotation, with its history. */
     async openEditor(annotation, returnFocus) {
       draft = { annotation, returnFocus };
-      deleteButton.hidden = false;
-      fill("Edit annotation", annotation.exact, annotation.tags, annotation.note, annotation.ground);
+      deleteButton.hidden = readOnly;
+      const title = readOnly ? "Annotation" : "Edit annotation";
+      fill(title, annotation.exact, annotation.tags, annotation.note, annotation.ground, annotation.visibility, annotation.author === me);
       const anchor = document.querySelector(`.highlight[data-annotation-id="${annotation.id}"]`) || returnFocus;
       place(anchor ? anchor.getBoundingClientRect() : { left: 200, top: 120, bottom: 120 });
       popover.focus();

@@ -14,7 +14,7 @@ export function describe(annotation) {
 
 /** The list of annotations in `list`: flash(annotation) on click or Enter, edit(annotation,
  * returnFocus) on its Edit button, e or F2; find(id) looks an annotation up. */
-export function createSidebar(list, { flash, edit, find }) {
+export function createSidebar(list, { flash, edit, find, readOnly }) {
   list.addEventListener("keydown", (event) => {
     const item = event.target.closest(".annotation-item");
     if (!item) return;
@@ -65,7 +65,8 @@ export function createSidebar(list, { flash, edit, find }) {
     const meta = [`p. ${annotation.page}`, annotation.kind === "region" ? "box" : null, annotation.author];
     const line = el("div", { class: "meta" }, meta.filter(Boolean).join(" · "));
     if (annotation.orphaned) line.append(el("span", { class: "orphan-badge" }, "orphaned"));
-    const editButton = el("button", { type: "button", class: "small edit", tabindex: "-1" }, "Edit");
+    if (annotation.visibility === "private") line.append(el("span", { class: "private-badge", title: "Only you see this annotation" }, "private"));
+    const editButton = el("button", { type: "button", class: "small edit", tabindex: "-1" }, readOnly ? "Open" : "Edit");
     editButton.addEventListener("click", (event) => {
       event.stopPropagation();
       edit(annotation, editButton);
