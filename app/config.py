@@ -32,6 +32,8 @@ SETTINGS = {
     "OCR_LANGUAGES": ("eng", str, "Tesseract languages, joined with + (eng+mri)"),
     "OCR_DPI": (300, int, "resolution scanned pages are rendered at for OCR"),
     "OPEN_SIGNUP": (False, _yes, "anyone may create an account at /signup (default: by invitation only)"),
+    "SIGN_IN_COUNTS_URL": ("memory://", str, "where failed sign-ins are counted: memory:// or redis://host:port/0"),
+    "TRUSTED_PROXIES": (0, int, "reverse proxies in front that set X-Forwarded-For and -Proto (TLS ends there)"),
 }
 
 

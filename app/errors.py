@@ -67,6 +67,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         sentence = HTTP_SENTENCES.get(error.code, error.description or "The request failed.")
+        if error.code == 429 and (error.description or "").endswith("."):  # a limit's own sentence
+            sentence = error.description
         if error.code == 413:
             sentence = f"The upload is larger than the limit of {app.config['MAX_UPLOAD_MB']} MB."
         if error.code == 400 and error.description and "CSRF" in error.description:

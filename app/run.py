@@ -6,9 +6,12 @@ import sys
 import threading
 import time
 
-from waitress import serve
+from waitress import create_server
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
 
 from app import create_app
+from app.web import SECURITY_HEADERS
 
 WORKER = [sys.executable, "-m", "app.worker"]
 RESTART_DELAY_SECONDS = 1.0
@@ -52,6 +55,32 @@ class SupervisedWorker:
             process.kill()
 
 
+class SecureErrorTask(ErrorTask):
+    """An error waitress answers itself (a malformed request, a body over its limit) carries the
+    app's security headers too, and is not cached."""
+
+    def execute(self):
+        self.response_headers.extend([*SECURITY_HEADERS.items(), ("Cache-Control", "no-store")])
+        super().execute()
+
+
+class SecureChannel(HTTPChannel):
+    error_task_class = SecureErrorTask
+
+
+def serve(app) -> None:
+    """Serve the app on waitress until interrupted."""
+    server = create_server(
+        app,
+        host=app.config["HOST"],
+        port=app.config["PORT"],
+        threads=8,
+        max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024,
+    )
+    server.channel_class = SecureChannel
+    server.run()
+
+
 def main() -> None:
     """Clean leftovers, start the worker process, then serve until interrupted."""
     app = create_app()
@@ -62,13 +91,7 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         print(f"OIA Desk on http://{app.config['HOST']}:{app.config['PORT']} (Ctrl-C stops it)", flush=True)
-        serve(
-            app,
-            host=app.config["HOST"],
-            port=app.config["PORT"],
-            threads=8,
-            max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024,
-        )
+        serve(app)
     except KeyboardInterrupt:
         pass
     finally:

@@ -1,7 +1,8 @@
-"""Per-request database sessions and response headers."""
+"""Per-request database sessions, response headers, and the reverse proxies trusted."""
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app.db import LARGEST_ID, make_sessionmaker
@@ -15,6 +16,9 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
+HSTS = "max-age=31536000; includeSubDomains"
+# Pages and API answers hold confidential work: no cache anywhere keeps them.
+NOT_STORED = ("text/html", "application/json")
 
 
 def db() -> Session:
@@ -34,9 +38,13 @@ class IdConverter(IntegerConverter):
 
 
 def init_app(app: Flask) -> None:
-    """Bind the database, bound ids in routes, and add security headers to every response."""
+    """Bind the database, bound ids in routes, trust the configured proxies, and add security
+    headers to every response."""
     app.extensions["sessions"] = make_sessionmaker(app.config["DATABASE_URL"])
     app.url_map.converters["int"] = IdConverter
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:  # the client's address and scheme come from X-Forwarded-For and -Proto
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.teardown_appcontext
     def _close_session(_error):
@@ -48,4 +56,8 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
+        if response.mimetype in NOT_STORED:
+            response.headers["Cache-Control"] = "no-store"
         return response

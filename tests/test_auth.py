@@ -148,6 +148,7 @@ def test_of_many_simultaneous_first_accounts_exactly_one_is_made(app):
     assert sorted(statuses) == [302] * 16  # the first is signed in, the others sent to sign in
     with app.extensions["sessions"]() as session:
         assert session.scalar(select(func.count(User.id))) == 1
+        assert session.scalar(select(User.is_admin))  # the first account is the administrator
 
 
 def test_a_wrong_email_takes_as_long_as_a_wrong_password(app, user):

@@ -1,9 +1,8 @@
 """Sign-in for pages (session cookie) and for the API (bearer token), and CSRF."""
 
-import time
-from collections import defaultdict
-
-from flask import Flask, redirect, request, url_for
+from flask import Flask, current_app, has_request_context, redirect, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
 from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -40,36 +39,86 @@ def bearer_token() -> str | None:
     return header[7:].strip() or None
 
 
-class TooManyAttempts(AppError):
-    """Sign-in attempts over the limit."""
+# Failed sign-ins allowed in 15 minutes: from one address (to any accounts), and for one account
+# from one address. An address over its limit is refused; the account still signs in from
+# elsewhere. One account's failures from all addresses together are limited too (a guess spread
+# over many addresses), which can keep its owner waiting: 15 minutes, told as much.
+SIGN_IN_LIMITS = {
+    "address": "30 per 15 minutes",
+    "account and address": "10 per 15 minutes",
+    "account": "50 per 15 minutes",
+}
+TOO_MANY = "Too many failed sign-in attempts; wait 15 minutes and try again."
+limiter = Limiter(key_func=lambda: request.remote_addr or "", strategy="moving-window")
 
-    status = 429
+
+def _account() -> str:
+    return service.normal_email(request.form.get("email"))
 
 
-class SignInThrottle:
-    """Refuse sign-in after too many failures from one address (kept in memory)."""
+def _failed(response) -> bool:
+    return response.status_code == 401
 
-    def __init__(self, limit: int = 10, window_seconds: int = 900):
-        self.limit, self.window = limit, window_seconds
-        self.failures: dict[str, list[float]] = defaultdict(list)
 
-    def check(self, key: str) -> None:
-        """Raise TooManyAttempts when key failed too often lately."""
-        now = time.monotonic()
-        self.failures[key] = [t for t in self.failures[key] if now - t < self.window]
-        if len(self.failures[key]) >= self.limit:
-            raise TooManyAttempts("Too many failed sign-in attempts; wait 15 minutes and try again.")
+def throttled_sign_in(view):
+    """The sign-in view, refusing (429) an address or an account with too many failures lately;
+    only failed attempts count."""
+    keys = {
+        "address": lambda: f"address:{request.remote_addr}",
+        "account and address": lambda: f"account:{_account()}|{request.remote_addr}",
+        "account": lambda: f"account:{_account()}",
+    }
+    for name, key in keys.items():
+        limit = limiter.limit(
+            SIGN_IN_LIMITS[name],
+            key_func=key,
+            methods=["POST"],
+            deduct_when=_failed,
+            error_message=TOO_MANY,
+            scope=name,
+        )
+        view = limit(view)
+    return view
 
-    def failed(self, key: str) -> None:
-        """Record a failure for key."""
-        self.failures[key].append(time.monotonic())
+
+def _by_token_alone() -> bool:
+    """Whether the request is authenticated by a valid bearer token and carries no session
+    cookie: only then may a write skip the CSRF token (a browser cannot add the header to a
+    cross-site form). A token that is not valid is refused here, 401, whatever the cookie."""
+    if not bearer_token():
+        return False
+    if not current_user.is_authenticated:
+        raise NotSignedIn("That API token is not valid: it was revoked, has expired, or is mistyped.")
+    return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
+
+
+class NotSignedIn(AppError):
+    """Credentials were sent and are not good."""
+
+    status = 401
+
+
+class SecureWhenHttps(SecureCookieSessionInterface):
+    """The session cookie is Secure whenever the request came over HTTPS (directly, or through a
+    proxy trusted by TRUSTED_PROXIES), not only when configured so."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"] or (has_request_context() and request.is_secure))
+
+    def should_set_cookie(self, app: Flask, session) -> bool:
+        """Not for a script authenticated by its token alone: it needs no session (and having one
+        would make its writes need a CSRF token)."""
+        by_token = bearer_token() and app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        return not by_token and super().should_set_cookie(app, session)
 
 
 def init_app(app: Flask) -> None:
     """Set up sign-in, CSRF and the rule that everything but sign-in needs a user."""
     login_manager.init_app(app)
     csrf.init_app(app)
-    app.extensions["sign_in_throttle"] = SignInThrottle()
+    app.config["RATELIMIT_STORAGE_URI"] = app.config["SIGN_IN_COUNTS_URL"]
+    limiter.init_app(app)
+    app.session_interface = SecureWhenHttps()
 
     @login_manager.user_loader
     def _load_from_session(key: str):
@@ -88,9 +137,7 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _require_sign_in():
-        # Browsers cannot add an Authorization header to a cross-site form, so only
-        # cookie-authenticated writes need the CSRF token (form field or X-CSRFToken).
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not bearer_token():
+        if request.method not in ("GET", "HEAD", "OPTIONS") and not _by_token_alone():
             csrf.protect()
         if request.routing_exception is not None:  # no such page: Flask answers 404 or 405
             return None

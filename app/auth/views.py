@@ -69,17 +69,15 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@auth.throttled_sign_in
 def login():
     """Sign in with email and password."""
     if not service.has_users(db()):
         return redirect(url_for("auth.setup"))
     if request.method == "POST":
-        throttle = current_app.extensions["sign_in_throttle"]
-        throttle.check(request.remote_addr or "")
         email = request.form.get("email", "")
         user = service.authenticate(db(), email, request.form.get("password", ""))
         if user is None:
-            throttle.failed(request.remote_addr or "")
             flash("That email and password do not match an account.", "error")
             return render_template("auth/login.html", email=email), 401
         _start_session(user)
