@@ -18,9 +18,10 @@ def create_app(**overrides) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
 
-    from app import auth, cli, errors, openapi, queue, web
+    from app import audit, auth, cli, errors, openapi, queue, web
     from app.admin import views as admin
     from app.annotations import views as annotations
+    from app.audit import views as audit_views
     from app.auth import views as auth_views
     from app.documents import views as documents
     from app.exports import views as exports
@@ -33,8 +34,10 @@ def create_app(**overrides) -> Flask:
     web.init_app(app)
     queue.init_app(app)
     auth.init_app(app)
+    audit.init_app(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(audit_views.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(documents.bp)
     app.register_blueprint(tags.bp)

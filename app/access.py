@@ -64,6 +64,10 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "admin.api_update_user": ADMIN,
     "auth.signup": PUBLIC,  # refused unless the instance opens sign-up
     "openapi.openapi": SIGNED_IN,
+    "audit.project_page": OWNER,
+    "audit.api_project": OWNER,
+    "audit.everything_page": ADMIN,
+    "audit.api_everything": ADMIN,
     "projects.index": SIGNED_IN,
     "projects.create": SIGNED_IN,
     "projects.api_list": SIGNED_IN,

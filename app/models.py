@@ -497,3 +497,28 @@ class ImportJob(Base):
     report_json: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """One thing someone did, for the record: who, when, what, from which address. The app only
+    adds these; the database refuses to change or delete one (triggers made by migration 0012).
+    No foreign keys: the record outlives the account, the project and the object."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_project", "project_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    email: Mapped[str | None] = mapped_column(String(254))  # as it was then, or as typed at a failed sign-in
+    address: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    project_id: Mapped[int | None] = mapped_column(Integer)
+    target: Mapped[str] = mapped_column(String(200), default="")  # "document 7", "member 4"
+    # JSON of what else says what happened: an export's format and filters, a response status.
+    details_json: Mapped[str] = mapped_column(Text, default="{}")
+
+    @property
+    def details(self) -> dict:
+        """details_json as a dict."""
+        return json.loads(self.details_json or "{}")

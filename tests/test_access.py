@@ -30,6 +30,8 @@ OWNERS_ONLY = {
     "search.api_delete_saved_search",
     "search.delete_saved_search_form",
     "search.api_update_saved_search",  # the owner is the walk's saved search's author, who alone may
+    "audit.project_page",
+    "audit.api_project",
 }
 VIEWERS_WRITE = {
     "search.terms_page",  # a list of names is searched, nothing is stored
@@ -45,7 +47,7 @@ OBJECT_ARGUMENTS |= {"suggestion_id", "batch_id", "tag_id", "import_id"}
 
 def expected_need(endpoint: str, method: str, arguments: set[str]) -> str:
     """What a route should need, by what it does (not by the table)."""
-    if endpoint.startswith("admin."):
+    if endpoint.startswith("admin.") or endpoint in ("audit.everything_page", "audit.api_everything"):
         return ADMIN
     if not arguments & OBJECT_ARGUMENTS:
         return SIGNED_IN
@@ -471,3 +473,44 @@ def test_a_private_saved_search_shows_to_its_author_alone(app, people):
     shared = editor.patch(f"/api/saved-searches/{mine['id']}", json={"visibility": "project"})
     assert shared.get_json().get("visibility") == "project", shared.get_json()
     assert "Source names" in owner.get(listing).get_data(as_text=True)
+
+
+def test_the_audit_log_says_who_did_what_and_owners_see_their_projects(app, people):
+    tokens, ids = people
+    world = build_world(app, tokens, ids)
+    project, document = world["project_id"], world["document_id"]
+    owner, editor = client_for(app, tokens, "owner"), client_for(app, tokens, "editor")
+    editor.get(f"/api/projects/{project}/export?format=csv&tag=Budget")
+    editor.delete(f"/api/annotations/{world['annotation_id']}")
+    attempt = app.test_client()
+    attempt.environ_base["REMOTE_ADDR"] = "198.51.100.4"
+    form = {"email": "owner@example.nz", "password": "wrong guess here", "csrf_token": csrf_token(attempt, "/login")}
+    assert attempt.post("/login", data=form).status_code == 401
+    events = owner.get(f"/api/projects/{project}/audit").get_json()["events"]
+    said = [(e["email"], e["action"], e["target"]) for e in events]
+    assert ("editor@example.nz", "deleted an annotation", f"annotation {world['annotation_id']}") in said
+    assert ("editor@example.nz", "exported annotations", f"project {project}") in said
+    assert ("owner@example.nz", "uploaded documents", f"project {project}") in said
+    assert ("owner@example.nz", "added a member", f"project {project}") in said
+    exported = next(e for e in events if e["action"] == "exported annotations")
+    assert exported["details"] == {"format": ["csv"], "tag": ["Budget"]} and exported["address"] == "127.0.0.1"
+    assert all(e["project_id"] == project for e in events)
+    assert "failed to sign in" not in [e["action"] for e in events]  # not the project's
+    assert client_for(app, tokens, "editor").get(f"/api/projects/{project}/audit").status_code == 403
+    everything = client_for(app, tokens, "admin").get("/api/audit?action=failed+to+sign+in").get_json()["events"]
+    assert [(e["email"], e["address"]) for e in everything] == [("owner@example.nz", "198.51.100.4")]
+    assert "deleted an annotation" in owner.get(f"/projects/{project}/audit").get_data(as_text=True)
+    assert document
+
+
+def test_the_database_refuses_to_change_or_delete_an_audit_entry(app, user, api):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DatabaseError
+
+    api.post("/api/projects", json={"name": "Audited"})
+    for statement in ("UPDATE audit_events SET action = 'nothing'", "DELETE FROM audit_events"):
+        with app.extensions["sessions"]() as session, pytest.raises(DatabaseError, match="append-only"):
+            session.execute(text(statement))
+            session.commit()
+    with app.extensions["sessions"]() as session:
+        assert session.scalar(text("SELECT action FROM audit_events")) == "created a project"

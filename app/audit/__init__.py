@@ -1,0 +1,131 @@
+"""The audit log, kept in one place: after every request that does something worth a record
+(AUDITED), one entry says who did it, when, what, to which object, from which address. Failed
+and refused sign-ins are recorded too. Request bodies are never copied in: a note's text would
+reach owners who may not see it."""
+
+import logging
+
+from flask import Flask, request
+from flask_login import current_user
+
+from app.access import OBJECT_ARGUMENTS, project_of
+from app.audit.service import record
+from app.web import db
+
+log = logging.getLogger(__name__)
+
+# endpoint -> what was done, in words. Reads are not recorded, but for what leaves the app
+# (exports, clips) or was meant to stay hidden (the text under a redaction).
+AUDITED = {
+    "auth.setup": "created the first account",
+    "auth.signup": "signed up",
+    "auth.logout": "signed out",
+    "auth.invitation": "accepted an invitation",
+    "auth.change_password": "changed their password",
+    "auth.create_token_form": "made an API token",
+    "auth.api_create_token": "made an API token",
+    "auth.revoke_token_form": "revoked an API token",
+    "auth.api_revoke_token": "revoked an API token",
+    "admin.user_update_form": "changed an account",
+    "admin.api_update_user": "changed an account",
+    "projects.create": "created a project",
+    "projects.api_create": "created a project",
+    "projects.api_update": "changed the project's settings",
+    "projects.members_add_form": "added a member",
+    "projects.api_add_member": "added a member",
+    "projects.members_update_form": "changed a member's role",
+    "projects.api_update_member": "changed a member's role",
+    "projects.members_remove_form": "removed a member",
+    "projects.api_remove_member": "removed a member",
+    "projects.invite_form": "made an invitation",
+    "projects.api_invite": "made an invitation",
+    "documents.api_upload": "uploaded documents",
+    "documents.api_update": "changed a document's details",
+    "documents.edit": "changed a document's details",
+    "documents.api_delete": "deleted a document",
+    "documents.delete": "deleted a document",
+    "annotations.api_create": "made an annotation",
+    "annotations.api_update": "changed an annotation",
+    "annotations.api_delete": "deleted an annotation",
+    "suggestions.api_accept": "accepted a suggestion",
+    "suggestions.api_reject": "rejected a suggestion",
+    "suggestions.api_document_accept_all": "accepted every suggestion",
+    "suggestions.api_project_accept_all": "accepted every suggestion",
+    "suggestions.api_document_reject_all": "rejected every suggestion",
+    "suggestions.api_project_reject_all": "rejected every suggestion",
+    "suggestions.api_create_rule": "made a keyword rule",
+    "suggestions.rules_create": "made a keyword rule",
+    "suggestions.api_update_rule": "changed a keyword rule",
+    "suggestions.api_delete_rule": "deleted a keyword rule",
+    "suggestions.rules_delete": "deleted a keyword rule",
+    "tags.api_create_tag": "made a tag",
+    "tags.tags_create": "made a tag",
+    "tags.api_update_tag": "changed a tag",
+    "tags.tags_update": "changed a tag",
+    "tags.api_delete_tag": "deleted a tag",
+    "search.api_tag_all_hits": "tagged every hit of a search",
+    "search.tag_all_hits_form": "tagged every hit of a search",
+    "search.api_undo_tag_batch": "undid a tagging of every hit",
+    "search.undo_tag_batch_form": "undid a tagging of every hit",
+    "exports.api_export": "exported annotations",
+    "exports.api_clip": "clipped an annotation",
+    "exports.api_import": "imported annotations",
+    "redactions.api_hidden_text": "read the text under a redaction",
+}
+SIGN_IN = {302: "signed in", 401: "failed to sign in", 429: "was refused sign-in (too many failures)"}
+# Query arguments worth keeping with the record (an export's format and filters).
+KEPT_ARGUMENTS = ("format", "tag", "document", "q", "author")
+
+
+def init_app(app: Flask) -> None:
+    """Record each audited request once it has been answered."""
+
+    @app.after_request
+    def _audit(response):
+        action = _action(response)
+        if action is not None:
+            try:
+                _record(action, response)
+            except Exception:  # the answer stands; the failure to record it is logged loudly
+                db().rollback()
+                log.exception("could not record %s in the audit log", action)
+        return response
+
+
+def _action(response) -> str | None:
+    if request.endpoint == "auth.login" and request.method == "POST":
+        return SIGN_IN.get(response.status_code)
+    if request.method == "GET" and request.endpoint not in (
+        "exports.api_export",
+        "exports.api_clip",
+        "redactions.api_hidden_text",
+    ):
+        return None
+    if response.status_code >= 400:
+        return None
+    return AUDITED.get(request.endpoint or "")
+
+
+def _record(action: str, response) -> None:
+    """Add the entry in the request's own session (a second one would wait for the lock the
+    request's transaction holds on SQLite)."""
+    user = current_user.user if current_user.is_authenticated else None
+    session = db()
+    project_id, target = _object(session)
+    details = {name: request.args.getlist(name) for name in KEPT_ARGUMENTS if name in request.args}
+    email = user.email if user else (request.form.get("email") or None)
+    record(session, user, email, request.remote_addr or "", action, project_id, target, details)
+
+
+def _object(session) -> tuple[int | None, str]:
+    """The project the request's URL points at, and the object named in it."""
+    args = request.view_args or {}
+    for argument, (model, name) in OBJECT_ARGUMENTS.items():
+        if argument in args:
+            found = session.get(model, args[argument])
+            project_id = project_of(session, found) if found is not None else None
+            target = f"{name} {args[argument]}"
+            if "user_id" in args:
+                target += f", member {args['user_id']}"
+            return project_id, target
+    return None, ""
