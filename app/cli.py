@@ -5,6 +5,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import select
 
+from app import backup as backups
 from app import migrate, sandbox, storage
 from app.auth import service as auth_service
 from app.errors import AppError
@@ -86,6 +87,30 @@ def revision(message: str) -> None:
     command.revision(migrate.alembic_config(current_app.config["DATABASE_URL"]), message, autogenerate=True)
 
 
+@click.command("backup")
+@click.argument("path")
+@with_appcontext
+def backup(path: str) -> None:
+    """Copy the database and the upload folder into PATH (new or empty) while the app runs."""
+    try:
+        made = backups.make_backup(current_app.config["DATABASE_URL"], current_app.config["UPLOAD_FOLDER"], path)
+    except AppError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backed up the {made['database']} database and {made['files']} file(s) into {path}.", err=True)
+
+
+@click.command("restore")
+@click.argument("path")
+@with_appcontext
+def restore(path: str) -> None:
+    """Bring the backup in PATH back into an empty database and upload folder (stop the app first)."""
+    try:
+        made = backups.restore_backup(path, current_app.config["DATABASE_URL"], current_app.config["UPLOAD_FOLDER"])
+    except AppError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Restored the backup made {made['made_at']}: the database and {made['files']} file(s).", err=True)
+
+
 @click.command("cleanup")
 @with_appcontext
 def cleanup() -> None:
@@ -104,5 +129,5 @@ def cleanup() -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command_group in (users, tokens, database, cleanup):
+    for command_group in (users, tokens, database, cleanup, backup, restore):
         app.cli.add_command(command_group)
