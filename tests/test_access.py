@@ -17,6 +17,10 @@ MEMBER_ROLES = {"viewer": Role.VIEWER, "editor": Role.EDITOR, "owner": Role.OWNE
 # editors do everything else in a project but what only owners do.
 OWNERS_ONLY = {
     "projects.api_update",
+    "projects.api_delete",
+    "projects.settings_page",
+    "projects.settings_form",
+    "projects.delete_form",
     "projects.api_add_member",
     "projects.api_update_member",
     "projects.api_invite",

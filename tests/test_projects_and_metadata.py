@@ -2,7 +2,7 @@
 
 import pytest
 from conftest import csrf_token, sign_in, upload
-from pdfs import briefing_pdf
+from pdfs import briefing_pdf, text_pdf
 
 
 def test_create_and_list_projects(api):
@@ -183,3 +183,27 @@ def test_the_details_page_deletes_a_document_only_when_confirmed(app, client, us
     assert "Deleted “Briefing: Defence industry programme” with its annotations." in client.get(
         confirmed.headers["Location"]
     ).get_data(as_text=True)
+
+
+def test_deleting_a_project_needs_its_name_and_takes_everything_with_it(app, api, project, settings, sessions):
+    from pathlib import Path
+
+    from sqlalchemy import func, select
+
+    from app.models import Annotation, Document, Membership, Page, Tag
+
+    lines = [(72, 100, "Cabinet paper: supply chain resilience.")]
+    document = upload(api, project["id"], ("briefing.pdf", text_pdf([lines]))).get_json()["documents"][0]
+    api.post(f"/api/documents/{document['id']}/annotations", json={"page": 1, "start": 0, "end": 7, "tags": ["Risk"]})
+    api.get(f"/documents/{document['id']}/pages/1.png")
+    uploads = Path(settings["UPLOAD_FOLDER"])
+    assert any((uploads / "originals").iterdir()) and any((uploads / "pages").rglob("*.png"))
+    wrong = api.delete(f"/api/projects/{project['id']}", json={"confirm": "defence procurement"})
+    assert wrong.status_code == 400 and "Type the project's name exactly" in wrong.get_json()["error"]
+    assert api.delete(f"/api/projects/{project['id']}", json={"confirm": "Defence procurement"}).status_code == 204
+    assert api.get(f"/api/projects/{project['id']}").status_code == 404
+    with sessions() as session:
+        for model in (Document, Page, Annotation, Tag, Membership):
+            assert session.scalar(select(func.count()).select_from(model)) == 0, model
+    assert not any((uploads / "originals").iterdir()) and not any((uploads / "pages").rglob("*.png"))
+    assert api.get("/api/search?q=resilience").get_json()["total"] == 0

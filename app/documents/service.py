@@ -184,6 +184,12 @@ def delete_document(session: Session, document: Document, upload_folder: str) ->
     sha256, document_id = document.sha256, document.id
     session.delete(document)
     session.commit()
+    remove_files(session, upload_folder, document_id, sha256)
+
+
+def remove_files(session: Session, upload_folder: str, document_id: int, sha256: str) -> None:
+    """After a document's rows are deleted: its page images, and its original unless another
+    document (in any project) holds the same file."""
     storage.remove_page_images(upload_folder, document_id)
     if session.scalar(select(Document.id).where(Document.sha256 == sha256).limit(1)) is None:
         storage.original_path(upload_folder, sha256).unlink(missing_ok=True)

@@ -32,6 +32,12 @@ class NewMember(Schema):
     role: RoleName
 
 
+class ProjectDeletion(Schema):
+    """DELETE /api/projects/<id>: the project's name, typed to confirm."""
+
+    confirm: str
+
+
 class MemberChange(Schema):
     """PATCH /api/projects/<id>/members/<user_id>."""
 

@@ -1,10 +1,12 @@
 """Use cases for projects. Access is checked here, in one place."""
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.access import VIEWER, require_role
-from app.models import Membership, Project, Role, User
+from app.documents.service import remove_files
+from app.errors import BadInput, Conflict
+from app.models import DocumentStatus, Membership, Project, Role, User
 from app.projects.schemas import NewProject, ProjectChanges
 from app.suggestions.service import seed_rules
 from app.tags.service import seed_tag_set
@@ -41,3 +43,19 @@ def get_project(session: Session, user: User, project_id: int, need: Role = VIEW
     non-member, Forbidden for a lower role)."""
     require_role(session, user, project_id, need)
     return session.get(Project, project_id)
+
+
+def delete_project(session: Session, project: Project, confirm: str | None, upload_folder: str) -> None:
+    """Delete a project and everything in it (documents, pages, annotations, suggestions, tags,
+    rules, members, invitations, saved searches, index entries; its files), once its name is typed
+    to confirm. Refused while one of its documents is being read."""
+    if (confirm or "").strip() != project.name:
+        problem = {"confirm": "does not match the project's name"}
+        raise BadInput("Type the project's name exactly to confirm that you want to delete it.", problem)
+    if any(document.status == DocumentStatus.PROCESSING for document in project.documents):
+        raise Conflict("A document of this project is being read; delete the project when reading has finished.")
+    files = [(document.id, document.sha256) for document in project.documents]
+    session.execute(delete(Project).where(Project.id == project.id))  # the database cascades to the rest
+    session.commit()
+    for document_id, sha256 in files:
+        remove_files(session, upload_folder, document_id, sha256)

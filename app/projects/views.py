@@ -1,15 +1,16 @@
 """Project pages and API."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
 from app.access import OWNER, role_in
 from app.auth import signed_in_user
+from app.core.grounds import JURISDICTIONS
 from app.documents.presenters import document_json
 from app.errors import AppError
 from app.models import Role
 from app.projects import members, service
 from app.projects.presenters import member_json, project_json
-from app.projects.schemas import MemberChange, NewMember, NewProject, ProjectChanges
+from app.projects.schemas import MemberChange, NewMember, NewProject, ProjectChanges, ProjectDeletion
 from app.search.saved import list_saved_searches
 from app.validation import accepts, request_body, validated
 from app.web import db
@@ -208,3 +209,51 @@ def api_invite(project_id: int):
     new = request_body()
     secret = members.invite(db(), project, user, new.email, Role(new.role))
     return {"link": _invitation_link(secret), "expires_in_days": members.INVITATION_DAYS}, 201
+
+
+@bp.get("/projects/<int:project_id>/settings")
+def settings_page(project_id: int):
+    """Rename the project, choose its jurisdiction, or delete it (owners)."""
+    return _settings_page(service.get_project(db(), signed_in_user(), project_id, OWNER))
+
+
+def _settings_page(project, status: int = 200):
+    return render_template("projects/settings.html", project=project, jurisdictions=JURISDICTIONS), status
+
+
+@bp.post("/projects/<int:project_id>/settings")
+def settings_form(project_id: int):
+    """Save the name and jurisdiction from the form."""
+    project = service.get_project(db(), signed_in_user(), project_id, OWNER)
+    fields = {"name": request.form.get("name", ""), "jurisdiction": request.form.get("jurisdiction", "")}
+    try:
+        service.update_project(db(), project, validated(ProjectChanges, fields))
+    except AppError as error:
+        db().rollback()
+        flash(str(error), "error")
+        return _settings_page(project, error.status)
+    flash("Saved the project's settings.", "info")
+    return redirect(url_for("projects.settings_page", project_id=project_id))
+
+
+@bp.post("/projects/<int:project_id>/delete")
+def delete_form(project_id: int):
+    """Delete the project once its name is typed."""
+    project = service.get_project(db(), signed_in_user(), project_id, OWNER)
+    name = project.name
+    try:
+        service.delete_project(db(), project, request.form.get("confirm"), current_app.config["UPLOAD_FOLDER"])
+    except AppError as error:
+        flash(str(error), "error")
+        return _settings_page(project, error.status)
+    flash(f"Deleted the project “{name}” and everything in it.", "info")
+    return redirect(url_for("projects.index"))
+
+
+@bp.delete("/api/projects/<int:project_id>")
+@accepts(ProjectDeletion)
+def api_delete(project_id: int):
+    """DELETE /api/projects/<id> {"confirm": "<its name>"} -> 204."""
+    project = service.get_project(db(), signed_in_user(), project_id, OWNER)
+    service.delete_project(db(), project, request_body().confirm, current_app.config["UPLOAD_FOLDER"])
+    return "", 204
