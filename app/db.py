@@ -1,11 +1,41 @@
 """Engine and sessions, shared by the web app and the worker (no Flask here)."""
 
+import logging
+import os
+from contextvars import ContextVar
+
 from sqlalchemy import MetaData, create_engine, event
 from sqlalchemy.dialects.sqlite.base import SQLiteCompiler
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 LARGEST_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL's bigint hold
+log = logging.getLogger(__name__)
+
+# True while a request only reads (GET, HEAD): its SQLite transactions then begin as readers,
+# which in WAL mode wait for no writer and hold no one up. A write takes the write lock first
+# (BEGIN IMMEDIATE): a reader's transaction cannot safely become a writer's once another has
+# written, so a read-only request that must write calls begin_writing() first.
+reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+def begin_writing(session: Session) -> None:
+    """From here on in this request, transactions take the write lock first: the reading
+    transaction so far is ended (it must hold no changes)."""
+    if reading_only.get():
+        session.commit()
+        reading_only.set(False)
+
+
+def _no_write_while_reading(_connection, _cursor, statement: str, *_args) -> None:
+    """A write sent in a reader's transaction is logged, and fails the test suite (which runs
+    every route), so that each one is found and given its begin_writing()."""
+    if reading_only.get() and statement.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE"):
+        message = f"a write in a read-only request: call app.db.begin_writing(session) first ({statement[:60]})"
+        log.error(message)
+        if "PYTEST_CURRENT_TEST" in os.environ:
+            raise AssertionError(message)
+
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,9 +74,11 @@ def make_engine(url: str) -> Engine:
         # SQLite's own lower() knows only ASCII; PostgreSQL's knows "Ā". Make them agree.
         dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
 
+    event.listen(engine, "before_cursor_execute", _no_write_while_reading)
+
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN" if reading_only.get() else "BEGIN IMMEDIATE")
 
     return engine
 

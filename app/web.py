@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from app.db import LARGEST_ID, make_sessionmaker
+from app.db import LARGEST_ID, make_sessionmaker, reading_only
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -45,6 +45,14 @@ def init_app(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # the client's address and scheme come from X-Forwarded-For and -Proto
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    @app.before_request
+    def _reading_only():
+        reading_only.set(request.method in ("GET", "HEAD"))
+
+    @app.teardown_request
+    def _done_reading(_error):
+        reading_only.set(False)  # work done outside requests in this thread writes as before
 
     @app.teardown_appcontext
     def _close_session(_error):

@@ -89,3 +89,44 @@ def _collection(sha256: str) -> bytes:
         for i in range(IMPORT_ITEMS)
     ]
     return json.dumps({"type": "AnnotationCollection", "first": {"type": "AnnotationPage", "items": items}}).encode()
+
+
+def test_a_read_does_not_wait_for_a_writer_holding_the_lock(app, api, project, settings):
+    """SQLite (WAL): a GET's transaction begins as a reader, so a writer holding the write lock
+    (a long import, the worker storing pages) does not hold it up."""
+    import sqlite3
+
+    if not settings["DATABASE_URL"].startswith("sqlite"):
+        return  # PostgreSQL readers never wait for writers
+    writer = sqlite3.connect(settings["DATABASE_URL"].removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE projects SET name = name")
+    try:
+        started = time.monotonic()
+        answer = api.get(f"/api/projects/{project['id']}")
+        assert answer.status_code == 200 and time.monotonic() - started < 1
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_a_write_in_a_read_only_request_without_begin_writing_is_caught(app, api):
+    """The guard that finds GET routes writing in a reader's transaction (they must call
+    begin_writing first) really fires."""
+    from app.models import Project
+    from app.web import db
+
+    @app.get("/api/sneaky-write")
+    def sneaky_write():
+        db().add(Project(name="sneaky", owner_id=1))
+        db().commit()
+        return {}
+
+    from app import access
+
+    access.ROUTES["sneaky_write"] = access.SIGNED_IN
+    try:
+        api.get("/api/projects")  # the token's use is noted (a write, begun properly): now it is not, for a minute
+        assert api.get("/api/sneaky-write").status_code == 500
+    finally:
+        del access.ROUTES["sneaky_write"]

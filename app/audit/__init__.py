@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.access import OBJECT_ARGUMENTS, project_of
 from app.audit.service import record
+from app.db import begin_writing
 from app.web import db
 
 log = logging.getLogger(__name__)
@@ -114,6 +115,7 @@ def _record(action: str, response) -> None:
     request's transaction holds on SQLite)."""
     user = current_user.user if current_user.is_authenticated else None
     session = db()
+    begin_writing(session)
     project_id, target = _object(session)
     details = {name: request.args.getlist(name) for name in KEPT_ARGUMENTS if name in request.args}
     email = user.email if user else (request.form.get("email") or None)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.db import begin_writing
 from app.errors import BadInput, Conflict, NotFound
 from app.models import ApiToken, FirstAccount, User
 
@@ -164,6 +165,7 @@ def user_for_token(session: Session, secret: str) -> User | None:
     if token.expires_at is not None and aware(token.expires_at) <= now:
         return None
     if token.last_used_at is None or now - aware(token.last_used_at) > TOKEN_USE_GRANULARITY:
+        begin_writing(session)
         token.last_used_at = now
         session.commit()
     return token.user

@@ -4,6 +4,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.access import Forbidden, get_openable, role_in, visible_saved_searches
+from app.db import begin_writing
 from app.errors import BadInput
 from app.models import Project, Role, SavedSearch, SearchHistory, User, utcnow
 from app.search.schemas import NewSavedSearch
@@ -62,6 +63,7 @@ def set_visibility(session: Session, saved: SavedSearch, visibility: str) -> Sav
 
 def mark_seen(session: Session, saved: SavedSearch) -> SavedSearch:
     """Everything that matches now has been seen."""
+    begin_writing(session)
     saved.seen_page_id, saved.seen_at = newest_page_id(session), utcnow()
     session.commit()
     return saved
@@ -80,6 +82,7 @@ def remember_search(session: Session, user: User, project_id: int | None, text: 
     text = " ".join(text.split())
     if not text:
         return
+    begin_writing(session)
     session.execute(
         delete(SearchHistory).where(
             SearchHistory.user_id == user.id, SearchHistory.query == text, SearchHistory.project_id == project_id
