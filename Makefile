@@ -38,6 +38,7 @@ bench: venv system-test
 	$(PY) bench/annotate.py
 	$(PY) bench/redactions.py
 	$(PY) bench/export.py
+	$(PY) bench/load.py
 	bash scripts/with-postgres.sh $(PY) bench/search.py
 
 lint: venv

@@ -205,12 +205,13 @@ def _project_in(session: Session, user: User, args: dict) -> int | None:
 
 
 def role_in(session: Session, user: User, project_id: int | None) -> Role | None:
-    """The user's role in the project, or None when they are not a member (or are disabled)."""
+    """The user's role in the project, or None when they are not a member (or are disabled).
+    Looked up by primary key: asked again in the same transaction (the route table, then the
+    service), the session answers from what it holds."""
     if project_id is None or user.disabled_at is not None:
         return None
-    return session.scalar(
-        select(Membership.role).where(Membership.project_id == project_id, Membership.user_id == user.id)
-    )
+    membership = session.get(Membership, (project_id, user.id))
+    return membership.role if membership is not None else None
 
 
 def require_role(session: Session, user: User, project_id: int | None, need: Role) -> Role:

@@ -8,6 +8,7 @@ from typing import Annotated, Any, TypeVar
 from flask import current_app, request
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from app.db import LARGEST_ID
 from app.errors import BadInput
 
 Body = TypeVar("Body", bound=BaseModel)
@@ -98,3 +99,14 @@ def _sentence(schema: type[Schema], problems: dict[str, str]) -> str:
     if "is not a field here" in problems.values():
         sentence += f" Fields here: {', '.join(schema.model_fields)}."
     return sentence
+
+
+def whole_number_argument(name: str) -> int | None:
+    """A query-string argument that must be a positive whole number the database can hold, when
+    given; BadInput with a sentence otherwise."""
+    value = request.args.get(name)
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= LARGEST_ID:
+        raise BadInput(f"{name} must be a whole number of 1 or more.")
+    return int(value)

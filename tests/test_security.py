@@ -153,3 +153,46 @@ def test_errors_waitress_writes_itself_carry_the_security_headers(tmp_path):
 def test_a_script_signed_in_by_its_token_gets_no_session_cookie(api, project):
     answer = api.get(f"/projects/{project['id']}")  # a page whose form fields make a CSRF token
     assert answer.status_code == 200 and "Set-Cookie" not in answer.headers
+
+
+HOSTILE_VALUES = ["' OR 1=1 --", '"; DROP TABLE pages; --', 'NEAR("a" "b", -1) AND *', "%_\\", "\x00", "9" * 40, "-1"]
+QUERY_PARAMETERS = ["q", "page", "tag", "author", "document", "format", "action", "email", "before", "project"]
+QUERY_PARAMETERS += ["size", "saved", "scope", "status"]
+
+
+def test_sql_and_search_syntax_in_every_query_parameter_of_every_read_answer_without_a_500(app, api, project, sessions):
+    from sqlalchemy import func, select
+
+    from app.models import Page
+
+    lines = [(72, 100, "Cabinet paper: supply chain resilience.")]
+    document = upload(api, project["id"], ("a.pdf", text_pdf([lines]))).get_json()["documents"][0]
+    note = {"page": 1, "start": 0, "end": 7, "tags": ["Risk"]}
+    annotation = api.post(f"/api/documents/{document['id']}/annotations", json=note).get_json()
+    ids = {"project_id": project["id"], "document_id": document["id"], "number": 1, "annotation_id": annotation["id"]}
+    tried = 0
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or not set(rule.arguments) <= set(ids):
+            continue
+        path = rule.build({name: ids[name] for name in rule.arguments}, append_unknown=False)[1]
+        for parameter in QUERY_PARAMETERS:
+            for value in HOSTILE_VALUES:
+                answer = api.get(path, query_string={parameter: value})
+                assert answer.status_code < 500, (path, parameter, value, answer.get_data(as_text=True)[:200])
+                tried += 1
+    assert tried > 2000
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Page)) == 1
+
+
+def test_a_file_name_cannot_reach_outside_the_upload_folder(api, project, settings, tmp_path):
+    from pathlib import Path
+
+    name = "../../../../" + str(tmp_path / "escaped.pdf")
+    answer = upload(api, project["id"], (name, text_pdf([[(72, 100, "Words")]])))
+    assert answer.status_code == 202
+    assert not (tmp_path / "escaped.pdf").exists()
+    stored = [p for p in Path(settings["UPLOAD_FOLDER"]).rglob("*.pdf")]
+    assert len(stored) == 1 and stored[0].parent.name == "originals" and len(stored[0].stem) == 64
+    assert "/" not in answer.get_json()["documents"][0]["filename"]
+    assert api.get("/static/../app/config.py").status_code == 404

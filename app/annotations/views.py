@@ -7,8 +7,7 @@ from app.annotations.presenters import annotation_json
 from app.annotations.schemas import AnnotationChanges, NewAnnotation
 from app.auth import signed_in_user
 from app.documents.service import get_document
-from app.errors import BadInput
-from app.validation import accepts, request_body
+from app.validation import accepts, request_body, whole_number_argument
 from app.web import db
 
 bp = Blueprint("annotations", __name__)
@@ -27,10 +26,7 @@ def api_create(document_id: int):
 def api_list(document_id: int):
     """GET /api/documents/<id>/annotations, filtered by ?tag= and ?page=."""
     document = get_document(db(), signed_in_user(), document_id)
-    page = request.args.get("page")
-    if page is not None and not page.isdigit():
-        raise BadInput("page must be a page number.")
-    tag, number = request.args.get("tag"), int(page) if page else None
+    tag, number = request.args.get("tag"), whole_number_argument("page")
     annotations = service.list_annotations(db(), signed_in_user(), document, tag, number)
     return {"annotations": [annotation_json(a) for a in annotations]}
 

@@ -5,8 +5,8 @@ from flask import Blueprint, render_template, request
 from app.access import OWNER
 from app.audit.service import event_json, list_events
 from app.auth import signed_in_user
-from app.errors import BadInput
 from app.projects.service import get_project
+from app.validation import whole_number_argument
 from app.web import db
 
 bp = Blueprint("audit", __name__)
@@ -14,13 +14,10 @@ bp = Blueprint("audit", __name__)
 
 def _filters() -> dict:
     """?action=, ?email= and ?before=<entry id> (the next page: older entries)."""
-    before = request.args.get("before", "")
-    if before and not before.isdigit():
-        raise BadInput("before must be the id of an entry.")
     return {
         "action": request.args.get("action", "").strip(),
         "email": request.args.get("email", "").strip(),
-        "before": int(before) if before else None,
+        "before": whole_number_argument("before"),
     }
 
 

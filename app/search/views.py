@@ -3,7 +3,6 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from app.auth import signed_in_user
-from app.db import LARGEST_ID
 from app.documents.service import get_document
 from app.errors import AppError, BadInput
 from app.projects.service import get_project, list_projects
@@ -13,7 +12,7 @@ from app.search.presenters import batch_json, results_json, saved_json, terms_js
 from app.search.query import FILTER_KEYS
 from app.search.schemas import NewSavedSearch, SavedSearchChanges, TagAllHits, TermList
 from app.tags.service import list_tags
-from app.validation import accepts, request_body, validated
+from app.validation import accepts, request_body, validated, whole_number_argument
 from app.web import db
 
 bp = Blueprint("search", __name__)
@@ -24,10 +23,10 @@ def api_search():
     """GET /api/search?q=...&project=ID&page=N: ranked pages, total and facets; without project,
     every project the user may open."""
     user = signed_in_user()
-    project_id = _whole_number("project")
+    project_id = whole_number_argument("project")
     if project_id is not None:
         get_project(db(), user, project_id)
-    found = service.search(db(), user, request.args.get("q", ""), project_id, _whole_number("page") or 1)
+    found = service.search(db(), user, request.args.get("q", ""), project_id, whole_number_argument("page") or 1)
     return results_json(found)
 
 
@@ -80,7 +79,7 @@ def api_saved_search_new(saved_id: int):
     """GET /api/saved-searches/<id>/new?page=N: the pages matching it that are new since it was seen."""
     user = signed_in_user()
     saved = saved_searches.get_saved_search(db(), user, saved_id)
-    page = _whole_number("page") or 1
+    page = whole_number_argument("page") or 1
     return results_json(service.search(db(), user, saved.query, saved.project_id, page, saved.seen_page_id))
 
 
@@ -133,9 +132,9 @@ def search_page(project_id: int):
     everywhere = request.args.get("scope") == "all"
     text = saved.query if saved else request.args.get("q", "")
     scope = None if everywhere else project.id
-    found = service.search(db(), user, text, scope, _whole_number("page") or 1)
+    found = service.search(db(), user, text, scope, whole_number_argument("page") or 1)
     new = service.search(db(), user, text, project.id, 1, saved.seen_page_id) if saved else None
-    batch_id = _whole_number("batch")
+    batch_id = whole_number_argument("batch")
     batch = tagging.get_batch(db(), user, batch_id) if batch_id else None
     if saved:
         saved_searches.mark_seen(db(), saved)
@@ -241,20 +240,10 @@ def _terms_csv(counted: list[dict], project_id: int) -> Response:
 
 def _opened_saved_search(project_id: int):
     """The saved search asked for by ?saved=ID, if it belongs to this project."""
-    saved_id = _whole_number("saved")
+    saved_id = whole_number_argument("saved")
     if saved_id is None:
         return None
     saved = saved_searches.get_saved_search(db(), signed_in_user(), saved_id)
     if saved.project_id != project_id:
         raise BadInput("That saved search belongs to another project.")
     return saved
-
-
-def _whole_number(name: str) -> int | None:
-    """A query-string argument that must be a positive whole number when given."""
-    value = request.args.get(name)
-    if value is None or value == "":
-        return None
-    if not value.isdigit() or not 1 <= int(value) <= LARGEST_ID:
-        raise BadInput(f"{name} must be a whole number of 1 or more.")
-    return int(value)
