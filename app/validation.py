@@ -57,11 +57,23 @@ def validated(schema: type[Body], data: Any) -> Body:
     """data checked against schema, or BadInput naming each bad field and its problem."""
     if not isinstance(data, dict):
         raise BadInput("Send a JSON object in the request body, with Content-Type: application/json.")
+    if _holds_nul(data):  # PostgreSQL text cannot hold one (it answered 500)
+        raise BadInput("A field holds a NUL character (\\u0000); remove it and try again.")
     try:
         return schema.model_validate(data)
     except ValidationError as error:
         problems = {_field(e): _problem(e) for e in error.errors()}
         raise BadInput(_sentence(schema, problems), fields=problems) from None
+
+
+def _holds_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
 
 
 def accepts(schema: type[Schema]) -> Callable:

@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app.db import LARGEST_ID, make_sessionmaker, reading_only
+from app.errors import BadInput
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -49,6 +50,12 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _reading_only():
         reading_only.set(request.method in ("GET", "HEAD"))
+
+    @app.before_request
+    def _no_nul_characters():
+        # PostgreSQL text cannot hold one (it answered 500); no field here means one.
+        if any("\x00" in value for values in (request.args, request.form) for value in values.values()):
+            raise BadInput("A field or query argument holds a NUL character (\\x00); remove it and try again.")
 
     @app.teardown_request
     def _done_reading(_error):

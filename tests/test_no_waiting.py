@@ -110,9 +110,12 @@ def test_a_read_does_not_wait_for_a_writer_holding_the_lock(app, api, project, s
         writer.close()
 
 
-def test_a_write_in_a_read_only_request_without_begin_writing_is_caught(app, api):
+def test_a_write_in_a_read_only_request_without_begin_writing_is_caught(app, api, settings):
     """The guard that finds GET routes writing in a reader's transaction (they must call
-    begin_writing first) really fires."""
+    begin_writing first) really fires (on SQLite, where it matters: PostgreSQL's readers and
+    writers do not lock each other)."""
+    if not settings["DATABASE_URL"].startswith("sqlite"):
+        return
     from app.models import Project
     from app.web import db
 

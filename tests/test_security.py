@@ -196,3 +196,12 @@ def test_a_file_name_cannot_reach_outside_the_upload_folder(api, project, settin
     assert len(stored) == 1 and stored[0].parent.name == "originals" and len(stored[0].stem) == 64
     assert "/" not in answer.get_json()["documents"][0]["filename"]
     assert api.get("/static/../app/config.py").status_code == 404
+
+
+def test_a_nul_character_anywhere_is_refused_with_a_sentence(api, project):
+    for answer in (
+        api.get(f"/api/projects/{project['id']}/audit?action=a%00b"),
+        api.post("/api/projects", json={"name": "a\x00b"}),
+        api.post(f"/api/projects/{project['id']}/tags", json={"name": "x", "colour": "#aa\x00000"}),
+    ):
+        assert answer.status_code == 400 and "NUL character" in answer.get_json()["error"]
