@@ -1,6 +1,6 @@
 """The audit log, kept in one place: after every request that does something worth a record
-(AUDITED), one entry says who did it, when, what, to which object, from which address. Failed
-and refused sign-ins are recorded too. Request bodies are never copied in: a note's text would
+(AUDITED, AUDITED_READS), one entry says who did it, when, what, to which object, from which
+address. Failed and refused sign-ins are recorded too. Request bodies are never copied in: a note's text would
 reach owners who may not see it."""
 
 import logging
@@ -15,8 +15,7 @@ from app.web import db
 
 log = logging.getLogger(__name__)
 
-# endpoint -> what was done, in words. Reads are not recorded, but for what leaves the app
-# (exports, clips) or was meant to stay hidden (the text under a redaction).
+# endpoint -> what was done, in words, for the requests that change something.
 AUDITED = {
     "auth.setup": "created the first account",
     "auth.signup": "signed up",
@@ -71,9 +70,12 @@ AUDITED = {
     "search.tag_all_hits_form": "tagged every hit of a search",
     "search.api_undo_tag_batch": "undid a tagging of every hit",
     "search.undo_tag_batch_form": "undid a tagging of every hit",
+    "exports.api_import": "imported annotations",
+}
+# The reads recorded: what leaves the app, and what was meant to stay hidden.
+AUDITED_READS = {
     "exports.api_export": "exported annotations",
     "exports.api_clip": "clipped an annotation",
-    "exports.api_import": "imported annotations",
     "redactions.api_hidden_text": "read the text under a redaction",
 }
 SIGN_IN = {302: "signed in", 401: "failed to sign in", 429: "was refused sign-in (too many failures)"}
@@ -99,15 +101,9 @@ def init_app(app: Flask) -> None:
 def _action(response) -> str | None:
     if request.endpoint == "auth.login" and request.method == "POST":
         return SIGN_IN.get(response.status_code)
-    if request.method == "GET" and request.endpoint not in (
-        "exports.api_export",
-        "exports.api_clip",
-        "redactions.api_hidden_text",
-    ):
-        return None
     if response.status_code >= 400:
         return None
-    return AUDITED.get(request.endpoint or "")
+    return (AUDITED_READS if request.method in ("GET", "HEAD") else AUDITED).get(request.endpoint or "")
 
 
 def _record(action: str, response) -> None:

@@ -89,6 +89,10 @@ def _by_token_alone() -> bool:
         return False
     if not current_user.is_authenticated:
         raise NotSignedIn("That API token is not valid: it was revoked, has expired, or is mistyped.")
+    return _without_session_cookie()
+
+
+def _without_session_cookie() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies
 
 
@@ -108,7 +112,7 @@ class SecureWhenHttps(SecureCookieSessionInterface):
     def should_set_cookie(self, app: Flask, session) -> bool:
         """Not for a script authenticated by its token alone: it needs no session (and having one
         would make its writes need a CSRF token)."""
-        by_token = bearer_token() and app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        by_token = bearer_token() and _without_session_cookie()
         return not by_token and super().should_set_cookie(app, session)
 
 
