@@ -210,7 +210,7 @@ def role_in(session: Session, user: User, project_id: int | None) -> Role | None
     service), the session answers from what it holds."""
     if project_id is None or user.disabled_at is not None:
         return None
-    membership = session.get(Membership, (project_id, user.id))
+    membership = keep(session, session.get(Membership, (project_id, user.id)))
     return membership.role if membership is not None else None
 
 
@@ -251,9 +251,18 @@ def get_openable(session: Session, user: User, model: type[Found], object_id: in
     """The object with this id if the user may open the project (or document) it belongs to, and
     it is not someone else's private one; otherwise NotFound, saying the same whether it is
     missing or not theirs."""
-    found = session.get(model, object_id)
+    found = keep(session, session.get(model, object_id))
     if found is None or not may_open_project(session, user, project_of(session, found)) or not visible_to(found, user):
         raise NotFound(f"That {name} does not exist, or you do not have access to it.")
+    return found
+
+
+def keep(session: Session, found: Found | None) -> Found | None:
+    """The object, held for as long as the session lives. The session's identity map holds what it
+    loaded weakly: without this, the object the route table checked is gone by the time the view
+    asks for it, and it (and the membership) would be loaded again."""
+    if found is not None:
+        session.info.setdefault("checked", []).append(found)
     return found
 
 
@@ -263,7 +272,7 @@ def project_of(session: Session, found: Base) -> int | None:
         return found.id
     if hasattr(found, "project_id"):
         return found.project_id
-    document = session.get(Document, found.document_id)
+    document = keep(session, session.get(Document, found.document_id))
     return document.project_id if document is not None else None
 
 

@@ -27,12 +27,14 @@ SETTINGS = {
     "MAX_PAGES": (2000, int, "largest accepted page count"),
     "PARSE_TIMEOUT_SECONDS": (900, int, "wall time allowed to process one document"),
     "PARSE_MEMORY_MB": (1536, int, "address-space limit of each parsing process, in MiB"),
+    "WEB_PROCESSES": (2, int, "web processes `make run` starts, sharing its port"),
+    "WEB_THREADS": (2, int, "threads in each web process"),
     "PARSE_PROCESSES": (2, int, "parsing processes per document (use both cores)"),
     "WORKER_CONCURRENCY": (2, int, "documents processed at the same time"),
     "OCR_LANGUAGES": ("eng", str, "Tesseract languages, joined with + (eng+mri)"),
     "OCR_DPI": (300, int, "resolution scanned pages are rendered at for OCR"),
     "OPEN_SIGNUP": (False, _yes, "anyone may create an account at /signup (default: by invitation only)"),
-    "SIGN_IN_COUNTS_URL": ("memory://", str, "where failed sign-ins are counted: memory:// or redis://host:port/0"),
+    "SIGN_IN_COUNTS_URL": (None, str, "where failed sign-ins are counted; default a SQLite file beside the queue"),
     "TRUSTED_PROXIES": (0, int, "reverse proxies in front that set X-Forwarded-For and -Proto (TLS ends there)"),
 }
 
@@ -46,6 +48,8 @@ def load_settings(**overrides) -> dict:
     settings.update(overrides)
     settings["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{INSTANCE / 'oia-desk.db'}"
     settings["QUEUE_DATABASE"] = settings["QUEUE_DATABASE"] or str(INSTANCE / "queue.db")
+    counts = Path(settings["QUEUE_DATABASE"]).with_name("sign-in-counts.db")
+    settings["SIGN_IN_COUNTS_URL"] = settings["SIGN_IN_COUNTS_URL"] or f"sqlite:///{counts}"
     settings["SECRET_KEY"] = settings["SECRET_KEY"] or _instance_secret_key()
     return settings
 

@@ -1,6 +1,6 @@
-"""Many people at once: 16 clients for 60 s against the running app (`python -m app.run`: waitress
-and its worker, on loopback), in a project of 2,000 pages with three members, while the worker
-ingests a 400-page release.
+"""Many people at once: 16 clients for 60 s against the running app (`python -m app.run` with its
+default settings: WEB_PROCESSES waitress processes sharing the port, and the worker, on loopback),
+in a project of 2,000 pages with three members, while the worker ingests a 400-page release.
 
 Each client is a process of its own with one kept-alive connection, signed in as one of the three
 members (owner, editor, viewer), and picks at random: a page's text and words, a page image, a

@@ -5,10 +5,14 @@ its own process, sharing only the database and the queue file, as `make run` sta
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -71,7 +75,7 @@ def test_queued_work_waits_for_the_worker_and_survives_a_crash(environment):
         assert interrupted["status"] == "processing"
         assert 0 < interrupted["pages_done"] < PAGES
 
-        workers.append(start([sys.executable, "-m", "app.worker"], env))
+        workers.append(start([sys.executable, "-m", "app.run", "--worker"], env))  # the same worker, by its role
         finished = wait_for(lambda: (d := document())["status"] in ("ready", "failed") and d, 90)
         assert (finished["status"], finished["pages_done"], finished["page_count"]) == ("ready", PAGES, PAGES)
         page = request(base, token, f"{document_path}/pages/{PAGES}")[1]
@@ -93,6 +97,9 @@ def test_make_run_starts_the_worker_again_when_it_dies(environment):
     try:
         wait_for(lambda: request(base, token, "/api/projects")[0] == 200, 30)
         first = wait_for(lambda: worker_of(run.pid), 20)
+        ours = os.nice(0)
+        assert wait_for(lambda: _niceness(first) == min(19, ours + 10), 10)  # ingest yields to the web
+        assert all(_niceness(web) == ours for web in children_of(run.pid, "--web"))
         os.killpg(first, signal.SIGKILL)  # the worker, its processes and parsers die at once
         second = wait_for(lambda: (pid := worker_of(run.pid)) != first and pid, 20)
         assert second != first
@@ -111,8 +118,80 @@ def test_make_run_starts_the_worker_again_when_it_dies(environment):
     assert run.returncode == 0
 
 
+def test_make_run_serves_from_two_web_processes_on_one_port_and_starts_a_dead_one_again(environment):
+    """WEB_PROCESSES web processes share the port app.run opened; both answer, and one killed
+    outright is replaced while the other goes on serving."""
+    env, token = environment
+    port = free_port()
+    run = start([sys.executable, "-m", "app.run"], {**env, "PORT": str(port)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: request(base, token, "/api/projects")[0] == 200, 30)
+        first = wait_for(lambda: len(webs := children_of(run.pid, "--web")) == 2 and webs, 20)
+        assert all(_listens_on(pid, port) for pid in first)
+        os.killpg(first[0], signal.SIGKILL)
+        assert all(request(base, token, "/api/projects")[0] == 200 for _ in range(20))  # the other serves
+        second = wait_for(lambda: len(webs := children_of(run.pid, "--web")) == 2 and first[0] not in webs and webs, 20)
+        assert first[1] in second
+        wait_for(lambda: _listens_on(next(pid for pid in second if pid != first[1]), port), 20)
+    finally:
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=60)
+    assert run.returncode == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in second)  # stopped with it
+
+
+def test_two_web_processes_share_the_count_of_failed_sign_ins(environment):
+    """Five failures at one web process and five at another lock the account at the address:
+    the count is kept in one place (the default SQLite file), not in each process."""
+    env, _ = environment
+    ports = [free_port(), free_port()]
+    webs = [start([sys.executable, "-m", "app.run", "--web"], {**env, "PORT": str(port)}) for port in ports]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base in bases:
+            wait_for(lambda base=base: _sign_in_status(base, "wrong password") == 401, 30)
+        statuses = [_sign_in_status(bases[n % 2], "wrong password") for n in range(8)]
+        assert statuses == [401] * 8  # ten failures in all, counting the two above
+        assert _sign_in_status(bases[0], "worker password") == 429
+        assert _sign_in_status(bases[1], "worker password") == 429
+    finally:
+        for web in webs:
+            os.killpg(web.pid, signal.SIGTERM)
+            web.wait(timeout=30)
+
+
+def _sign_in_status(base: str, password: str) -> int:
+    """The status of a sign-in to the API with this password (a form post with its CSRF token)."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
+    form = opener.open(f"{base}/login", timeout=10).read().decode()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"email": "w@example.nz", "password": password, "csrf_token": csrf}).encode()
+    try:
+        return opener.open(f"{base}/login", data=data, timeout=10).status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
+def _listens_on(pid: int, port: int) -> bool:
+    """Whether the process holds a socket listening on the port (its inherited one)."""
+    inodes = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+              if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A"}
+    descriptors = Path(f"/proc/{pid}/fd")
+    return any(os.readlink(fd).removeprefix("socket:[").rstrip("]") in inodes for fd in descriptors.iterdir())
+
+
+def children_of(pid: int, marker: str) -> list[int]:
+    """The pids of the processes app.run (pid) started whose command line holds the marker."""
+    children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
+    return [int(c) for c in children if marker in Path(f"/proc/{c}/cmdline").read_text()]
+
+
 def worker_of(pid: int) -> int | None:
     """The pid of the worker process that app.run (pid) started, if one is running."""
-    children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
-    workers = [int(c) for c in children if "app.worker" in Path(f"/proc/{c}/cmdline").read_text()]
+    workers = children_of(pid, "app.worker")
     return workers[0] if workers else None

@@ -7,7 +7,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from flask_wtf.csrf import CSRFProtect
 
 from app import access
-from app.auth import service
+from app.auth import counts, service  # noqa: F401 - counts registers the sqlite:// storage
 from app.errors import AppError, error_response
 from app.models import User
 from app.web import db

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.db import begin_writing
@@ -158,7 +158,9 @@ def revoke_token(session: Session, user: User | None, token_id: int) -> ApiToken
 def user_for_token(session: Session, secret: str) -> User | None:
     """The active user an unexpired API token belongs to, or None; notes when it was last used
     (at most once a minute, so reading does not write on every request)."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash(secret)))
+    token = session.scalar(
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == _hash(secret))
+    )
     now = datetime.now(UTC)
     if token is None or token.user.disabled_at is not None:
         return None

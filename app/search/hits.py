@@ -3,6 +3,7 @@ of the text with its hits marked. Pure: the index says which pages match; this s
 
 import re
 from bisect import bisect_left
+from itertools import islice
 from collections.abc import Collection
 from html import escape
 
@@ -59,31 +60,33 @@ def _near(tokens: list[str], term: Term) -> set[int]:
     return lit
 
 
-def text_tokens(text: str) -> list[re.Match]:
-    """The index's words of a text, with where each stands."""
-    return list(WORD.finditer(text))
-
-
 def snippet(text: str, terms: list[Term], fuzzy_words: dict[str, Collection[str]]) -> str:
-    """About SNIPPET_TOKENS words of text around its densest hits, HTML-escaped, hits in <mark>."""
-    found = text_tokens(text)
-    if not found:
+    """About SNIPPET_TOKENS words of text around its densest hits, HTML-escaped, hits in <mark>.
+    Only the words shown are cut out with their places: a page's words are matched as strings."""
+    folded = _folded_words(text)
+    if not folded:
         return ""
-    folded = [m.group().lower() for m in found] if text.isascii() else [fold(m.group()) for m in found]
     lit = lit_tokens(folded, terms, fuzzy_words)
-    first = _densest_window(lit, len(found))
-    last = min(len(found), first + SNIPPET_TOKENS) - 1
-    whole_start, whole_end = first == 0, last == len(found) - 1
-    cursor = 0 if whole_start else found[first].start()
+    first = _densest_window(lit, len(folded))
+    last = min(len(folded), first + SNIPPET_TOKENS) - 1
+    shown = list(islice(WORD.finditer(text), first, last + 1))
+    whole_start, whole_end = first == 0, last == len(folded) - 1
+    cursor = 0 if whole_start else shown[0].start()
     pieces = ["" if whole_start else ELLIPSIS]
-    for index in range(first, last + 1):
-        token = found[index]
-        pieces.append(escape(text[cursor : token.start()]))
-        shown = escape(token.group())
-        pieces.append(f"<mark>{shown}</mark>" if index in lit else shown)
-        cursor = token.end()
-    pieces.append(escape(text[cursor:]) if whole_end else ELLIPSIS)
+    for index, token in enumerate(shown, first):
+        if index in lit:
+            pieces.append(f"{escape(text[cursor : token.start()])}<mark>{escape(token.group())}</mark>")
+            cursor = token.end()
+    pieces.append(escape(text[cursor:]) if whole_end else escape(text[cursor : shown[-1].end()]) + ELLIPSIS)
     return " ".join("".join(pieces).split())
+
+
+def _folded_words(text: str) -> list[str]:
+    """The index's words of a text, folded, in order (WORD finds the same words in a lower-cased
+    ASCII text as in the text itself)."""
+    if text.isascii():
+        return WORD.findall(text.lower())
+    return [fold(word) for word in WORD.findall(text)]
 
 
 def _densest_window(lit: set[int], count: int) -> int:
