@@ -122,7 +122,7 @@ def all_in_one() -> None:
 
 def work_alone() -> None:
     """The worker alone: the same process `python -m app.worker` is."""
-    os.execv(sys.executable, WORKER)
+    os.execv(sys.executable, WORKER)  # noqa: S606 - our own interpreter and module
 
 
 def main(arguments: list[str]) -> None:

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -87,15 +88,27 @@ def test_queued_work_waits_for_the_worker_and_survives_a_crash(environment):
                 process.wait(timeout=30)
 
 
-def test_make_run_starts_the_worker_again_when_it_dies(environment):
-    """`make run` (app.run) supervises its worker: killed outright, a new one takes its place
-    and finishes what was uploaded."""
-    env, token = environment
+@contextmanager
+def make_run(env: dict, token: str):
+    """`python -m app.run` on a free port, serving: yields (its process, base URL); afterwards
+    stopped with SIGTERM, which it must take as a clean exit."""
     port = free_port()
     run = start([sys.executable, "-m", "app.run"], {**env, "PORT": str(port)})
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(lambda: request(base, token, "/api/projects")[0] == 200, 30)
+        yield run, base
+    finally:
+        os.killpg(run.pid, signal.SIGTERM)
+        run.wait(timeout=60)
+    assert run.returncode == 0
+
+
+def test_make_run_starts_the_worker_again_when_it_dies(environment):
+    """`make run` (app.run) supervises its worker: killed outright, a new one takes its place
+    and finishes what was uploaded."""
+    env, token = environment
+    with make_run(env, token) as (run, base):
         first = wait_for(lambda: worker_of(run.pid), 20)
         ours = os.nice(0)
         assert wait_for(lambda: _niceness(first) == min(19, ours + 10), 10)  # ingest yields to the web
@@ -112,21 +125,14 @@ def test_make_run_starts_the_worker_again_when_it_dies(environment):
         document_path = f"/api/documents/{answer['documents'][0]['id']}"
         finished = wait_for(lambda: (d := request(base, token, document_path)[1])["status"] == "ready" and d, 60)
         assert finished["pages_done"] == 3
-    finally:
-        os.killpg(run.pid, signal.SIGTERM)
-        run.wait(timeout=60)
-    assert run.returncode == 0
 
 
 def test_make_run_serves_from_two_web_processes_on_one_port_and_starts_a_dead_one_again(environment):
     """WEB_PROCESSES web processes share the port app.run opened; both answer, and one killed
     outright is replaced while the other goes on serving."""
     env, token = environment
-    port = free_port()
-    run = start([sys.executable, "-m", "app.run"], {**env, "PORT": str(port)})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(lambda: request(base, token, "/api/projects")[0] == 200, 30)
+    with make_run(env, token) as (run, base):
+        port = int(base.rsplit(":", 1)[1])
         first = wait_for(lambda: len(webs := children_of(run.pid, "--web")) == 2 and webs, 20)
         assert all(_listens_on(pid, port) for pid in first)
         os.killpg(first[0], signal.SIGKILL)
@@ -134,10 +140,6 @@ def test_make_run_serves_from_two_web_processes_on_one_port_and_starts_a_dead_on
         second = wait_for(lambda: len(webs := children_of(run.pid, "--web")) == 2 and first[0] not in webs and webs, 20)
         assert first[1] in second
         wait_for(lambda: _listens_on(next(pid for pid in second if pid != first[1]), port), 20)
-    finally:
-        os.killpg(run.pid, signal.SIGTERM)
-        run.wait(timeout=60)
-    assert run.returncode == 0
     assert not any(Path(f"/proc/{pid}").exists() for pid in second)  # stopped with it
 
 
@@ -179,8 +181,11 @@ def _niceness(pid: int) -> int:
 
 def _listens_on(pid: int, port: int) -> bool:
     """Whether the process holds a socket listening on the port (its inherited one)."""
-    inodes = {line.split()[9] for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-              if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A"}
+    inodes = {
+        line.split()[9]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if line.split()[1].endswith(f":{port:04X}") and line.split()[3] == "0A"
+    }
     descriptors = Path(f"/proc/{pid}/fd")
     return any(os.readlink(fd).removeprefix("socket:[").rstrip("]") in inodes for fd in descriptors.iterdir())
 

@@ -1,11 +1,10 @@
 """Where a query's words stand in a page: which words to light on the page image, and a snippet
 of the text with its hits marked. Pure: the index says which pages match; this says where."""
 
-import re
 from bisect import bisect_left
-from itertools import islice
 from collections.abc import Collection
 from html import escape
+from itertools import islice
 
 from app.search.query import WORD, Term, fold
 
