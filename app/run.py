@@ -13,7 +13,7 @@ import time
 
 from waitress import create_server
 from waitress.channel import HTTPChannel
-from waitress.task import ErrorTask
+from waitress.task import ErrorTask, WSGITask
 
 from app import create_app
 from app.web import SECURITY_HEADERS
@@ -22,6 +22,7 @@ WORKER = [sys.executable, "-m", "app.worker"]
 WEB = [sys.executable, "-m", "app.run", "--web"]
 LISTENING_SOCKET = "OIA_DESK_LISTENING_FD"  # the socket a web process inherits from `make run`
 RESTART_DELAY_SECONDS = 1.0
+REQUESTS_PER_CONNECTION = 100
 
 
 class Supervised:
@@ -71,8 +72,25 @@ class SecureErrorTask(ErrorTask):
         super().execute()
 
 
-class SecureChannel(HTTPChannel):
+class RotatingTask(WSGITask):
+    """A request; the REQUESTS_PER_CONNECTION-th on one connection closes it after answering. A
+    kept-alive connection stays with the web process that accepted it, so without this a burst of
+    new connections taken by one process would keep it busy while the other idles; a client that
+    connects again is accepted by whichever process gets to it first, most often the idler."""
+
+    def build_response_header(self):
+        self.channel.requests_served += 1
+        if self.channel.requests_served >= REQUESTS_PER_CONNECTION:
+            self.set_close_on_finish()
+        return super().build_response_header()
+
+
+class Channel(HTTPChannel):
+    """A client connection: its errors carry the security headers, and it is closed now and then."""
+
+    task_class = RotatingTask
     error_task_class = SecureErrorTask
+    requests_served = 0  # requests on one channel are answered one after another
 
 
 def serve(app, listening: socket.socket | None = None) -> None:
@@ -85,7 +103,7 @@ def serve(app, listening: socket.socket | None = None) -> None:
         threads=app.config["WEB_THREADS"],
         max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1024 * 1024,
     )
-    server.channel_class = SecureChannel
+    server.channel_class = Channel
     server.run()
 
 

@@ -4,6 +4,7 @@ The web app runs on waitress and the worker as `python -m app.worker`, each in
 its own process, sharing only the database and the queue file, as `make run` starts them.
 """
 
+import http.client
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ from live import create_project, free_port, multipart, prepare, request
 from pdfs import briefing_pdf
 
 from app.config import ROOT
+from app.run import REQUESTS_PER_CONNECTION
 
 PAGES = 150
 
@@ -141,6 +143,21 @@ def test_make_run_serves_from_two_web_processes_on_one_port_and_starts_a_dead_on
         assert first[1] in second
         wait_for(lambda: _listens_on(next(pid for pid in second if pid != first[1]), port), 20)
     assert not any(Path(f"/proc/{pid}").exists() for pid in second)  # stopped with it
+
+
+def test_a_kept_alive_connection_is_closed_after_its_hundredth_request(environment):
+    """So that the web processes share the clients: a connection stays with the process that
+    accepted it, and a client that connects again goes to whichever process is free."""
+    env, token = environment
+    with make_run(env, token) as (_, base):
+        connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=10)
+        closing = []
+        for _ in range(REQUESTS_PER_CONNECTION + 1):
+            connection.request("GET", "/api/projects", headers={"Authorization": f"Bearer {token}"})
+            response = connection.getresponse()
+            response.read()
+            closing.append(response.status == 200 and response.getheader("Connection"))
+    assert closing == [None] * (REQUESTS_PER_CONNECTION - 1) + ["close", None]  # then a new connection
 
 
 def test_two_web_processes_share_the_count_of_failed_sign_ins(environment):
