@@ -1,0 +1,197 @@
+"""Read an OIA response letter from a release's first pages: who answered, the request's
+reference, when it was received and answered, the grounds cited, and whether the time limit was
+extended (section 15A) or the request transferred (section 14). Pure: text in, facts out."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.core.agencies import agency_named
+from app.core.grounds import find_citations
+
+LETTER_PAGES = 3  # a response letter starts on one of the first pages
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+DATES = [
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\b", re.I),  # 1 December 2023
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # December 1, 2023
+    re.compile(rf"\b{_DAY}[/.](?P<month_number>\d{{1,2}})[/.]{_YEAR}\b"),  # 01/12/2023, day first
+    re.compile(rf"\b{_YEAR}-(?P<month_number>\d\d)-{_DAY}\b"),  # 2023-12-01
+]
+
+SALUTATION = re.compile(r"^\s*(?:Dear|Tēnā|Tena|Kia ora|Kia Ora|Mōrena|Talofa|Greetings)\b", re.I | re.M)
+IS_LETTER = re.compile(r"Official\s+Information\s+Act|\bOIA\b|\bLGOIMA\b", re.I)
+ASKED = re.compile(r"\brequest|\basked\b|\bwrote\b|\byour (?:email|letter|correspondence)\b", re.I)
+RECEIVED = re.compile(r"\b(?:received|transferred to (?:us|the \w+)|came to us)\b[^.]{0,40}$", re.I)
+REFERENCE_LABEL = re.compile(
+    r"\b(?:our\s+|your\s+)?(?:ref(?:erence)?|file\s+(?:no|number|ref))[ \t]*(?:no\.?|number|#)?[ \t]*[:.][ \t]*"
+    r"(?P<ref>[A-Z0-9][\w\-/. ]{2,40}?)[ \t]*$",
+    re.I | re.M,
+)
+REFERENCE_SHAPES = re.compile(
+    r"\b(?:(?:OIA|DOIA|OIAD|OIAP|IR|MOH|BR|REQ|TSY|ACC|CSR|OC)[- ]?\d[\w\-/]{3,}|H\d{6,}|\d{4}/[A-Z]{2,8}/\d+)\b"
+)
+EXTENSION = re.compile(r"\b(?:extend(?:ed|ing)?|extension)\b", re.I)
+EXTENSION_LAW = re.compile(r"\b15A\b|time limit|working days|time frame|timeframe", re.I)
+EXTENDED_BY = re.compile(
+    r"\bby\s+(?:a\s+further\s+|an\s+additional\s+|another\s+|a\s+further\s+period\s+of\s+)?"
+    r"(?P<days>\d{1,3}|five|ten|fifteen|twenty|twenty-five|thirty|forty)\s+(?:additional\s+|further\s+|more\s+)?"
+    r"working\s+days",
+    re.I,
+)
+EXTENDED_TO = re.compile(r"\b(?:to|until|by|on or before)\s*$", re.I)
+NUMBER_WORDS = {"five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30, "forty": 40}
+TRANSFER = re.compile(
+    r"\btransferr(?:ed|ing)\b[^.]{0,80}\brequest\b|\brequest\b[^.]{0,60}\btransferr(?:ed|ing)\b"
+    r"|\btransfer(?:red)?\b[^.]{0,120}\b(?:section|s\.?)\s*14\b",
+    re.I,
+)
+
+
+@dataclass
+class Letter:
+    """What a response letter says; None where it says nothing that could be read."""
+
+    page: int  # the page it starts on, from 1
+    agency: str | None = None
+    reference: str | None = None
+    request_date: date | None = None
+    response_date: date | None = None
+    grounds: list[str] = field(default_factory=list)
+    extension_days: int | None = None
+    extended_to: date | None = None
+    extended: bool = False
+    transferred: bool = False
+
+
+def find_dates(text: str) -> list[tuple[int, int, date]]:
+    """Every date written in the text as (start, end, date), in order; impossible dates skipped."""
+    found = []
+    for pattern in DATES:
+        for m in pattern.finditer(text):
+            parts = m.groupdict()
+            month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["month_number"])
+            try:
+                found.append((m.start(), m.end(), date(int(parts["year"]), month, int(parts["day"]))))
+            except ValueError:
+                continue
+    return sorted(found)
+
+
+def read_letter(pages: list[str], jurisdiction: str = "nz-oia") -> Letter | None:
+    """The response letter among the first pages' texts, read; None when none of them is one."""
+    for number, text in enumerate(pages[:LETTER_PAGES], 1):
+        if IS_LETTER.search(text) and ASKED.search(text) and (SALUTATION.search(text) or "thank you" in text.lower()):
+            following = pages[number] if number < len(pages) else ""
+            return _read(number, text, text + "\n" + following, jurisdiction)
+    return None
+
+
+def _read(number: int, first: str, whole: str, jurisdiction: str) -> Letter:
+    dates = find_dates(first)
+    answered = _response_date(first, dates)
+    sentences = _sentences(whole)
+    extension = [s for s in sentences if EXTENSION.search(s) and EXTENSION_LAW.search(s)]
+    grounds = list(dict.fromkeys(c.ground for c in find_citations(whole, jurisdiction)))
+    return Letter(
+        page=number,
+        agency=agency_named(first),
+        reference=_reference(first),
+        request_date=_request_date(_sentences(_body(first)), answered),
+        response_date=answered,
+        grounds=grounds,
+        extension_days=_extension_days(extension),
+        extended_to=_extended_to(extension),
+        extended=bool(extension),
+        transferred=any(TRANSFER.search(s) for s in sentences),
+    )
+
+
+def _sentences(text: str) -> list[str]:
+    """The text's sentences, lines joined (a letter wraps its sentences over lines)."""
+    joined = re.sub(r"\s*\n\s*", " ", text)
+    return [s for s in re.split(r"(?<=[.!?])\s+(?=[A-Z\"'‘“(])", joined) if s]
+
+
+def _body(text: str) -> str:
+    """The letter from its salutation on: the request is spoken of there, not in the heading."""
+    salutation = SALUTATION.search(text)
+    return text[salutation.start() :] if salutation else text
+
+
+def _response_date(text: str, dates: list[tuple[int, int, date]]) -> date | None:
+    """The letter's own date: the first date above its salutation (or, without one, the first
+    date that is not the request's)."""
+    salutation = SALUTATION.search(text)
+    above = [d for start, _, d in dates if salutation is None or start < salutation.start()]
+    if above:
+        return above[0]
+    for start, _, d in dates:
+        if not ASKED.search(text[max(0, start - 80) : start]):
+            return d
+    return None
+
+
+def _request_date(sentences: list[str], answered: date | None) -> date | None:
+    """When the request was received: a date the letter says it was received on, else the date
+    of the request it thanks for (the Act counts from the day after receipt)."""
+    asked: list[date] = []
+    for sentence in sentences:
+        if not ASKED.search(sentence):
+            continue
+        for start, _, d in find_dates(sentence):
+            if answered is not None and d > answered:
+                continue
+            if RECEIVED.search(sentence[:start]):
+                return d
+            asked.append(d)
+    return asked[0] if asked else None
+
+
+def _reference(text: str) -> str | None:
+    """The request's reference: one labelled as such, else the first that has a reference's shape."""
+    if labelled := REFERENCE_LABEL.search(text):
+        return labelled.group("ref").strip(" .")
+    if shaped := REFERENCE_SHAPES.search(text):
+        return shaped.group().strip()
+    return None
+
+
+def _extension_days(sentences: list[str]) -> int | None:
+    for sentence in sentences:
+        if m := EXTENDED_BY.search(sentence):
+            days = m.group("days").lower()
+            return int(days) if days.isdigit() else NUMBER_WORDS[days]
+    return None
+
+
+def _extended_to(sentences: list[str]) -> date | None:
+    """A new due date an extension names ("extended ... to 5 May 2024")."""
+    for sentence in sentences:
+        for start, _, d in find_dates(sentence):
+            if EXTENDED_TO.search(sentence[:start]):
+                return d
+    return None

@@ -1,0 +1,265 @@
+"""Response letters in several agencies' styles, with what each says: the generated set the
+letter reader is measured on (tests/test_letters.py, bench/release.py later)."""
+
+from datetime import date
+
+# (letter text, expected facts)
+LETTERS = [
+    (
+        """The Treasury
+1 The Terrace, PO Box 3724, Wellington 6140, New Zealand
+Reference: 20240123
+12 April 2024
+Jane Citizen
+By email: jane@example.com
+Dear Jane
+Official Information Act request: wage subsidy scheme
+Thank you for your email of 3 March 2024, which we received on 4 March 2024, requesting under
+the Official Information Act 1982 (the OIA) all advice on the wage subsidy scheme.
+On 28 March 2024 we wrote to you to extend the time limit for responding by 15 working days,
+under section 15A of the OIA, because consultations were needed.
+Some information is withheld under section 9(2)(a) of the OIA, to protect the privacy of
+natural persons, and section 9(2)(f)(iv), to maintain the constitutional conventions which
+protect the confidentiality of advice tendered by Ministers and officials.
+You have the right to ask the Ombudsman to investigate and review my decision.
+Yours sincerely
+Sam Official, Manager, Ministerial Advice""",
+        {
+            "agency": "The Treasury",
+            "reference": "20240123",
+            "request_date": date(2024, 3, 4),
+            "response_date": date(2024, 4, 12),
+            "grounds": ["9(2)(a)", "9(2)(f)(iv)"],
+            "extension_days": 15,
+            "extended": True,
+            "transferred": False,
+        },
+    ),
+    (
+        """Hīkina Whakatutuki
+Ministry of Business, Innovation and Employment
+DOIA 2324-0567
+Tēnā koe Alex
+Thank you for your request made under the Official Information Act 1982 (the Act) on
+18 December 2023, for copies of briefings on tourism recovery.
+I am writing to advise that part of your request has been transferred to the Ministry for
+the Environment under section 14 of the Act, as the information is more closely connected
+with its functions.
+The remaining information is released to you with some parts withheld under s9(2)(b)(ii)
+and s 9(2)(g)(i) of the Act.
+Nāku noa, nā
+Policy Director
+Date: 6 February 2024""",
+        {
+            "agency": "Ministry of Business, Innovation and Employment",
+            "reference": "DOIA 2324-0567",
+            "request_date": date(2023, 12, 18),
+            "response_date": date(2024, 2, 6),
+            "grounds": ["9(2)(b)(ii)", "9(2)(g)(i)"],
+            "extension_days": None,
+            "extended": False,
+            "transferred": True,
+        },
+    ),
+    (
+        """Ministry of Health
+Manatū Hauora
+133 Molesworth Street, Thorndon, Wellington
+Our ref: H2024034567
+20/06/2024
+Kia ora Pat
+Response to your request for official information
+On 14 May 2024, you requested under the Official Information Act 1982 (the Act) the
+following information: the Ministry's modelling of hospital demand.
+The Ministry's decision was extended on 10 June 2024 to 20 June 2024 under section 15A of
+the Act, as your request required consultation.
+One document is withheld in full under section 9(2)(g)(i) of the Act.
+Nāku iti noa, nā""",
+        {
+            "agency": "Ministry of Health",
+            "reference": "H2024034567",
+            "request_date": date(2024, 5, 14),
+            "response_date": date(2024, 6, 20),
+            "grounds": ["9(2)(g)(i)"],
+            "extension_days": None,
+            "extended_to": date(2024, 6, 20),
+            "extended": True,
+            "transferred": False,
+        },
+    ),
+    (
+        """Office of Hon Jane Smith
+Minister of Finance
+OIA-2024-0123
+Dear Mr Brown
+Thank you for your letter dated 2 September 2024 requesting, under the Official Information
+Act 1982, the Minister's diary for August 2024.
+The diary is released with the names of some individuals withheld under section 9(2)(a) of
+the Act.
+Yours sincerely
+Hon Jane Smith
+Minister of Finance
+1 October 2024""",
+        {
+            "agency": "Office of Hon Jane Smith",
+            "reference": "OIA-2024-0123",
+            "request_date": date(2024, 9, 2),
+            "response_date": date(2024, 10, 1),
+            "grounds": ["9(2)(a)"],
+            "extension_days": None,
+            "extended": False,
+            "transferred": False,
+        },
+    ),
+    (
+        """NEW ZEALAND DEFENCE FORCE
+HEADQUARTERS
+Private Bag 39997, Wellington 6045
+OIA-2024-4567
+March 3, 2025
+Dear Chris
+I refer to your email of December 20, 2024 requesting, under the Official Information Act
+1982 (OIA), reports on the frigate systems upgrade. Your request was received on
+December 23, 2024.
+The time limit for responding to your request was extended by twenty working days in
+accordance with section 15A(1)(b) of the OIA.
+Information is withheld under sections 6(a) and 6(b)(i) of the OIA.
+Yours sincerely""",
+        {
+            "agency": "New Zealand Defence Force",
+            "reference": "OIA-2024-4567",
+            "request_date": date(2024, 12, 23),
+            "response_date": date(2025, 3, 3),
+            "grounds": ["6(a)", "6(b)(i)"],
+            "extension_days": 20,
+            "extended": True,
+            "transferred": False,
+        },
+    ),
+    (
+        """Te Tāhuhu o te Mātauranga | Ministry of Education
+Ref: 2024/EDU/123
+5 August 2024
+Tēnā koe Morgan
+Official Information Act request: school property
+Thank you for your email of 8 July 2024 to the Ministry of Education requesting information
+about school property under the Official Information Act 1982 (the Act).
+Your request is refused under section 18(d) of the Act, as the information is publicly
+available on our website.
+Nāku noa, nā
+Deputy Secretary""",
+        {
+            "agency": "Ministry of Education",
+            "reference": "2024/EDU/123",
+            "request_date": date(2024, 7, 8),
+            "response_date": date(2024, 8, 5),
+            "grounds": ["18(d)"],
+            "extension_days": None,
+            "extended": False,
+            "transferred": False,
+        },
+    ),
+    # The first page of three real NZ Police letters (../shared/corpus/nz), as their text layers
+    # give them, line for line; the requesters' names and addresses left out.
+    (
+        """Police National Headquarters
+180 Molesworth Street. PO BOX 3017 Wellington 6140 New Zealand
+Telephone: 04 474 9499. www.police.govt.nz
+IR-01-23-34244
+1 December 2023
+[requester]
+[email address]
+Tēnā koe [requester]
+Request for Information
+Thank you for your Official Information Act 1982 (OIA) request of 26 October 2023, in
+which you asked for the following:
+The content of each chapter, or each part of each chapter for:
+1. Alcohol and drug impaired driving
+2. Expert evidence - drugs and gangs
+3. Police drug and alcohol policy
+With reference to the first Policy requested, this is now referred to as Impaired Driving
+and is accessible here: https://www.police.govt.nz/sites/default/files/publications/phase-1-
+impaired-driving-police-instructions-as-of-20-03-2023.pdf. Therefore your request has
+been refused under s18(d) of the OIA as the information requested is publicly available.
+Please find attached copies of the second and third Policies requested of which one has
+been released in part, subject to s9(2)(g)(ii) of the OIA, to maintain the effective conduct of
+public affairs through the protection of employees from improper pressure or harassment.""",
+        {
+            "agency": "New Zealand Police",
+            "reference": "IR-01-23-34244",
+            "request_date": date(2023, 10, 26),
+            "response_date": date(2023, 12, 1),
+            "grounds": ["18(d)", "9(2)(g)(ii)"],
+            "extension_days": None,
+            "extended": False,
+            "transferred": False,
+        },
+    ),
+    (
+        """Police National Headquarters
+180 Molesworth Street. PO Box 3017, Wellington 6140, New Zealand.
+Telephone: 04 474 9499. Fax: 04 498 7400. www.police.govt.nz
+IR-01-22-20909
+
+15 September 2022
+
+
+
+[requester]
+[email address]
+
+Tēnā koe [requester]
+Request for information
+Thank you for your Official Information Act 1982 (OIA) request dated 18 July 2022. You
+asked:
+I would like to make a request for copies of the following Police Manual chapters:
+1) Armed Offenders Squad Manual
+2) Special Tactics Group Manual
+The above chapters are included with this response. Some information has been withheld
+under section 6(c) of the OIA which states: ‘the making available of that information would
+be likely to prejudice the maintenance of the law, including the prevention, investigation,
+and detection of offences.’
+3) Counter Terrorism Manual
+This chapter of Police Instructions is withheld in its entirety under section 6(c) of the OIA
+and section 6(a) which states: ‘the making available of that information would be likely to
+prejudice the security or defence of New Zealand.’""",
+        {
+            "agency": "New Zealand Police",
+            "reference": "IR-01-22-20909",
+            "request_date": date(2022, 7, 18),
+            "response_date": date(2022, 9, 15),
+            "grounds": ["6(c)", "6(a)"],
+            "extension_days": None,
+            "extended": False,
+            "transferred": False,
+        },
+    ),
+    (
+        """Police National Headquarters
+180 Molesworth Street. PO Box 3017, Wellington 6140, New Zealand.
+Telephone: 04 474 9499. Fax: 04 498 7400. www.police.govt.nz
+17 June 2020
+Dear [requester]
+REQUEST FOR INFORMATION – OUR REFERENCE: 01-20-12379
+Thank you for your email request dated 11 May 2020 in which you requested:
+1. Protocols or other agreements with telecommunication companies about
+the exercise of search powers (including production orders, intercepts, etc),
+including any updated versions of the documents supplied in response to
+the OIA request here: https://fyi.org.nz/request/1069-telecom-inquiries-
+and-vodafone-protocol-police-manual-chapters#incoming-7303
+I have considered your request in accordance with the Official Information Act
+1982.
+Some documents are refused under section 18(e) of the OIA, as they do not exist, and
+others under section 18(d), as they are publicly available.""",
+        {
+            "agency": "New Zealand Police",
+            "reference": "01-20-12379",
+            "request_date": date(2020, 5, 11),
+            "response_date": date(2020, 6, 17),
+            "grounds": ["18(e)", "18(d)"],
+            "extension_days": None,
+            "extended": False,
+            "transferred": False,
+        },
+    ),
+]

@@ -1,0 +1,56 @@
+"""The response letter read from a release's first pages: table-driven over letters in several
+agencies' styles and three real NZ Police letters, transcribed (tests/letters.py)."""
+
+from datetime import date
+
+import pymupdf
+import pytest
+from letters import LETTERS
+from pdfs import corpus
+
+from app.core.letters import find_dates, read_letter
+
+FIELDS = (
+    "agency",
+    "reference",
+    "request_date",
+    "response_date",
+    "grounds",
+    "extension_days",
+    "extended",
+    "transferred",
+)
+
+
+@pytest.mark.parametrize(("text", "expected"), LETTERS, ids=[f"{e['agency']} {e['reference']}" for _, e in LETTERS])
+def test_a_letter_in_each_agency_style_is_read(text, expected):
+    letter = read_letter([text, "Appendix: the documents released"])
+    assert letter is not None and letter.page == 1
+    assert {f: getattr(letter, f) for f in FIELDS} == {f: expected[f] for f in FIELDS}
+    if "extended_to" in expected:
+        assert letter.extended_to == expected["extended_to"]
+
+
+def test_a_release_without_a_letter_has_none():
+    document = pymupdf.open(stream=corpus("nz-treasury-wage-subsidy-keyed-codes.pdf"), filetype="pdf")
+    assert read_letter([page.get_text() for page in document.pages(0, 3)]) is None
+    assert read_letter([]) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("1 December 2023", date(2023, 12, 1)),
+        ("1st of Dec. 2023", date(2023, 12, 1)),
+        ("December 1, 2023", date(2023, 12, 1)),
+        ("01/12/2023", date(2023, 12, 1)),  # day first, as New Zealand writes it
+        ("2023-12-01", date(2023, 12, 1)),
+        ("Sept 9 2024", date(2024, 9, 9)),
+    ],
+)
+def test_dates_are_read_as_new_zealand_writes_them(written, meant):
+    assert [d for _, _, d in find_dates(f"Dated {written}.")] == [meant]
+
+
+def test_impossible_dates_are_not_dates():
+    assert find_dates("31 February 2024, 45/13/2024 and 2024-13-01") == []
