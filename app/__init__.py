@@ -27,6 +27,7 @@ def create_app(**overrides) -> Flask:
     from app.exports import views as exports
     from app.projects import views as projects
     from app.redactions import views as redactions
+    from app.releases import views as releases
     from app.search import views as search
     from app.suggestions import views as suggestions
     from app.tags import views as tags
@@ -43,6 +44,7 @@ def create_app(**overrides) -> Flask:
     app.register_blueprint(tags.bp)
     app.register_blueprint(annotations.bp)
     app.register_blueprint(redactions.bp)
+    app.register_blueprint(releases.bp)
     app.register_blueprint(suggestions.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(search.bp)

@@ -114,6 +114,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "redactions.api_hidden_text": VIEWER,
     "redactions.document_page": VIEWER,
     "redactions.project_page": VIEWER,
+    "releases.api_release": VIEWER,
+    "releases.api_correct": EDITOR,
     "search.api_search": SIGNED_IN,  # the projects searched are checked by the service
     "search.api_document_search": VIEWER,
     "search.search_page": VIEWER,

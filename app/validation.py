@@ -3,6 +3,7 @@ the same way, {"error": sentence, "fields": {name: problem}}, and the same schem
 bodies in /api/openapi.json."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from flask import current_app, request
@@ -28,6 +29,28 @@ PROBLEMS = {
     "too_long": "must have at most {max_length} items",
     "greater_than_equal": "must be at least {ge}",
 }
+
+
+def optional_text(limit: int, multi_line: bool = False):
+    """Optional text: white space tidied, at most `limit` characters, blank meaning none."""
+
+    def tidy(value: str) -> str | None:
+        value = value.strip() if multi_line else " ".join(value.split())
+        if len(value) > limit:
+            raise ValueError(f"can be at most {limit:,} characters")
+        return value or None
+
+    return Annotated[str, AfterValidator(tidy)] | None
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise ValueError("must be a date written as YYYY-MM-DD") from None
+
+
+OptionalDate = Annotated[optional_text(40), AfterValidator(_date)]  # "" or null: none
 
 
 class Schema(BaseModel):

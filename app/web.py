@@ -1,5 +1,7 @@
 """Per-request database sessions, response headers, and the reverse proxies trusted."""
 
+from datetime import date
+
 from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -38,10 +40,17 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def long_date(iso: str) -> str:
+    """A date as a New Zealand letter writes it: "2024-04-12" -> "12 April 2024"."""
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
 def init_app(app: Flask) -> None:
     """Bind the database, bound ids in routes, trust the configured proxies, and add security
     headers to every response."""
     app.extensions["sessions"] = make_sessionmaker(app.config["DATABASE_URL"])
+    app.add_template_filter(long_date)
     app.url_map.converters["int"] = IdConverter
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:  # the client's address and scheme come from X-Forwarded-For and -Proto

@@ -125,7 +125,7 @@ LAYERS = [
     {"app.search"},
     {"app.suggestions"},
     {"app.annotations"},
-    {"app.tags", "app.redactions", "app.documents", "app.auth", "app.audit"},
+    {"app.tags", "app.redactions", "app.releases", "app.documents", "app.auth", "app.audit"},
     {"app.access", "app.web", "app.validation", "app.queue", "app.sandbox", "app.storage", "app.migrate", "app.backup"},
     {"app.models", "app.errors", "app.config"},
     {"app.db", "app.core", "app.pdf"},  # no feature, no Flask: shared pure logic and the PDF boundary

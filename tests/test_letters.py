@@ -41,3 +41,12 @@ def test_dates_are_read_as_new_zealand_writes_them(written, meant):
 
 def test_impossible_dates_are_not_dates():
     assert find_dates("31 February 2024, 45/13/2024 and 2024-13-01") == []
+
+
+def test_the_letter_ends_at_its_sign_off_and_runs_on_to_the_next_page_only_when_unsigned():
+    signed, _ = LETTERS[3]  # signed off on its page; the next page is a released document
+    document = "Briefing to the Minister\nWithheld under s 6(a) of the OIA"
+    assert read_letter([signed, document]).grounds == ["9(2)(a)"]
+    unsigned = signed.split("Yours sincerely")[0].replace("section 9(2)(a)", "section 9(2)(k)")
+    carried_on = "Some further parts are withheld under section 9(2)(a).\nYours sincerely\nWithheld under s 6(a)"
+    assert read_letter([unsigned, carried_on]).grounds == ["9(2)(k)", "9(2)(a)"]

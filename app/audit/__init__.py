@@ -44,6 +44,7 @@ AUDITED = {
     "projects.api_invite": "made an invitation",
     "documents.api_upload": "uploaded documents",
     "documents.api_update": "changed a document's details",
+    "releases.api_correct": "corrected what a release's letter was read to say",
     "documents.edit": "changed a document's details",
     "documents.api_delete": "deleted a document",
     "documents.delete": "deleted a document",

@@ -43,6 +43,11 @@ DATES = [
 ]
 
 SALUTATION = re.compile(r"^\s*(?:Dear|Tēnā|Tena|Kia ora|Kia Ora|Mōrena|Talofa|Greetings)\b", re.I | re.M)
+SIGN_OFF = re.compile(
+    r"^\s*(?:Yours\s+(?:sincerely|faithfully)|Nāku\s+(?:iti\s+)?noa|Naku\s+(?:iti\s+)?noa|Ngā\s+mihi|Nga\s+mihi"
+    r"|Kind\s+regards|Regards)\b",
+    re.I | re.M,
+)
 IS_LETTER = re.compile(r"Official\s+Information\s+Act|\bOIA\b|\bLGOIMA\b", re.I)
 ASKED = re.compile(r"\brequest|\basked\b|\bwrote\b|\byour (?:email|letter|correspondence)\b", re.I)
 RECEIVED = re.compile(r"\b(?:received|transferred to (?:us|the \w+)|came to us)\b[^.]{0,40}$", re.I)
@@ -105,9 +110,22 @@ def read_letter(pages: list[str], jurisdiction: str = "nz-oia") -> Letter | None
     """The response letter among the first pages' texts, read; None when none of them is one."""
     for number, text in enumerate(pages[:LETTER_PAGES], 1):
         if IS_LETTER.search(text) and ASKED.search(text) and (SALUTATION.search(text) or "thank you" in text.lower()):
-            following = pages[number] if number < len(pages) else ""
-            return _read(number, text, text + "\n" + following, jurisdiction)
+            return _read(number, text, _whole_letter(text, pages[number : number + 1]), jurisdiction)
     return None
+
+
+def _whole_letter(first: str, following: list[str]) -> str:
+    """The letter's text: its first page and, when it is not signed off there, the next page up
+    to its sign-off (after that comes the first released document, whose grounds are not the
+    letter's)."""
+    if SIGN_OFF.search(first) or not following:
+        return _up_to_sign_off(first)
+    return first + "\n" + _up_to_sign_off(following[0])
+
+
+def _up_to_sign_off(text: str) -> str:
+    signed = SIGN_OFF.search(text)
+    return text[: signed.end()] if signed else text
 
 
 def _read(number: int, first: str, whole: str, jurisdiction: str) -> Letter:

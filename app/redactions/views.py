@@ -7,6 +7,7 @@ from app.documents.service import get_document
 from app.projects.service import get_project
 from app.redactions import service
 from app.redactions.presenters import box_json
+from app.releases.service import release_json
 from app.web import db
 
 bp = Blueprint("redactions", __name__)
@@ -33,10 +34,13 @@ def api_hidden_text(box_id: int):
 
 @bp.get("/documents/<int:document_id>/redactions")
 def document_page(document_id: int):
-    """A document's redactions as a table and a bar chart."""
+    """A document's response letter, and its redactions as a table and a bar chart."""
     document = get_document(db(), signed_in_user(), document_id)
     summary = service.document_redactions(db(), document)
-    return render_template("redactions/summary.html", subject=document, document=document, summary=summary)
+    release = release_json(db(), document)
+    return render_template(
+        "redactions/summary.html", subject=document, document=document, summary=summary, release=release
+    )
 
 
 @bp.get("/projects/<int:project_id>/redactions")

@@ -1,0 +1,1 @@
+"""A release read as a release: its response letter (and, to come, its schedule of documents)."""

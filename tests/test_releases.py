@@ -1,0 +1,102 @@
+"""A release read as a release, through the API: the response letter on its first page gives
+the document its agency, reference and date, and the time the answer took."""
+
+import pytest
+from conftest import upload
+from letters import LETTERS
+from pdfs import text_pdf
+from sqlalchemy import update
+
+from app.ingest.pipeline import process_document
+from app.models import Document
+
+
+def release_pdf(letter: str) -> bytes:
+    """A letter on page 1 (its lines as printed) and one released document after it."""
+    lines = [(72, 60 + 13 * i, line) for i, line in enumerate(letter.splitlines())]
+    document = [(72, 72, "Briefing: Wage subsidy scheme design"), (72, 100, "Withheld under s9(2)(a) where noted.")]
+    return text_pdf([lines, document])
+
+
+@pytest.fixture
+def treasury(api, project):
+    letter, _ = LETTERS[0]  # received 4 March 2024, extended by 15 working days, answered 12 April 2024
+    return upload(api, project["id"], ("treasury-release.pdf", release_pdf(letter))).get_json()["documents"][0]
+
+
+def test_the_letter_gives_the_release_its_facts_and_its_timing(api, treasury):
+    release = api.get(f"/api/documents/{treasury['id']}/release").get_json()
+    assert release["agency"] == "The Treasury"
+    assert release["reference"] == "20240123"
+    assert (release["request_date"], release["response_date"]) == ("2024-03-04", "2024-04-12")
+    assert release["grounds"] == ["9(2)(a)", "9(2)(f)(iv)"]
+    assert release["extension"] == {"days": 15, "until": None}
+    # March 5 to April 12, less Good Friday (29 March) and Easter Monday (1 April): 27 working days,
+    # over 20 but within the 35 the extension allowed
+    assert (release["working_days"], release["limit"], release["late"]) == (27, 35, False)
+    assert release["due_date"] == "2024-04-24"  # the 35th working day
+    assert (release["letter_page"], release["transferred"], release["schedule"]) == (1, False, [])
+    document = api.get(f"/api/documents/{treasury['id']}").get_json()
+    assert (document["agency"], document["oia_reference"], document["date_released"]) == (
+        "The Treasury",
+        "20240123",
+        "2024-04-12",
+    )
+
+
+def test_metadata_a_person_set_is_not_replaced_by_the_letter(api, project):
+    letter, _ = LETTERS[3]
+    document = upload(api, project["id"], ("minister.pdf", release_pdf(letter))).get_json()["documents"][0]
+    api.patch(f"/api/documents/{document['id']}", json={"agency": "Ministry of Finance (as I know it)"})
+    release = api.get(f"/api/documents/{document['id']}/release").get_json()
+    assert release["agency"] == "Ministry of Finance (as I know it)"
+
+
+def test_corrections_are_kept_when_the_release_is_read_again(api, app, sessions, treasury):
+    path = f"/api/documents/{treasury['id']}/release"
+    corrected = api.patch(path, json={"request_date": "2024-03-01", "extension_days": None}).get_json()
+    assert corrected["request_date"] == "2024-03-01" and corrected["extension"] is None
+    assert (corrected["working_days"], corrected["limit"], corrected["late"]) == (28, 20, True)
+    assert set(corrected["edited"]) >= {"request_date", "extension_days", "extended"}
+    with sessions.begin() as session:
+        session.execute(update(Document).where(Document.id == treasury["id"]).values(status="queued"))
+    process_document(treasury["id"], app.config, sessions)
+    again = api.get(path).get_json()
+    assert (again["request_date"], again["extension"], again["late"]) == ("2024-03-01", None, True)
+    assert again["grounds"] == ["9(2)(a)", "9(2)(f)(iv)"]  # read again, not corrected
+    api.patch(path, json={"reference": "TSY-2024-0001"})  # the document's own reference
+    assert api.get(f"/api/documents/{treasury['id']}").get_json()["oia_reference"] == "TSY-2024-0001"
+
+
+def test_a_response_before_its_request_is_refused_and_nothing_changes(api, treasury):
+    path = f"/api/documents/{treasury['id']}/release"
+    refused = api.patch(path, json={"response_date": "2024-03-01", "transferred": True})
+    assert refused.status_code == 400
+    assert "before the request" in refused.get_json()["error"]
+    release = api.get(path).get_json()
+    assert (release["response_date"], release["transferred"]) == ("2024-04-12", False)
+    assert api.patch(path, json={"request_date": "next Tuesday"}).status_code == 400
+
+
+def test_a_release_without_a_letter_says_nothing_it_does_not_know(api, project):
+    pdf = text_pdf([[(72, 72, "Briefing to the Minister of Finance"), (72, 100, "Out of scope")]])
+    document = upload(api, project["id"], ("briefing.pdf", pdf)).get_json()["documents"][0]
+    release = api.get(f"/api/documents/{document['id']}/release").get_json()
+    assert release["letter_page"] is None
+    assert (release["agency"], release["request_date"], release["working_days"], release["late"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_the_documents_summary_page_shows_the_letter_and_its_timing(api, treasury):
+    page = api.get(f"/documents/{treasury['id']}/redactions").get_data(as_text=True)
+    letter = page[page.index('id="release-letter"') : page.index("</section>")]
+    for shown in ("The Treasury", "20240123", "4 March 2024", "12 April 2024", "On time", "24 April 2024"):
+        assert shown in letter
+    assert "by 15 working days" in letter and "s 9(2)(f)(iv)" in letter
+    api.patch(f"/api/documents/{treasury['id']}/release", json={"extension_days": None})
+    late = api.get(f"/documents/{treasury['id']}/redactions").get_data(as_text=True)
+    assert 'class="alarm" id="working-days"' in late and "Late" in late
