@@ -221,28 +221,34 @@ class Document(Base):
         return round(min(self.pages_done / self.page_count, 1.0), 3)
 
 
-class ReleaseLetter(Base):
-    """The response letter found on a release's first pages (app.core.letters), as read and then
-    as corrected. Its agency, reference and date go to the document's own metadata when those are
-    empty; what only a letter says is kept here. A field a person corrected (named in
-    edited_json) is kept when the release is read again."""
+class Release(Base):
+    """A document read as an OIA release: its response letter (app.core.letters) and schedule of
+    documents (app.core.schedules), as read and then as corrected. The letter's agency, reference
+    and date go to the document's own metadata when those are empty; what only a letter says is
+    kept here. A field a person corrected (named in edited_json) is kept when the release is
+    read again."""
 
-    __tablename__ = "release_letters"
-    EDITABLE = ("request_date", "extension_days", "extended_to", "transferred")
+    __tablename__ = "releases"
 
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
-    page: Mapped[int | None] = mapped_column(Integer)  # where it starts; None when none was found
+    letter_page: Mapped[int | None] = mapped_column(Integer)  # where the letter starts; None: none found
     request_date: Mapped[date | None]
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extended_to: Mapped[date | None]
     extended: Mapped[bool] = mapped_column(default=False)
     transferred: Mapped[bool] = mapped_column(default=False)
     grounds_json: Mapped[str] = mapped_column(Text, default="[]")
+    # The schedule's rows: [{"number", "date", "title", "decision", "grounds", "page"}]
+    schedule_json: Mapped[str] = mapped_column(Text, default="[]")
     edited_json: Mapped[str] = mapped_column(Text, default="[]")
 
     @property
     def grounds(self) -> list[str]:
         return json.loads(self.grounds_json or "[]")
+
+    @property
+    def schedule(self) -> list[dict]:
+        return json.loads(self.schedule_json or "[]")
 
     @property
     def edited(self) -> list[str]:

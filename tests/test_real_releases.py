@@ -212,6 +212,7 @@ def test_a_watermark_at_any_angle_stays_out_of_the_text_and_is_no_leak(api, proj
         ("Proactively Released", True),
         ("This information is released under the Official Information Act 1982.", False),
         ("Officials released the report on Friday", False),
+        ("Released", False),  # a schedule's decision, in a cell of its own
     ],
 )
 def test_a_release_stamp_is_a_line_of_its_own(line, stamp):

@@ -5,6 +5,7 @@ import pytest
 from conftest import upload
 from letters import LETTERS
 from pdfs import text_pdf
+from schedules import schedule_pdf
 from sqlalchemy import update
 
 from app.ingest.pipeline import process_document
@@ -100,3 +101,33 @@ def test_the_documents_summary_page_shows_the_letter_and_its_timing(api, treasur
     api.patch(f"/api/documents/{treasury['id']}/release", json={"extension_days": None})
     late = api.get(f"/documents/{treasury['id']}/redactions").get_data(as_text=True)
     assert 'class="alarm" id="working-days"' in late and "Late" in late
+
+
+def test_the_schedule_of_documents_is_listed_with_its_decisions(api, project):
+    headings = {"number": "No.", "date": "Date", "title": "Description", "decision": "Decision", "grounds": "Grounds"}
+    pdf, expected = schedule_pdf(headings, ruled=False, rows_per_page=6, repeat_heading=False)
+    document = upload(api, project["id"], ("scheduled.pdf", pdf)).get_json()["documents"][0]
+    release = api.get(f"/api/documents/{document['id']}/release").get_json()
+    assert [(row["number"], row["decision"], row["grounds"]) for row in release["schedule"]] == [
+        (row["number"], row["decision"], row["grounds"]) for row in expected
+    ]
+    assert release["schedule"][2] == {
+        "number": "3",
+        "date": "2024-02-01",
+        "title": "Email: Minister's office to Treasury officials",
+        "decision": "withheld in full",
+        "grounds": ["9(2)(g)(i)"],
+        "page": 2,
+        "pages": None,
+    }
+    assert release["decisions"] == {
+        "released": 2,
+        "released in part": 4,
+        "withheld in full": 3,
+        "refused": 1,
+        "transferred": 1,
+        "not in scope": 1,
+    }
+    page = api.get(f"/documents/{document['id']}/redactions").get_data(as_text=True)
+    assert "3 of 12 documents withheld in full" in page
+    assert "Email: Minister&#39;s office to Treasury officials" in page

@@ -30,7 +30,7 @@ from app.pdf.extract import (  # loaded here, before forking: children start fas
 from app.pdf.furniture import facts_from
 from app.redactions.reading import read_page, withheld
 from app.redactions.service import settle_release
-from app.releases.service import settle_letter
+from app.releases.service import read_release
 from app.sandbox import UNEXPECTED, Limits, Stopped, run_in_children
 from app.suggestions.service import propose
 
@@ -110,7 +110,7 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     store_pages(sessions, document_id, batch)
     with sessions.begin() as session:
         settle_release(session, document_id, options.jurisdiction, found)
-        settle_letter(session, document_id, options.jurisdiction)
+        read_release(session, document_id, options.jurisdiction)
     with sessions() as session:
         reanchor_document(session, document_id)  # annotations made on an earlier extraction
     propose(sessions, document_id)  # from redaction boxes and keyword rules

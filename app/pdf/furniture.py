@@ -5,9 +5,11 @@ kept as facts about the release instead."""
 
 import re
 
-# A line that is a release stamp and nothing else (case and spacing aside).
+# A line that is a release stamp and nothing else (case and spacing aside). "Released" alone is
+# not one: it is what a schedule of documents prints in its decision column.
 STAMP = re.compile(
-    r"(?:proactively\s+)?released(?:\s+(?:under|pursuant\s+to)\s+the\s+official\s+information\s+act(?:\s+1982)?)?"
+    r"proactively\s+released(?:\s+(?:under|pursuant\s+to)\s+the\s+official\s+information\s+act(?:\s+1982)?)?"
+    r"|released\s+(?:under|pursuant\s+to)\s+the\s+official\s+information\s+act(?:\s+1982)?"
     r"|released\s+under\s+the\s+local\s+government\s+official\s+information\s+and\s+meetings\s+act(?:\s+1987)?",
     re.IGNORECASE,
 )

@@ -1,4 +1,5 @@
-"""The response letter read from a release: when the request was received, extension, transfer
+"""A release read as a release: its response letter (when the request was received, extension,
+transfer) and its schedule of documents
 
 Revision ID: 0013
 Revises: 0012
@@ -16,15 +17,16 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_table(
-        "release_letters",
+        "releases",
         sa.Column("document_id", sa.Integer(), nullable=False),
-        sa.Column("page", sa.Integer(), nullable=True),
+        sa.Column("letter_page", sa.Integer(), nullable=True),
         sa.Column("request_date", sa.Date(), nullable=True),
         sa.Column("extension_days", sa.Integer(), nullable=True),
         sa.Column("extended_to", sa.Date(), nullable=True),
         sa.Column("extended", sa.Boolean(), nullable=False),
         sa.Column("transferred", sa.Boolean(), nullable=False),
         sa.Column("grounds_json", sa.Text(), nullable=False),
+        sa.Column("schedule_json", sa.Text(), nullable=False),
         sa.Column("edited_json", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("document_id"),
@@ -32,4 +34,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("release_letters")
+    op.drop_table("releases")

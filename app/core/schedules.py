@@ -1,0 +1,297 @@
+"""Read a release's schedule of documents: the table listing each document found for a request,
+its date, title, the decision on it and the grounds cited. Pure: the words of the first pages
+(text and box, as stored) in, rows out.
+
+A schedule is found by its heading row: at least a title column and a decision or grounds column
+among headings such as No./Item/Doc, Date, Title/Description/Document, Decision/Release
+decision/Extent of release, Grounds/Section(s)/Reason, in any order, ruled or not. Each column
+runs from its heading's left edge to the next heading's. A row starts where the number column
+holds a number (or, without one, the date column a date); lines below it until the next row
+are its wrapped cells. A table runs on over pages: under a repeated heading row, or in the same
+columns when the next page's first number follows on."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.core.grounds import find_citations
+from app.core.letters import find_dates
+
+SCHEDULE_PAGES = 15  # a schedule follows the letter on a release's first pages
+Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
+
+HEADINGS = {
+    "number": (
+        "no",
+        "no.",
+        "#",
+        "item",
+        "doc",
+        "doc.",
+        "doc no",
+        "doc no.",
+        "document no",
+        "document no.",
+        "number",
+        "document number",
+        "item no",
+        "item no.",
+        "ref",
+        "ref.",
+    ),
+    "date": ("date", "document date", "date of document", "dated"),
+    "title": (
+        "title",
+        "description",
+        "document",
+        "document title",
+        "document description",
+        "subject",
+        "item description",
+        "description of document",
+        "name of document",
+    ),
+    "decision": (
+        "decision",
+        "release decision",
+        "extent of release",
+        "treatment",
+        "status",
+        "outcome",
+        "release status",
+        "decision on release",
+        "released?",
+    ),
+    "grounds": (
+        "grounds",
+        "ground",
+        "section",
+        "sections",
+        "section(s)",
+        "reason",
+        "reasons",
+        "reason for withholding",
+        "reasons for withholding",
+        "grounds for withholding",
+        "withholding grounds",
+        "section of the act",
+        "sections of the act",
+        "oia section",
+        "oia sections",
+    ),
+}
+DECISIONS = [  # (normalised decision, how schedules write it), the more specific first
+    ("not in scope", r"\b(?:out\s+of|not\s+in|outside(?:\s+the)?)\s+scope\b"),
+    ("transferred", r"\btransferr?(?:ed)?\b"),
+    ("refused", r"\brefused\b|\bdeclined\b"),
+    (
+        "released in part",
+        r"\bin\s+part\b|\bpart(?:ial(?:ly)?)?\s+release|\bpartially\b|\bredact(?:ed|ions)\b|\bwith\s+(?:some\s+)?(?:information|redactions)\s+withheld\b",
+    ),
+    ("withheld in full", r"\bwithheld(?:\s+in\s+(?:full|its\s+entirety))?\b|\bwithhold\b"),
+    ("released", r"\breleased?(?:\s+in\s+full)?\b|\bfull\s+release\b"),
+]
+NUMBER = re.compile(r"^(?:(?:doc(?:ument)?|item)\.?\s*)?(\d{1,4})[.):]?$", re.I)
+LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's height share a line
+CELL_GAP = 9.0  # points between words that part two cells of a heading row
+TABLE_GAP = 3.0  # a gap of this many lines below the last row ends the table
+
+
+@dataclass
+class ScheduleRow:
+    """One document the schedule lists."""
+
+    number: str | None
+    date: date | None
+    title: str
+    decision: str | None
+    grounds: list[str]
+    page: int  # the page of the schedule the row is printed on, from 1
+    cells: dict[str, str] = field(default_factory=dict)  # the text of each column, as printed
+
+
+@dataclass
+class _Table:
+    columns: list[tuple[str, float]]  # (kind, left edge), left to right
+    rows: list[dict] = field(default_factory=list)  # kind -> text, plus "_page"
+
+    @property
+    def kinds(self) -> set[str]:
+        return {kind for kind, _ in self.columns}
+
+
+def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list[ScheduleRow]:
+    """The rows of the first schedule of documents among the pages' words, in order; [] when there
+    is none."""
+    table: _Table | None = None
+    for number, words in enumerate(pages[:SCHEDULE_PAGES], 1):
+        lines = _lines(words)
+        if table is None:
+            found = _find_heading(lines)
+            if found is None:
+                continue
+            table, start = found
+            ended = _read_rows(table, lines[start:], number)
+        else:
+            repeated = _find_heading(lines)
+            start = repeated[1] if repeated and repeated[0].kinds == table.kinds else 0
+            if start == 0 and not _follows_on(table, lines):
+                break
+            ended = _read_rows(table, lines[start:], number)
+        if ended:
+            break
+    return [_row(cells, jurisdiction) for cells in table.rows] if table else []
+
+
+def _lines(words: list[Word]) -> list[list[Word]]:
+    """Words grouped into printed lines, top to bottom, each left to right."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: ((w[2] + w[4]) / 2, w[1])):
+        middle, height = (word[2] + word[4]) / 2, word[4] - word[2]
+        if lines:
+            last = lines[-1][-1]
+            if abs(middle - (last[2] + last[4]) / 2) <= LINE_TOLERANCE * max(height, last[4] - last[2]):
+                lines[-1].append(word)
+                continue
+        lines.append([word])
+    return [sorted(line, key=lambda w: w[1]) for line in lines]
+
+
+def _cells(line: list[Word]) -> list[tuple[float, float, str]]:
+    """A line's words joined into cells where the gap between words is wide: (x0, x1, text)."""
+    cells: list[tuple[float, float, str]] = []
+    for text, x0, _, x1, _ in line:
+        if cells and x0 - cells[-1][1] < CELL_GAP:
+            left, _, joined = cells[-1]
+            cells[-1] = (left, x1, f"{joined} {text}")
+        else:
+            cells.append((x0, x1, text))
+    return cells
+
+
+def _kind(text: str) -> str | None:
+    heading = " ".join(text.lower().replace(":", " ").split())
+    return next((kind for kind, names in HEADINGS.items() if heading in names), None)
+
+
+def _find_heading(lines: list[list[Word]]) -> tuple[_Table, int] | None:
+    """The table whose heading row is among the lines, and the index of the line after it. A
+    heading may wrap onto a second line ("Release" over "decision")."""
+    for index, line in enumerate(lines):
+        plain = _cells(line)
+        wrapped = _with_wrapped(plain, lines[index + 1]) if index + 1 < len(lines) else None
+        for cells, used in ((wrapped, 2), (plain, 1)):
+            kinds = _cell_kinds(cells) if cells else []
+            named = {kind for kind in kinds if kind}
+            if "title" in named and named & {"decision", "grounds"} and len(named) >= 3:
+                columns = [(kind, x0) for (x0, _, _), kind in zip(cells, kinds, strict=True) if kind]
+                return _Table(columns=columns), index + used
+    return None
+
+
+def _cell_kinds(cells: list[tuple[float, float, str]]) -> list[str | None]:
+    seen: set[str] = set()
+    kinds = []
+    for _, _, text in cells:
+        kind = _kind(text)
+        kinds.append(kind if kind not in seen else None)
+        seen.add(kind)
+    return kinds
+
+
+def _with_wrapped(cells, below: list[Word]):
+    """The heading cells with the words of the line below that sit under them added, when every
+    word below sits under a cell (a wrapped heading), else None."""
+    texts = [list(cell) for cell in cells]
+    for text, x0, _, x1, _ in below:
+        under = [cell for cell in texts if x0 < cell[1] + CELL_GAP and x1 > cell[0] - CELL_GAP]
+        if len(under) != 1:
+            return None
+        under[0][2] = f"{under[0][2]} {text}"
+    return [tuple(cell) for cell in texts]
+
+
+def _read_rows(table: _Table, lines: list[list[Word]], page: int) -> bool:
+    """Add the rows in lines to the table; True when the table ended on this page."""
+    previous_bottom, spacing = None, None
+    left = table.columns[0][1] - 2 * CELL_GAP
+    for line in lines:
+        top, bottom = min(w[2] for w in line), max(w[4] for w in line)
+        if previous_bottom is not None:
+            gap = top - previous_bottom
+            spacing = spacing or max(bottom - top, 1.0)
+            if gap > TABLE_GAP * spacing or line[0][1] < left:
+                return True
+        cells = _assign(table, line)
+        if _starts_row(table, cells):
+            table.rows.append({**cells, "_page": page})
+        elif table.rows:
+            for kind, text in cells.items():
+                row = table.rows[-1]
+                row[kind] = f"{row.get(kind, '')} {text}".strip()
+        previous_bottom = bottom
+    return False
+
+
+def _assign(table: _Table, line: list[Word]) -> dict[str, str]:
+    """The line's words by the column each starts in."""
+    cells: dict[str, list[str]] = {}
+    for text, x0, *_ in line:
+        kind = table.columns[0][0]
+        for candidate, start in table.columns:
+            if x0 >= start - CELL_GAP / 2:
+                kind = candidate
+        cells.setdefault(kind, []).append(text)
+    return {kind: " ".join(texts) for kind, texts in cells.items()}
+
+
+def _starts_row(table: _Table, cells: dict[str, str]) -> bool:
+    if "number" in table.kinds:
+        return bool(NUMBER.match(cells.get("number", "").strip()))
+    return bool(find_dates(cells.get("date", "")))
+
+
+def _follows_on(table: _Table, lines: list[list[Word]]) -> bool:
+    """Whether the page's first lines carry on the table: its next number, in its number column."""
+    if "number" not in table.kinds or not table.rows:
+        return False
+    last = NUMBER.match(table.rows[-1].get("number", "").strip())
+    for line in lines[:4]:
+        cells = _assign(table, line)
+        shown = NUMBER.match(cells.get("number", "").strip())
+        if shown and last and int(shown.group(1)) == int(last.group(1)) + 1:
+            return True
+    return False
+
+
+def _row(cells: dict, jurisdiction: str) -> ScheduleRow:
+    number = NUMBER.match(cells.get("number", "").strip())
+    dates = find_dates(cells.get("date", ""))
+    said = f"{cells.get('decision', '')} {cells.get('grounds', '')}"
+    grounds = _grounds(cells.get("decision", ""), jurisdiction) + _grounds(cells.get("grounds", ""), jurisdiction, True)
+    return ScheduleRow(
+        number=number.group(1) if number else None,
+        date=dates[0][2] if dates else None,
+        title=cells.get("title", ""),
+        decision=decision_of(cells.get("decision", "") or said),
+        grounds=list(dict.fromkeys(grounds)),
+        page=cells["_page"],
+        cells={kind: text for kind, text in cells.items() if not kind.startswith("_")},
+    )
+
+
+def _grounds(text: str, jurisdiction: str, column: bool = False) -> list[str]:
+    """The grounds a cell cites. In a grounds column a bare "6(c)" is a ground, where in prose it
+    could be list numbering: each part is read as if "s" stood before it."""
+    parts = re.split(r"\s*(?:[,;&/]|\band\b)\s*", text) if column else [text]
+    found = []
+    for part in parts:
+        cited = find_citations(part, jurisdiction) or (find_citations(f"s {part}", jurisdiction) if column else [])
+        found += [c.ground for c in cited]
+    return found
+
+
+def decision_of(text: str) -> str | None:
+    """A schedule's decision normalised: released, released in part, withheld in full, refused,
+    transferred or not in scope; None when the text says none of them."""
+    return next((decision for decision, pattern in DECISIONS if re.search(pattern, text, re.I)), None)
