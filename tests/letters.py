@@ -3,6 +3,8 @@ letter reader is measured on (tests/test_letters.py, bench/release.py later)."""
 
 from datetime import date
 
+from pdfs import text_pdf
+
 
 def facts(agency, reference, received, answered, grounds, extension_days=None, extended_to=None, **rest) -> dict:
     """What a letter says; an extension by days or to a date is an extension."""
@@ -226,3 +228,10 @@ others under section 18(d), as they are publicly available.""",
         facts("New Zealand Police", "01-20-12379", date(2020, 5, 11), date(2020, 6, 17), ["18(e)", "18(d)"]),
     ),
 ]
+
+
+def letter_pdf(letter: str) -> bytes:
+    """A release: the letter on page 1 (its lines as printed) and one released document after it."""
+    lines = [(72, 60 + 13 * i, line) for i, line in enumerate(letter.splitlines())]
+    document = [(72, 72, "Briefing: Wage subsidy scheme design"), (72, 100, "Withheld under s9(2)(a) where noted.")]
+    return text_pdf([lines, document])

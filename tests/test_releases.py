@@ -3,7 +3,7 @@ the document its agency, reference and date, and the time the answer took."""
 
 import pytest
 from conftest import upload
-from letters import LETTERS
+from letters import LETTERS, letter_pdf
 from pdfs import text_pdf
 from schedules import schedule_pdf
 from sqlalchemy import update
@@ -12,17 +12,10 @@ from app.ingest.pipeline import process_document
 from app.models import Document
 
 
-def release_pdf(letter: str) -> bytes:
-    """A letter on page 1 (its lines as printed) and one released document after it."""
-    lines = [(72, 60 + 13 * i, line) for i, line in enumerate(letter.splitlines())]
-    document = [(72, 72, "Briefing: Wage subsidy scheme design"), (72, 100, "Withheld under s9(2)(a) where noted.")]
-    return text_pdf([lines, document])
-
-
 @pytest.fixture
 def treasury(api, project):
     letter, _ = LETTERS[0]  # received 4 March 2024, extended by 15 working days, answered 12 April 2024
-    return upload(api, project["id"], ("treasury-release.pdf", release_pdf(letter))).get_json()["documents"][0]
+    return upload(api, project["id"], ("treasury-release.pdf", letter_pdf(letter))).get_json()["documents"][0]
 
 
 def test_the_letter_gives_the_release_its_facts_and_its_timing(api, treasury):
@@ -47,7 +40,7 @@ def test_the_letter_gives_the_release_its_facts_and_its_timing(api, treasury):
 
 def test_metadata_a_person_set_is_not_replaced_by_the_letter(api, project):
     letter, _ = LETTERS[3]
-    document = upload(api, project["id"], ("minister.pdf", release_pdf(letter))).get_json()["documents"][0]
+    document = upload(api, project["id"], ("minister.pdf", letter_pdf(letter))).get_json()["documents"][0]
     api.patch(f"/api/documents/{document['id']}", json={"agency": "Ministry of Finance (as I know it)"})
     release = api.get(f"/api/documents/{document['id']}/release").get_json()
     assert release["agency"] == "Ministry of Finance (as I know it)"

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from app.core.grounds import find_citations
 from app.core.letters import find_dates
 
@@ -94,6 +96,8 @@ DECISIONS = [  # (normalised decision, how schedules write it), the more specifi
 NUMBER = re.compile(r"^(?:(?:doc(?:ument)?|item)\.?\s*)?(\d{1,4})[.):]?$", re.I)
 LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's height share a line
 CELL_GAP = 9.0  # points between words that part two cells of a heading row
+RULE_MARKS = "|[]"  # what OCR makes of a table's ruled lines
+OCR_DIGITS = str.maketrans("oOlI|", "00111")  # in a number or a date, what OCR reads for 0 and 1
 TABLE_GAP = 3.0  # a gap of this many lines below the last row ends the table
 
 
@@ -125,7 +129,7 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
     is none."""
     table: _Table | None = None
     for number, words in enumerate(pages[:SCHEDULE_PAGES], 1):
-        lines = _lines(words)
+        lines = _lines(_upright(_without_rules(words)))
         if table is None:
             found = _find_heading(lines)
             if found is None:
@@ -141,6 +145,41 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
         if ended:
             break
     return [_row(cells, jurisdiction) for cells in table.rows] if table else []
+
+
+def _without_rules(words: list[Word]) -> list[Word]:
+    """OCR reads a table's ruled lines as "|" or brackets, alone or stuck to a cell's first word."""
+    cleaned = []
+    for text, *box in words:
+        kept = text.strip(RULE_MARKS)
+        if kept:
+            cleaned.append((kept, *box))
+    return cleaned
+
+
+def _upright(words: list[Word]) -> list[Word]:
+    """The words turned back by the page's slant (a scan fed in askew), measured as the median
+    slope between neighbouring words of a line; a page printed straight is left as it is."""
+    slopes = []
+    ordered = sorted(words, key=lambda w: w[1])
+    for word in ordered:
+        middle = (word[2] + word[4]) / 2
+        after = [w for w in ordered if 0 < w[1] - word[3] < 2 * CELL_GAP and abs((w[2] + w[4]) / 2 - middle) < 4]
+        if after:
+            right = after[0]
+            slopes.append(
+                ((right[2] + right[4]) / 2 - middle) / max((right[1] + right[3]) / 2 - (word[1] + word[3]) / 2, 1)
+            )
+    if len(slopes) < 8:
+        return words
+    slope = sorted(slopes)[len(slopes) // 2]
+    if abs(slope) < 0.002:
+        return words
+    turned = []
+    for text, x0, y0, x1, y1 in words:
+        shift = slope * (x0 + x1) / 2
+        turned.append((text, x0 + slope * (y0 + y1) / 2, y0 - shift, x1 + slope * (y0 + y1) / 2, y1 - shift))
+    return turned
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
@@ -170,8 +209,19 @@ def _cells(line: list[Word]) -> list[tuple[float, float, str]]:
 
 
 def _kind(text: str) -> str | None:
-    heading = " ".join(text.lower().replace(":", " ").split())
-    return next((kind for kind, names in HEADINGS.items() if heading in names), None)
+    """The column a heading names; a heading OCR misread by a letter or two still names it
+    ("Desoription"), if it names no other."""
+    heading = " ".join(re.sub(r"[^\w#().?]+", " ", text.lower()).split()).strip(" .")
+    exact = [kind for kind, names in HEADINGS.items() if heading in names or f"{heading}." in names]
+    if exact:
+        return exact[0]
+    near = {
+        kind
+        for kind, names in HEADINGS.items()
+        for name in names
+        if len(name) >= 5 and Levenshtein.distance(heading, name) <= len(name) // 5
+    }
+    return near.pop() if len(near) == 1 else None
 
 
 def _find_heading(lines: list[list[Word]]) -> tuple[_Table, int] | None:
@@ -246,27 +296,36 @@ def _assign(table: _Table, line: list[Word]) -> dict[str, str]:
 
 
 def _starts_row(table: _Table, cells: dict[str, str]) -> bool:
-    if "number" in table.kinds:
-        return bool(NUMBER.match(cells.get("number", "").strip()))
-    return bool(find_dates(cells.get("date", "")))
+    """A row starts with a number in the number column, or (OCR having lost the number, or the
+    table having none) a date in the date column."""
+    if "number" in table.kinds and NUMBER.match(_digits(cells.get("number", ""))):
+        return True
+    return bool(find_dates(_digits(cells.get("date", ""))))
+
+
+def _digits(text: str) -> str:
+    """A number's or a date's words with OCR's letters for digits put right ("o1" is 01, "l5" 15)."""
+    return " ".join(
+        word.translate(OCR_DIGITS) if any(ch.isdigit() for ch in word) else word for word in text.strip().split()
+    )
 
 
 def _follows_on(table: _Table, lines: list[list[Word]]) -> bool:
     """Whether the page's first lines carry on the table: its next number, in its number column."""
     if "number" not in table.kinds or not table.rows:
         return False
-    last = NUMBER.match(table.rows[-1].get("number", "").strip())
+    last = NUMBER.match(_digits(table.rows[-1].get("number", "")))
     for line in lines[:4]:
         cells = _assign(table, line)
-        shown = NUMBER.match(cells.get("number", "").strip())
+        shown = NUMBER.match(_digits(cells.get("number", "")))
         if shown and last and int(shown.group(1)) == int(last.group(1)) + 1:
             return True
     return False
 
 
 def _row(cells: dict, jurisdiction: str) -> ScheduleRow:
-    number = NUMBER.match(cells.get("number", "").strip())
-    dates = find_dates(cells.get("date", ""))
+    number = NUMBER.match(_digits(cells.get("number", "")))
+    dates = find_dates(_digits(cells.get("date", "")))
     said = f"{cells.get('decision', '')} {cells.get('grounds', '')}"
     grounds = _grounds(cells.get("decision", ""), jurisdiction) + _grounds(cells.get("grounds", ""), jurisdiction, True)
     return ScheduleRow(
