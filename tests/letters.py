@@ -231,7 +231,8 @@ others under section 18(d), as they are publicly available.""",
 
 
 def letter_pdf(letter: str) -> bytes:
-    """A release: the letter on page 1 (its lines as printed) and one released document after it."""
-    lines = [(72, 60 + 13 * i, line) for i, line in enumerate(letter.splitlines())]
-    document = [(72, 72, "Briefing: Wage subsidy scheme design"), (72, 100, "Withheld under s9(2)(a) where noted.")]
-    return text_pdf([lines, document])
+    """A release: the letter on page 1 (its lines as printed, at 10 pt so the longest fits the
+    page) and one released document after it."""
+    lines = [(56, 60 + 13 * i, line) for i, line in enumerate(letter.splitlines())]
+    document = [(56, 72, "Briefing: Wage subsidy scheme design"), (56, 100, "Purpose: to seek your decisions.")]
+    return text_pdf([lines, document], size=10)

@@ -12,16 +12,19 @@ FONT_SIZE = 12
 FONT_FILE = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 
 
-def text_pdf(pages: list[list[tuple[float, float, str]]], title: str | None = None, rotation: int = 0) -> bytes:
-    """A PDF of pages with (x, baseline y, text) lines at 12 pt: Helvetica, or DejaVu Sans for macrons."""
+def text_pdf(
+    pages: list[list[tuple[float, float, str]]], title: str | None = None, rotation: int = 0, size: float = FONT_SIZE
+) -> bytes:
+    """A PDF of pages with (x, baseline y, text) lines at 12 pt (or size): Helvetica, or DejaVu Sans
+    for macrons."""
     doc = pymupdf.open()
     for lines in pages:
         page = doc.new_page(width=595, height=842)
         for x, y, text in lines:
             if any(ord(ch) > 255 for ch in text):
-                page.insert_text((x, y), text, fontsize=FONT_SIZE, fontname="dejavu", fontfile=FONT_FILE)
+                page.insert_text((x, y), text, fontsize=size, fontname="dejavu", fontfile=FONT_FILE)
             else:
-                page.insert_text((x, y), text, fontsize=FONT_SIZE, fontname="helv")
+                page.insert_text((x, y), text, fontsize=size, fontname="helv")
         if rotation:
             page.set_rotation(rotation)
     if title:

@@ -50,3 +50,10 @@ def test_the_letter_ends_at_its_sign_off_and_runs_on_to_the_next_page_only_when_
     unsigned = signed.split("Yours sincerely")[0].replace("section 9(2)(a)", "section 9(2)(k)")
     carried_on = "Some further parts are withheld under section 9(2)(a).\nYours sincerely\nWithheld under s 6(a)"
     assert read_letter([unsigned, carried_on]).grounds == ["9(2)(k)", "9(2)(a)"]
+
+
+@pytest.mark.parametrize("read_as", ["Téna koe", "Tena koe", "Ténā koe"])
+def test_a_salutation_as_ocr_reads_it_still_starts_the_body(read_as):
+    text, expected = LETTERS[6]  # the Police letter: dated above "Tēnā koe", the request's date below
+    letter = read_letter([text.replace("Tēnā koe", read_as), ""])
+    assert (letter.request_date, letter.response_date) == (expected["request_date"], expected["response_date"])

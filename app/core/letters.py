@@ -42,7 +42,11 @@ DATES = [
     re.compile(rf"\b{_YEAR}-(?P<month_number>\d\d)-{_DAY}\b"),  # 2023-12-01
 ]
 
-SALUTATION = re.compile(r"^\s*(?:Dear|Tēnā|Tena|Kia ora|Kia Ora|Mōrena|Talofa|Greetings)\b", re.I | re.M)
+# "Tēnā koe" as printed, and as OCR reads it ("Téna koe", "Tena koe").
+SALUTATION = re.compile(
+    r"^\s*(?:Dear|T\S{1,2}n\S{1,2}\s+k(?:oe|outou)|Kia\s+ora|M\S?rena|Talofa|Greetings)\b", re.I | re.M
+)
+DATE_LINE = re.compile(r"^\s*(?:Date[d:]?\s*:?\s*)?$", re.I)  # what may stand before a date on its own line
 SIGN_OFF = re.compile(
     r"^\s*(?:Yours\s+(?:sincerely|faithfully)|Nāku\s+(?:iti\s+)?noa|Naku\s+(?:iti\s+)?noa|Ngā\s+mihi|Nga\s+mihi"
     r"|Kind\s+regards|Regards)\b",
@@ -161,14 +165,21 @@ def _body(text: str) -> str:
 
 
 def _response_date(text: str, dates: list[tuple[int, int, date]]) -> date | None:
-    """The letter's own date: the first date above its salutation (or, without one, the first
-    date that is not the request's)."""
+    """The letter's own date: the first date above its salutation; else a date on a line of its
+    own ("Date: 6 February 2024" under the signature); else the first date outside a sentence
+    about the request."""
     salutation = SALUTATION.search(text)
     above = [d for start, _, d in dates if salutation is None or start < salutation.start()]
     if above:
         return above[0]
-    for start, _, d in dates:
-        if not ASKED.search(text[max(0, start - 80) : start]):
+    for start, end, d in dates:
+        line_end = text.find("\n", end)
+        after = text[end : line_end if line_end >= 0 else len(text)]
+        if DATE_LINE.match(text[text.rfind("\n", 0, start) + 1 : start]) and not after.strip(" ."):
+            return d
+    asked = [s for s in _sentences(text) if ASKED.search(s)]
+    for _, _, d in dates:
+        if not any(d in (found for _, _, found in find_dates(sentence)) for sentence in asked):
             return d
     return None
 
