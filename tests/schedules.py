@@ -125,3 +125,42 @@ def page_words(pdf: bytes) -> list[list[tuple[str, float, float, float, float]]]
     """Each page's words as the app stores them: (text, x0, y0, x1, y1)."""
     doc = pymupdf.open(stream=pdf, filetype="pdf")
     return [[(w[4], w[0], w[1], w[2], w[3]) for w in page.get_text("words")] for page in doc]
+
+
+def bundle_pdf() -> tuple[bytes, list[list[int] | None]]:
+    """A whole release: a letter (page 1), the schedule (page 2), then each document listed that
+    is in the bundle, one to three pages long, announced at its top in one of three ways: a
+    "Document N" stamp above its title, its title alone, or its title's first words with its
+    date. Returns the PDF and each row's [first, last] pages (None: not in the bundle)."""
+    headings = {"number": "No.", "date": "Date", "title": "Description", "decision": "Decision", "grounds": "Grounds"}
+    pdf, _ = schedule_pdf(headings, True, 12, True)
+    bundle = pymupdf.open(stream=pdf, filetype="pdf")
+    expected: list[list[int] | None] = []
+    for number, day, title, _, decision, _, _ in DOCUMENTS:
+        if decision in ("withheld in full", "refused", "transferred", "not in scope"):
+            expected.append(None)
+            continue
+        length = 1 + number % 3
+        first = bundle.page_count + 1
+        for n in range(length):
+            page = bundle.new_page(width=595, height=842)
+            if n == 0:
+                _document_top(page, number, day, title)
+            else:
+                page.insert_text((56, 72), f"continued: paragraph {n + 1}", fontsize=10)
+            for i in range(30):
+                page.insert_text((56, 160 + 16 * i), f"Paragraph {i}: the scheme's settings and costs.", fontsize=10)
+        expected.append([first, first + length - 1])
+    return bundle.tobytes(), expected
+
+
+def _document_top(page, number: int, day: date, title: str) -> None:
+    """How a released document announces itself at the top of its first page, in one of three ways."""
+    way = number % 3
+    if way == 0:
+        page.insert_text((460, 50), f"Document {number}", fontsize=10, fontname="hebo")
+    words = title.split()
+    shown = title if way != 2 else " ".join(words[:4])
+    page.insert_text((56, 80), shown, fontsize=14, fontname="hebo")
+    if way == 2:
+        page.insert_text((56, 100), day.strftime("%d %B %Y"), fontsize=10)

@@ -5,7 +5,7 @@ import pytest
 from conftest import upload
 from letters import LETTERS, letter_pdf
 from pdfs import text_pdf
-from schedules import schedule_pdf
+from schedules import bundle_pdf, schedule_pdf
 from sqlalchemy import update
 
 from app.ingest.pipeline import process_document
@@ -124,3 +124,14 @@ def test_the_schedule_of_documents_is_listed_with_its_decisions(api, project):
     page = api.get(f"/documents/{document['id']}/redactions").get_data(as_text=True)
     assert "3 of 12 documents withheld in full" in page
     assert "Email: Minister&#39;s office to Treasury officials" in page
+
+
+def test_a_bundle_is_shown_as_its_documents(api, project):
+    pdf, expected = bundle_pdf()
+    document = upload(api, project["id"], ("bundle.pdf", pdf)).get_json()["documents"][0]
+    release = api.get(f"/api/documents/{document['id']}/release").get_json()
+    assert [row["pages"] for row in release["schedule"]] == expected
+    viewer = api.get(f"/documents/{document['id']}").get_data(as_text=True)
+    contents = viewer[viewer.index('id="bundle-contents"') :]
+    assert 'href="#page-3"' in contents and "Briefing: Wage subsidy scheme options" in contents
+    assert "withheld in full" in contents  # listed, though it has no pages

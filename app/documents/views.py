@@ -12,6 +12,7 @@ from app.errors import AppError, NotFound
 from app.models import Role
 from app.projects.service import get_project
 from app.redactions.service import bad_redaction_pages
+from app.releases.service import release_json
 from app.suggestions.service import count_pending
 from app.tags.presenters import tag_json
 from app.tags.service import list_tags
@@ -82,6 +83,7 @@ def show(document_id: int):
         tags=[tag_json(t) for t in list_tags(db(), document.project)],
         pending=count_pending(db(), document.id),
         bad_pages=bad_redaction_pages(db(), document.id),
+        release=release_json(db(), document),
     )
 
 

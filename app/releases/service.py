@@ -5,9 +5,10 @@ import json
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.core.bundles import TOP_CHARACTERS, locate
 from app.core.letters import LETTER_PAGES, Letter, read_letter
 from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, read_schedule
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
@@ -29,11 +30,21 @@ def read_release(session: Session, document_id: int, jurisdiction: str) -> None:
         .order_by(Page.number)
     ).all()
     letter = read_letter([text for text, _ in pages[: LETTER_PAGES + 1]], jurisdiction)
-    schedule = read_schedule([[tuple(word) for word in json.loads(words)] for _, words in pages], jurisdiction)
+    schedule = _rows(read_schedule([[tuple(word) for word in json.loads(words)] for _, words in pages], jurisdiction))
+    if schedule:
+        tops = session.scalars(
+            select(func.substr(Page.text, 1, TOP_CHARACTERS))
+            .where(Page.document_id == document_id)
+            .order_by(Page.number)
+        ).all()
+        for row, pages_of_row in zip(
+            schedule, locate(schedule, tops, max(row["page"] for row in schedule) + 1), strict=True
+        ):
+            row["pages"] = pages_of_row
     release = session.get(Release, document_id) or Release(document_id=document_id)
     session.add(release)
     edited = set(release.edited)
-    for name, value in {**_letter_fields(letter), "schedule_json": json.dumps(_rows(schedule))}.items():
+    for name, value in {**_letter_fields(letter), "schedule_json": json.dumps(schedule)}.items():
         if name not in edited:
             setattr(release, name, value)
     if letter is not None:
@@ -81,7 +92,7 @@ def release_json(session: Session, document: Document) -> dict:
     schedule of documents with its counts by decision."""
     release = session.get(Release, document.id) or Release(document_id=document.id)
     timing = _timing(release, document.date_released)
-    schedule = [{**row, "pages": None} for row in release.schedule]  # where each starts: not yet found
+    schedule = [{"pages": None, **row} for row in release.schedule]
     return {
         "agency": document.agency,
         "reference": document.oia_reference,
