@@ -205,6 +205,7 @@ class Document(Base):
     facts_json: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     project: Mapped[Project] = relationship(back_populates="documents")
+    release: Mapped["Release | None"] = relationship(viewonly=True)
 
     @property
     def facts(self) -> dict:

@@ -1,6 +1,9 @@
 """A release read as a release, through the API: the response letter on its first page gives
 the document its agency, reference and date, and the time the answer took."""
 
+import csv
+import io
+
 import pytest
 from conftest import upload
 from letters import LETTERS, letter_pdf
@@ -135,3 +138,25 @@ def test_a_bundle_is_shown_as_its_documents(api, project):
     contents = viewer[viewer.index('id="bundle-contents"') :]
     assert 'href="#page-3"' in contents and "Briefing: Wage subsidy scheme options" in contents
     assert "withheld in full" in contents  # listed, though it has no pages
+
+
+def test_exports_cite_a_page_of_a_bundle_by_its_document(api, project):
+    pdf, expected = bundle_pdf()  # document 2 runs over pages 5 to 7
+    document = upload(api, project["id"], ("bundle.pdf", pdf)).get_json()["documents"][0]
+    for page in (6, 1):
+        made = api.post(
+            f"/api/documents/{document['id']}/annotations",
+            json={"page": page, "rect": [56, 150, 300, 170], "tags": ["Risk"]},
+        )
+        assert made.status_code == 201, made.get_json()
+    markdown = api.get(f"/api/projects/{project['id']}/export?format=md").get_data(as_text=True)
+    assert "Document 2, page 2 (bundle page 6)" in markdown
+    assert "— p. 1 ·" in markdown  # the letter is in no listed document
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                api.get(f"/api/projects/{project['id']}/export?format=csv").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
+    assert sorted(row["place"] for row in rows) == ["Document 2, page 2 (bundle page 6)", "p. 1"]

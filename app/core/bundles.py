@@ -54,3 +54,14 @@ def _starts_here(row: dict, top: str) -> bool:
 def _last_page(start: int, starts: list[int], page_count: int) -> int:
     later = [s for s in starts if s > start]
     return later[0] - 1 if later else page_count
+
+
+def place_of(page: int, schedule: list[dict]) -> str:
+    """How to cite a page of a bundle: "Document 7, page 3 (bundle page 41)" when the page falls in
+    a listed document, else "p. 41"."""
+    for row in schedule:
+        pages = row.get("pages")
+        if pages and pages[0] <= page <= pages[1]:
+            name = f"Document {row['number']}" if row.get("number") else f"“{row['title']}”"
+            return f"{name}, page {page - pages[0] + 1} (bundle page {page})"
+    return f"p. {page}"

@@ -28,6 +28,7 @@ CSV_COLUMNS = [
     "kind",
     "annotation",
     "release",
+    "place",
 ]
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 OIA_CONTEXT = {"oia": "https://github.com/oia-desk/oia-desk/ns#", "sha256": "oia:sha256", "rects": "oia:rects"}
@@ -72,6 +73,7 @@ def _csv_row(excerpt: Excerpt, base_url: str) -> list:
         excerpt.kind,
         excerpt.id,
         excerpt.release,
+        excerpt.place,
     ]
 
 
@@ -100,7 +102,7 @@ def markdown_excerpt(excerpt: Excerpt, base_url: str) -> str:
     """One excerpt: the quote, then page, tags, ground with its meaning, and the note."""
     quote = shown_quote(excerpt)
     lines = [f"> {_md(line)}" if line.strip() else ">" for line in quote.splitlines() or [quote]]
-    facts = [f"p. {excerpt.page}"]
+    facts = [excerpt.place]
     if excerpt.tags:
         facts.append("tags: " + ", ".join(_md(t) for t in excerpt.tags))
     if excerpt.ground:
@@ -229,7 +231,7 @@ def docx_bytes(items: Iterable[Excerpt], heading: str) -> bytes:
             word.add_heading(_xml_safe(one_line(excerpt.title)), level=1)
             word.add_paragraph(_xml_safe(citation(excerpt)))
         word.add_paragraph(_xml_safe(shown_quote(excerpt)), style="Quote")
-        facts = [f"p. {excerpt.page}"]
+        facts = [excerpt.place]
         facts += ["tags: " + ", ".join(excerpt.tags)] if excerpt.tags else []
         if excerpt.ground:
             about = excerpt.ground_meaning

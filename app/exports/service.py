@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from app.core.bundles import place_of
 from app.core.grounds import explain
 from app.errors import BadInput
 from app.models import Annotation, AnnotationTag, Document, Page, Project, Suggestion, SuggestionSource, Tag, User
@@ -56,6 +57,7 @@ class Excerpt:
     keyed: bool  # its boxes' grounds were read through the key of codes it prints
     sha256: str
     page: int
+    place: str  # how to cite the page: "p. 41", or "Document 7, page 3 (bundle page 41)" in a bundle
     rotation: int  # as the page is shown: the PDF's own, or the turn OCR found for a scan fed in sideways
     kind: str
     start: int | None
@@ -112,7 +114,7 @@ def excerpts(session: Session, project: Project, selection: Selection) -> Iterat
     query = _query(session, project, selection).options(
         selectinload(Annotation.tags).selectinload(Tag.parent),
         selectinload(Annotation.author),
-        selectinload(Annotation.document),
+        selectinload(Annotation.document).selectinload(Document.release),
     )
     shown_rotation = (
         select(Page.rotation)
@@ -183,6 +185,7 @@ def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int, source: s
         withheld_as="a blank-space redaction" if source == SuggestionSource.BLANK else "a redaction box",
         sha256=document.sha256,
         page=annotation.page,
+        place=place_of(annotation.page, document.release.schedule if document.release else []),
         rotation=rotation,
         kind=annotation.kind,
         start=annotation.start,
