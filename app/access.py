@@ -116,6 +116,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "redactions.project_page": VIEWER,
     "releases.api_release": VIEWER,
     "releases.api_correct": EDITOR,
+    "releases.api_project_grounds": VIEWER,
+    "releases.project_grounds_page": VIEWER,
     "search.api_search": SIGNED_IN,  # the projects searched are checked by the service
     "search.api_document_search": VIEWER,
     "search.search_page": VIEWER,

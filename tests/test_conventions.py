@@ -122,10 +122,10 @@ LAYERS = [
     {"views", "app.cli", "app.openapi"},  # the interfaces: HTTP (parse, call a service, respond), command line
     {"app.ingest"},  # the top-level step: upload -> pages, boxes, suggestions
     {"app.exports", "app.projects", "app.admin"},
-    {"app.search"},
+    {"app.search", "app.releases"},
     {"app.suggestions"},
     {"app.annotations"},
-    {"app.tags", "app.redactions", "app.releases", "app.documents", "app.auth", "app.audit"},
+    {"app.tags", "app.redactions", "app.documents", "app.auth", "app.audit"},
     {"app.access", "app.web", "app.validation", "app.queue", "app.sandbox", "app.storage", "app.migrate", "app.backup"},
     {"app.models", "app.errors", "app.config"},
     {"app.db", "app.core", "app.pdf"},  # no feature, no Flask: shared pure logic and the PDF boundary

@@ -7,7 +7,7 @@ import io
 import pytest
 from conftest import upload
 from letters import LETTERS, letter_pdf
-from pdfs import text_pdf
+from pdfs import oia_release, text_pdf
 from schedules import bundle_pdf, schedule_pdf
 from sqlalchemy import update
 
@@ -160,3 +160,28 @@ def test_exports_cite_a_page_of_a_bundle_by_its_document(api, project):
         )
     )
     assert sorted(row["place"] for row in rows) == ["Document 2, page 2 (bundle page 6)", "p. 1"]
+
+
+def test_grounds_across_the_project_per_agency(api, project):
+    pdf, _ = bundle_pdf()
+    bundle = upload(api, project["id"], ("bundle.pdf", pdf)).get_json()["documents"][0]
+    api.patch(f"/api/documents/{bundle['id']}", json={"agency": "The Treasury"})
+    release, _ = oia_release()  # boxes with grounds beside them; no agency set
+    upload(api, project["id"], ("release.pdf", release))
+    grounds = api.get(f"/api/projects/{project['id']}/grounds").get_json()
+    rows = {(row["agency"], row["ground"]): row for row in grounds["rows"]}
+    treasury = rows[("The Treasury", "9(2)(g)(i)")]  # document 3 of the schedule: withheld in full
+    assert (treasury["documents_withheld"], treasury["boxes"]) == (1, 0)
+    assert rows[("The Treasury", "9(2)(f)(iv)")]["documents_withheld"] == 1  # document 9
+    assert rows[("The Treasury", "9(2)(ba)(i)")]["meaning"]
+    unknown = [row for row in grounds["rows"] if row["agency"] == "Agency not known"]
+    assert unknown and all(row["boxes"] + row["cited"] > 0 for row in unknown)
+    assert grounds["agencies"] == ["Agency not known", "The Treasury"]
+    exported = api.get(f"/api/projects/{project['id']}/grounds?format=csv")
+    assert exported.mimetype == "text/csv"
+    lines = exported.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == "agency,ground,boxes,pages_withheld,documents_withheld,cited,meaning"
+    assert len(lines) == len(grounds["rows"]) + 1
+    assert api.get(f"/api/projects/{project['id']}/grounds?format=xml").status_code == 400
+    page = api.get(f"/projects/{project['id']}/grounds").get_data(as_text=True)
+    assert 'id="grounds-table"' in page and "The Treasury" in page

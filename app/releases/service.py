@@ -3,20 +3,25 @@ corrected by people, and the letter's dates measured against the Act's time limi
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.bundles import TOP_CHARACTERS, locate
+from app.core.grounds import explain
 from app.core.letters import LETTER_PAGES, Letter, read_letter
 from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, read_schedule
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
 from app.errors import BadInput
-from app.models import Document, Page, Release
+from app.models import Document, Page, Project, Release
+from app.redactions.service import document_redactions
 
 # The release's fields that are the document's own metadata, by their names here.
 ON_THE_DOCUMENT = {"agency": "agency", "reference": "oia_reference", "response_date": "date_released"}
+UNKNOWN_AGENCY = "Agency not known"
+GROUND_USES = ("boxes", "pages_withheld", "documents_withheld", "cited")
 DECISIONS = ("released", "released in part", "withheld in full", "refused", "transferred", "not in scope")
 
 
@@ -153,3 +158,46 @@ def _timing(release: Release, answered: date | None) -> Timeliness | None:
 
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def project_grounds(session: Session, project: Project) -> dict:
+    """GET /api/projects/<id>/grounds: per agency and per ground, the boxes withheld under it, the
+    pages withheld in full with a box citing it, the documents a schedule lists as withheld in
+    full under it, and how often the pages' text cites it. Rows most used first."""
+    counts: dict[tuple[str, str], Counter] = {}
+    citations = _citations_by_document(session, [d.id for d in project.documents])
+    for document in project.documents:
+        agency = document.agency or UNKNOWN_AGENCY
+        for ground, use in _uses(session, document, citations.get(document.id, [])):
+            counts.setdefault((agency, ground), Counter())[use] += 1
+    rows = []
+    for (agency, ground), counted in counts.items():
+        explained = explain(ground, project.jurisdiction)
+        meaning = explained["meaning"] if explained else None
+        rows.append(
+            {"agency": agency, "ground": ground, **{use: counted[use] for use in GROUND_USES}, "meaning": meaning}
+        )
+    rows.sort(key=lambda r: (-sum(r[use] for use in GROUND_USES), r["agency"], r["ground"]))
+    return {"rows": rows, "agencies": sorted({r["agency"] for r in rows}), "counts": list(GROUND_USES)}
+
+
+def _uses(session: Session, document: Document, citations: list[dict]) -> Iterator[tuple[str, str]]:
+    """Each use of a ground in a document, as (ground, one of GROUND_USES)."""
+    redactions = document_redactions(session, document)
+    boxes = [box for box in redactions["boxes"] if box["ground"] and not box["out_of_scope"]]
+    yield from ((box["ground"], "boxes") for box in boxes)
+    withheld = set(redactions["pages_withheld"])
+    on_withheld_pages = {(box["ground"], box["page"]) for box in boxes if box["page"] in withheld}
+    yield from ((ground, "pages_withheld") for ground, _ in on_withheld_pages)
+    for row in document.release.schedule if document.release else []:
+        if row["decision"] == "withheld in full":
+            yield from ((ground, "documents_withheld") for ground in row["grounds"])
+    yield from ((citation["ground"], "cited") for citation in citations)
+
+
+def _citations_by_document(session: Session, document_ids: list[int]) -> dict[int, list[dict]]:
+    found: dict[int, list[dict]] = {}
+    rows = session.execute(select(Page.document_id, Page.citations_json).where(Page.document_id.in_(document_ids)))
+    for document_id, cited in rows:
+        found.setdefault(document_id, []).extend(json.loads(cited or "[]"))
+    return found

@@ -1,9 +1,15 @@
 """A release's response letter: API."""
 
-from flask import Blueprint
+import csv
+import io
+
+from flask import Blueprint, Response, render_template, request
 
 from app.auth import signed_in_user
+from app.core.spreadsheet import safe_cell
 from app.documents.service import get_document
+from app.errors import BadInput
+from app.projects.service import get_project
 from app.releases import service
 from app.releases.schemas import ReleaseChanges
 from app.validation import accepts, request_body
@@ -24,3 +30,37 @@ def api_correct(document_id: int):
     """PATCH /api/documents/<id>/release with any of the letter's fields, to correct what was read."""
     document = get_document(db(), signed_in_user(), document_id)
     return service.update_release(db(), document, request_body())
+
+
+@bp.get("/api/projects/<int:project_id>/grounds")
+def api_project_grounds(project_id: int):
+    """GET /api/projects/<id>/grounds: per agency and ground, boxes, pages and documents withheld (format=csv too)."""
+    grounds = service.project_grounds(db(), get_project(db(), signed_in_user(), project_id))
+    wanted = request.args.get("format", "json")
+    if wanted == "csv":
+        return Response(_grounds_csv(grounds), mimetype="text/csv", headers=_attachment(f"grounds-{project_id}.csv"))
+    if wanted != "json":
+        raise BadInput("format must be json or csv.")
+    return grounds
+
+
+@bp.get("/projects/<int:project_id>/grounds")
+def project_grounds_page(project_id: int):
+    """The grounds a project's releases use, per agency: a table with a chart, and its CSV."""
+    project = get_project(db(), signed_in_user(), project_id)
+    return render_template("releases/grounds.html", project=project, grounds=service.project_grounds(db(), project))
+
+
+def _grounds_csv(grounds: dict) -> str:
+    """UTF-8 with a BOM (Excel shows macrons), formulas neutralised."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    columns = ["agency", "ground", *grounds["counts"], "meaning"]
+    writer.writerow(columns)
+    for row in grounds["rows"]:
+        writer.writerow([safe_cell(row[column] if row[column] is not None else "") for column in columns])
+    return "\ufeff" + out.getvalue()
+
+
+def _attachment(name: str) -> dict:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
