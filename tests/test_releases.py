@@ -4,6 +4,8 @@ the document its agency, reference and date, and the time the answer took."""
 import csv
 import io
 
+import docx
+import pymupdf
 import pytest
 from conftest import upload
 from letters import LETTERS, letter_pdf
@@ -185,3 +187,54 @@ def test_grounds_across_the_project_per_agency(api, project):
     assert api.get(f"/api/projects/{project['id']}/grounds?format=xml").status_code == 400
     page = api.get(f"/projects/{project['id']}/grounds").get_data(as_text=True)
     assert 'id="grounds-table"' in page and "The Treasury" in page
+
+
+def test_a_complaint_to_the_ombudsman_is_drafted_from_the_release(api, project):
+    letter = pymupdf.open(stream=letter_pdf(LETTERS[0][0]), filetype="pdf")
+    bundle, _ = bundle_pdf()
+    release = pymupdf.open(stream=bundle, filetype="pdf")
+    release.delete_page(0)
+    release.insert_pdf(letter, to_page=0, start_at=0)  # the Treasury's letter, then the schedule and documents
+    document = upload(api, project["id"], ("release.pdf", release.tobytes())).get_json()["documents"][0]
+    api.patch(f"/api/documents/{document['id']}/release", json={"extension_days": None})  # so it was late
+    path = f"/api/projects/{project['id']}/export?format=complaint&document={document['id']}"
+    response = api.get(path)
+    assert response.status_code == 200 and response.mimetype == "text/markdown"
+    draft = response.get_data(as_text=True)
+    assert draft.startswith("# Draft complaint to the Ombudsman")
+    assert "DRAFT for you to edit" in draft
+    assert "The Treasury received my request on 4 March 2024" in draft
+    assert "That is 27 working days after it received the request; the limit was 20 working days" in draft
+    assert "The response was late by 7 working days" in draft
+    assert "Documents withheld in full (3 of 12 listed)" in draft
+    assert (
+        "Document 3, “Email: Minister's office to Treasury officials” (1 February 2024): withheld under s 9(2)(g)(i)"
+        in draft
+    )
+    assert "### Section 9(2)(a): to protect the privacy of natural persons" in draft
+    assert "Section 9(1) allows information to be withheld" in draft  # the public-interest question
+    assert "Section 6 reasons are conclusive" in draft  # 6(c), cited in the schedule
+    assert draft.count("[Your argument:") >= 5
+    word = api.get(path + "&as=docx")
+    assert word.status_code == 200 and word.data[:2] == b"PK"
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(word.data)).paragraphs)
+    assert "The response was late by 7 working days" in text
+    assert api.get(f"/api/projects/{project['id']}/export?format=complaint").status_code == 400  # which release?
+    assert api.get(path + "&as=pdf").status_code == 400
+
+
+def test_a_complaint_lists_the_redactions_by_ground_and_page(api, project):
+    pdf, _ = oia_release()
+    document = upload(api, project["id"], ("release.pdf", pdf)).get_json()["documents"][0]
+    redactions = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    boxes = redactions["grounds"]
+    draft = api.get(f"/api/projects/{project['id']}/export?format=complaint&document={document['id']}").get_data(
+        as_text=True
+    )
+    assert f"Information withheld from the released pages ({redactions['box_count']} redactions)" in draft
+    for ground, count in boxes.items():
+        assert f"{count} redaction{'s' if count != 1 else ''} under s {ground}" in draft
+    assert "the date it received your request" in draft  # no letter: the draft says what to fill in
+    assert "with no ground printed beside it" in draft
+    page = api.get(f"/documents/{document['id']}/redactions").get_data(as_text=True)
+    assert f"format=complaint&amp;document={document['id']}" in page

@@ -89,28 +89,31 @@ def _drain(buffer: io.StringIO) -> str:
 
 def markdown_chunks(items: Iterable[Excerpt], heading: str, base_url: str) -> Iterator[str]:
     """Per document a heading with its citation, then each excerpt as a block quote with its page."""
-    yield f"# {_md(heading)}\n"
+    yield f"# {markdown_text(heading)}\n"
     current = None
     for excerpt in items:
         if excerpt.document_id != current:
             current = excerpt.document_id
-            yield f"\n## {_md(one_line(excerpt.title))}\n\n{_md(citation(excerpt))}\n"
+            yield f"\n## {markdown_text(one_line(excerpt.title))}\n\n{markdown_text(citation(excerpt))}\n"
         yield "\n" + markdown_excerpt(excerpt, base_url)
 
 
 def markdown_excerpt(excerpt: Excerpt, base_url: str) -> str:
     """One excerpt: the quote, then page, tags, ground with its meaning, and the note."""
     quote = shown_quote(excerpt)
-    lines = [f"> {_md(line)}" if line.strip() else ">" for line in quote.splitlines() or [quote]]
+    lines = [f"> {markdown_text(line)}" if line.strip() else ">" for line in quote.splitlines() or [quote]]
     facts = [excerpt.place]
     if excerpt.tags:
-        facts.append("tags: " + ", ".join(_md(t) for t in excerpt.tags))
+        facts.append("tags: " + ", ".join(markdown_text(t) for t in excerpt.tags))
     if excerpt.ground:
         about = excerpt.ground_meaning
-        facts.append(f"withheld under s {_md(excerpt.ground)}" + (f" ({_md(about['meaning'])})" if about else ""))
+        facts.append(
+            f"withheld under s {markdown_text(excerpt.ground)}"
+            + (f" ({markdown_text(about['meaning'])})" if about else "")
+        )
     lines.append(f"\n— {' · '.join(facts)} · [open]({annotation_link(base_url, excerpt)})")
     if excerpt.note:
-        note = [_md(line) for line in excerpt.note.splitlines()]
+        note = [markdown_text(line) for line in excerpt.note.splitlines()]
         lines.append("\nNote: " + "  \n".join(note))
     return "\n".join(lines) + "\n"
 
@@ -138,7 +141,7 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _md(text: str) -> str:
+def markdown_text(text: str) -> str:
     """Text that Markdown shows as written: characters that format anywhere escaped, markers that
     start a heading or list escaped at a line's start, HTML neutralised; "9(2)(a)" stays readable."""
     text = re.sub(r"([\\`*_\[\]|~])", r"\\\1", text.replace("\r", ""))
@@ -223,27 +226,27 @@ def docx_bytes(items: Iterable[Excerpt], heading: str) -> bytes:
     from docx import Document as WordDocument  # loaded only for Word exports
 
     word = WordDocument()
-    word.add_heading(_xml_safe(heading), level=0)
+    word.add_heading(xml_safe(heading), level=0)
     current = None
     for excerpt in items:
         if excerpt.document_id != current:
             current = excerpt.document_id
-            word.add_heading(_xml_safe(one_line(excerpt.title)), level=1)
-            word.add_paragraph(_xml_safe(citation(excerpt)))
-        word.add_paragraph(_xml_safe(shown_quote(excerpt)), style="Quote")
+            word.add_heading(xml_safe(one_line(excerpt.title)), level=1)
+            word.add_paragraph(xml_safe(citation(excerpt)))
+        word.add_paragraph(xml_safe(shown_quote(excerpt)), style="Quote")
         facts = [excerpt.place]
         facts += ["tags: " + ", ".join(excerpt.tags)] if excerpt.tags else []
         if excerpt.ground:
             about = excerpt.ground_meaning
             facts.append(f"withheld under s {excerpt.ground}" + (f" ({about['meaning']})" if about else ""))
-        word.add_paragraph(_xml_safe(" · ".join(facts)))
+        word.add_paragraph(xml_safe(" · ".join(facts)))
         if excerpt.note:
-            word.add_paragraph(_xml_safe(f"Note: {excerpt.note}"))
+            word.add_paragraph(xml_safe(f"Note: {excerpt.note}"))
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()
 
 
-def _xml_safe(text: str) -> str:
+def xml_safe(text: str) -> str:
     """Text without the control characters XML (and so Word) cannot hold."""
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", text)

@@ -16,7 +16,7 @@ from app.errors import BadInput
 from app.models import Annotation, AnnotationTag, Document, Page, Project, Suggestion, SuggestionSource, Tag, User
 from app.tags.service import resolve_tags
 
-FORMATS = ("md", "docx", "csv", "jsonld", "pdf", "package")
+FORMATS = ("md", "docx", "csv", "jsonld", "pdf", "package", "complaint")
 MEDIA_TYPES = {
     "md": "text/markdown; charset=utf-8",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -11,8 +11,9 @@ from flask import Blueprint, Response, current_app, render_template, request
 from app.annotations.service import get_annotation
 from app.auth import signed_in_user
 from app.errors import BadInput
-from app.exports import formats, importing, rendering, service
+from app.exports import complaint, formats, importing, rendering, service
 from app.exports.presenters import import_json
+from app.models import Document
 from app.projects.service import get_project
 from app.tags.service import list_tags
 from app.web import db
@@ -30,11 +31,13 @@ def export_page(project_id: int):
 
 @bp.get("/api/projects/<int:project_id>/export")
 def api_export(project_id: int):
-    """GET /api/projects/<id>/export?format=md|docx|csv|jsonld|pdf|package&tag=&document=&q=&author=."""
+    """GET /api/projects/<id>/export?format=md|docx|csv|jsonld|pdf|package|complaint&tag=&document=&q=&author=."""
     user = signed_in_user()
     project = get_project(db(), user, project_id)
     selection = service.parse_selection(request.args, user.id)
     total = service.count_excerpts(db(), project, selection)  # checks the selection before anything is sent
+    if selection.format == "complaint":
+        return _complaint(project, selection, request.args.get("as", "md"))
     base, heading = request.url_root, f"Excerpts from {project.name}"
     if selection.format == "csv":
         return _stream(lambda items: formats.csv_chunks(items, base), project, selection, "csv")
@@ -100,6 +103,22 @@ def _stream(write, project, selection, extension: str) -> Response:
     body = service.streamed(current_app.extensions["sessions"], project.id, selection, write)
     name = service.download_name(project, selection, extension, date.today())
     return Response(body, mimetype=service.MEDIA_TYPES[selection.format], headers=_attachment(name))
+
+
+def _complaint(project, selection, kind: str) -> Response:
+    """A draft complaint to the Ombudsman about one release, as Markdown or (as=docx) Word."""
+    if selection.document_id is None:
+        raise BadInput("A complaint is about one release: add document=ID to say which.")
+    if kind not in ("md", "docx"):
+        raise BadInput("as must be md or docx.")
+    document = db().get(Document, selection.document_id)
+    blocks = complaint.complaint_blocks(db(), document, project.jurisdiction, date.today())
+    name = f"complaint-{service.slug(document.title)}-{date.today().isoformat()}.{kind}"
+    if kind == "docx":
+        data, media_type = complaint.complaint_docx(blocks, formats.xml_safe), service.MEDIA_TYPES["docx"]
+    else:
+        data, media_type = complaint.complaint_markdown(blocks, formats.markdown_text), service.MEDIA_TYPES["md"]
+    return Response(data, mimetype=media_type, headers=_attachment(name))
 
 
 def _download(data: bytes, project, selection, extension: str) -> Response:
