@@ -117,6 +117,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "releases.api_release": VIEWER,
     "releases.api_correct": EDITOR,
     "releases.api_project_grounds": VIEWER,
+    "releases.api_compare": VIEWER,
     "releases.project_grounds_page": VIEWER,
     "search.api_search": SIGNED_IN,  # the projects searched are checked by the service
     "search.api_document_search": VIEWER,

@@ -115,6 +115,7 @@ def build_world(app, tokens, ids) -> dict:
     return {
         "project_id": project["id"],
         "document_id": document["id"],
+        "other_id": document["id"],  # compared with itself: refused (400) to those who may open it, 404 to others
         "number": 1,
         "annotation_id": annotation["id"],
         "tag_id": tag["id"],

@@ -10,12 +10,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.bundles import TOP_CHARACTERS, locate
+from app.core.comparison import ComparedPage, compare
 from app.core.grounds import explain
 from app.core.letters import LETTER_PAGES, Letter, read_letter
 from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, read_schedule
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
 from app.errors import BadInput
-from app.models import Document, Page, Project, Release
+from app.models import Document, Page, Project, RedactionBox, Release
 from app.redactions.service import document_redactions
 
 # The release's fields that are the document's own metadata, by their names here.
@@ -201,3 +202,26 @@ def _citations_by_document(session: Session, document_ids: list[int]) -> dict[in
     for document_id, cited in rows:
         found.setdefault(document_id, []).extend(json.loads(cited or "[]"))
     return found
+
+
+def compare_documents(session: Session, first: Document, second: Document) -> dict:
+    """GET /api/documents/<a>/compare/<b>: what changed from the first release to the second."""
+    if first.id == second.id:
+        raise BadInput("Pick two different documents to compare.")
+    if first.project_id != second.project_id:
+        raise BadInput("Both documents must be in the same project to be compared.")
+    return compare(_compared_pages(session, first.id), _compared_pages(session, second.id))
+
+
+def _compared_pages(session: Session, document_id: int) -> list[ComparedPage]:
+    pages = {
+        number: ComparedPage(number=number, words=[tuple(w) for w in json.loads(words)])
+        for number, words in session.execute(
+            select(Page.number, Page.words_json).where(Page.document_id == document_id).order_by(Page.number)
+        )
+    }
+    boxes = select(RedactionBox).where(RedactionBox.document_id == document_id, RedactionBox.out_of_scope.is_(False))
+    for box in session.scalars(boxes):
+        if box.page in pages:
+            pages[box.page].boxes.append({"rect": [box.x0, box.y0, box.x1, box.y1], "ground": box.ground})
+    return list(pages.values())

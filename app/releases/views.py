@@ -9,6 +9,7 @@ from app.auth import signed_in_user
 from app.core.spreadsheet import safe_cell
 from app.documents.service import get_document
 from app.errors import BadInput
+from app.exports.comparison import comparison_markdown
 from app.projects.service import get_project
 from app.releases import service
 from app.releases.schemas import ReleaseChanges
@@ -64,3 +65,18 @@ def _grounds_csv(grounds: dict) -> str:
 
 def _attachment(name: str) -> dict:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+@bp.get("/api/documents/<int:document_id>/compare/<int:other_id>")
+def api_compare(document_id: int, other_id: int):
+    """GET /api/documents/<a>/compare/<b>: pages aligned, text released or withheld anew, grounds changed; format=md."""
+    user = signed_in_user()
+    first, second = get_document(db(), user, document_id), get_document(db(), user, other_id)
+    compared = service.compare_documents(db(), first, second)
+    wanted = request.args.get("format", "json")
+    if wanted == "md":
+        markdown = comparison_markdown(first, second, compared)
+        return Response(markdown, mimetype="text/markdown", headers=_attachment(f"compared-{first.id}-{second.id}.md"))
+    if wanted != "json":
+        raise BadInput("format must be json or md.")
+    return compared
