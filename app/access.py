@@ -118,6 +118,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "releases.api_correct": EDITOR,
     "releases.api_project_grounds": VIEWER,
     "releases.api_compare": VIEWER,
+    "releases.compare_page": VIEWER,
     "releases.project_grounds_page": VIEWER,
     "search.api_search": SIGNED_IN,  # the projects searched are checked by the service
     "search.api_document_search": VIEWER,

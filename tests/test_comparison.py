@@ -61,3 +61,16 @@ def test_a_document_of_a_project_one_cannot_open_is_not_compared(app, api, pair)
     first, _ = rerelease_pair()
     mine = upload(theirs, own["id"], ("mine.pdf", first)).get_json()["documents"][0]
     assert theirs.get(f"/api/documents/{mine['id']}/compare/{a['id']}").status_code == 404
+
+
+def test_the_side_by_side_page_lights_the_differences_on_both_page_images(api, pair):
+    a, b = pair
+    picker = api.get(f"/documents/{a['id']}/compare").get_data(as_text=True)
+    assert f'<option value="{b["id"]}"' in picker
+    page = api.get(f"/documents/{a['id']}/compare?with={b['id']}").get_data(as_text=True)
+    assert page.count('class="compared-pair"') == 3  # pages 1, 2 and 3 each changed
+    assert page.count('class="lit-released"') == len(LINES[0][4].split()) + len(LINES[2][3].split())
+    assert page.count('class="lit-withheld"') == len(LINES[2][4].split())
+    assert page.count('class="lit-ground"') == 2  # on both images
+    assert f"/documents/{b['id']}/pages/1.png" in page and f"/documents/{a['id']}/pages/3.png" in page
+    assert api.get(f"/documents/{a['id']}/compare?with=x").status_code == 400

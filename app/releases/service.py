@@ -225,3 +225,11 @@ def _compared_pages(session: Session, document_id: int) -> list[ComparedPage]:
         if box.page in pages:
             pages[box.page].boxes.append({"rect": [box.x0, box.y0, box.x1, box.y1], "ground": box.ground})
     return list(pages.values())
+
+
+def page_shapes(session: Session, document: Document) -> dict[int, dict]:
+    """Each page's size in points and turn, to lay differences over its image."""
+    rows = session.execute(
+        select(Page.number, Page.width, Page.height, Page.rotation).where(Page.document_id == document.id)
+    )
+    return {number: {"width": w, "height": h, "rotation": r} for number, w, h, r in rows}

@@ -13,7 +13,7 @@ from app.exports.comparison import comparison_markdown
 from app.projects.service import get_project
 from app.releases import service
 from app.releases.schemas import ReleaseChanges
-from app.validation import accepts, request_body
+from app.validation import accepts, request_body, whole_number_argument
 from app.web import db
 
 bp = Blueprint("releases", __name__)
@@ -80,3 +80,21 @@ def api_compare(document_id: int, other_id: int):
     if wanted != "json":
         raise BadInput("format must be json or md.")
     return compared
+
+
+@bp.get("/documents/<int:document_id>/compare")
+def compare_page(document_id: int):
+    """Two releases side by side: each page pair with a difference, lit on both page images;
+    ?with=ID names the other release (without it, a form to pick one)."""
+    user = signed_in_user()
+    first = get_document(db(), user, document_id)
+    other = whole_number_argument("with")
+    choices = [d for d in first.project.documents if d.id != first.id]
+    if other is None:
+        return render_template("releases/compare.html", first=first, second=None, choices=choices)
+    second = get_document(db(), user, other)
+    compared = service.compare_documents(db(), first, second)
+    sizes = {"a": service.page_shapes(db(), first), "b": service.page_shapes(db(), second)}
+    return render_template(
+        "releases/compare.html", first=first, second=second, choices=choices, compared=compared, sizes=sizes
+    )
