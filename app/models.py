@@ -241,6 +241,8 @@ class Release(Base):
     grounds_json: Mapped[str] = mapped_column(Text, default="[]")
     # The schedule's rows: [{"number", "date", "title", "decision", "grounds", "page"}]
     schedule_json: Mapped[str] = mapped_column(Text, default="[]")
+    # A MinHash of its text (app.core.comparison.signature): finds other releases of the same paper
+    signature_json: Mapped[str] = mapped_column(Text, default="[]")
     edited_json: Mapped[str] = mapped_column(Text, default="[]")
 
     @property

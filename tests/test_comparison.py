@@ -3,6 +3,7 @@ withheld now, a box whose ground changed, a page removed and one added."""
 
 import pytest
 from conftest import Api, upload
+from pdfs import briefing_pdf
 from rereleases import LINES, rerelease_pair
 
 from app.auth import service as auth_service
@@ -74,3 +75,13 @@ def test_the_side_by_side_page_lights_the_differences_on_both_page_images(api, p
     assert page.count('class="lit-ground"') == 2  # on both images
     assert f"/documents/{b['id']}/pages/1.png" in page and f"/documents/{a['id']}/pages/3.png" in page
     assert api.get(f"/documents/{a['id']}/compare?with=x").status_code == 400
+
+
+def test_a_re_release_is_proposed_for_comparison_with_the_first(api, project, pair):
+    a, b = pair
+    other = upload(api, project["id"], ("briefing.pdf", briefing_pdf(3))).get_json()["documents"][0]
+    similar = api.get(f"/api/documents/{b['id']}/release").get_json()["similar"]
+    assert [s["id"] for s in similar] == [a["id"]] and similar[0]["similarity"] >= 0.35
+    assert api.get(f"/api/documents/{other['id']}/release").get_json()["similar"] == []
+    page = api.get(f"/documents/{b['id']}/redactions").get_data(as_text=True)
+    assert f"/documents/{a['id']}/compare?with={b['id']}" in page and "another release of the same paper" in page

@@ -7,10 +7,18 @@ added or removed shifts the rest). On an aligned pair, the words of one page tha
 in runs, are released text when the other page has a withholding box over where they would stand;
 a run beside no box is an edit, not a release, and is left out."""
 
+import re
+import zlib
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+import numpy as np
+
 ALIGNED = 0.3  # the least share of words two pages must share to be the same page
+SIGNATURE_SIZE = 64  # MinHash values in a document's signature
+SAME_PAPER = 0.35  # the least estimated share of three-word runs two releases of one paper have in common
+_PRIME = (1 << 31) - 1  # so that a * x + b stays within 64 bits
+_SEEDS = np.random.default_rng(1982).integers(1, _PRIME, size=(2, SIGNATURE_SIZE), dtype=np.int64)
 SAME_BOX = 0.5  # intersection over union of two boxes at the same place
 NEAR_BOX = 6.0  # points: a run of words is under (or beside) a box within this
 JOINED_GAP = 3  # words matched between two runs at one box that still make them one run
@@ -143,3 +151,22 @@ def _iou(a, b) -> float:
     inter = ix * iy
     union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
     return inter / union if union else 0.0
+
+
+def signature(texts: list[str]) -> list[int]:
+    """A document's MinHash signature over its three-word runs: two releases of the same paper,
+    whatever was withheld in each, have signatures that agree in most places."""
+    words = re.findall(r"\w+", " ".join(texts).lower())
+    runs = {" ".join(words[i : i + 3]) for i in range(max(0, len(words) - 2))}
+    if not runs:
+        return []
+    hashed = np.array([zlib.crc32(run.encode()) for run in runs], dtype=np.int64) % _PRIME
+    a, b = _SEEDS
+    return [int(v) for v in ((a[:, None] * hashed[None, :] + b[:, None]) % _PRIME).min(axis=1)]
+
+
+def similarity(one: list[int], other: list[int]) -> float:
+    """The estimated share of three-word runs two documents have in common."""
+    if not one or not other:
+        return 0.0
+    return sum(x == y for x, y in zip(one, other, strict=True)) / len(one)

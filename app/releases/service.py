@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.core.bundles import TOP_CHARACTERS, locate
-from app.core.comparison import ComparedPage, compare
+from app.core.comparison import SAME_PAPER, ComparedPage, compare, signature, similarity
 from app.core.grounds import explain
 from app.core.letters import LETTER_PAGES, Letter, read_letter
 from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, read_schedule
@@ -22,6 +22,7 @@ from app.redactions.service import document_redactions
 # The release's fields that are the document's own metadata, by their names here.
 ON_THE_DOCUMENT = {"agency": "agency", "reference": "oia_reference", "response_date": "date_released"}
 UNKNOWN_AGENCY = "Agency not known"
+SIMILAR_SHOWN = 3
 GROUND_USES = ("boxes", "pages_withheld", "documents_withheld", "cited")
 DECISIONS = ("released", "released in part", "withheld in full", "refused", "transferred", "not in scope")
 
@@ -49,6 +50,8 @@ def read_release(session: Session, document_id: int, jurisdiction: str) -> None:
             row["pages"] = pages_of_row
     release = session.get(Release, document_id) or Release(document_id=document_id)
     session.add(release)
+    texts = session.scalars(select(Page.text).where(Page.document_id == document_id).order_by(Page.number))
+    release.signature_json = json.dumps(signature(list(texts)))
     edited = set(release.edited)
     for name, value in {**_letter_fields(letter), "schedule_json": json.dumps(schedule)}.items():
         if name not in edited:
@@ -115,7 +118,25 @@ def release_json(session: Session, document: Document) -> dict:
         "edited": release.edited,
         "schedule": schedule,
         "decisions": _decisions(schedule),
+        "similar": _similar(session, document, release),
     }
+
+
+def _similar(session: Session, document: Document, release: Release) -> list[dict]:
+    """Other documents of the project that look like another release of the same paper, most alike
+    first: the pair to compare."""
+    mine = json.loads(release.signature_json or "[]")
+    others = session.execute(
+        select(Document.id, Document.title, Release.signature_json)
+        .join(Release, Release.document_id == Document.id)
+        .where(Document.project_id == document.project_id, Document.id != document.id)
+    )
+    alike = [(similarity(mine, json.loads(theirs)), id_, title) for id_, title, theirs in others]
+    return [
+        {"id": id_, "title": title, "similarity": round(share, 2)}
+        for share, id_, title in sorted(alike, reverse=True)[:SIMILAR_SHOWN]
+        if share >= SAME_PAPER
+    ]
 
 
 def _decisions(schedule: list[dict]) -> dict[str, int]:

@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("transferred", sa.Boolean(), nullable=False),
         sa.Column("grounds_json", sa.Text(), nullable=False),
         sa.Column("schedule_json", sa.Text(), nullable=False),
+        sa.Column("signature_json", sa.Text(), nullable=False),
         sa.Column("edited_json", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("document_id"),
