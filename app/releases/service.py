@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.core.bundles import TOP_CHARACTERS, locate
@@ -28,30 +28,29 @@ DECISIONS = ("released", "released in part", "withheld in full", "refused", "tra
 
 
 def read_release(session: Session, document_id: int, jurisdiction: str) -> None:
-    """Read the response letter and the schedule from the release's first pages, once they are
-    stored (the caller commits): keep what they say, except fields a person corrected, and fill
-    the document's agency, reference and date released where they are empty."""
-    pages = session.execute(
-        select(Page.text, Page.words_json)
-        .where(Page.document_id == document_id, Page.number <= max(LETTER_PAGES + 1, SCHEDULE_PAGES))
+    """Read the response letter and the schedule from the release's first pages, where each listed
+    document starts, and its signature, once its pages are stored (the caller commits): keep what
+    they say, except fields a person corrected, and fill the document's agency, reference and date
+    released where they are empty."""
+    texts = list(session.scalars(select(Page.text).where(Page.document_id == document_id).order_by(Page.number)))
+    first_words = session.scalars(
+        select(Page.words_json)
+        .where(Page.document_id == document_id, Page.number <= SCHEDULE_PAGES)
         .order_by(Page.number)
-    ).all()
-    letter = read_letter([text for text, _ in pages[: LETTER_PAGES + 1]], jurisdiction)
-    schedule = _rows(read_schedule([[tuple(word) for word in json.loads(words)] for _, words in pages], jurisdiction))
+    )
+    letter = read_letter(texts[: LETTER_PAGES + 1], jurisdiction)
+    schedule = _rows(
+        read_schedule([[tuple(word) for word in json.loads(words)] for words in first_words], jurisdiction)
+    )
     if schedule:
-        tops = session.scalars(
-            select(func.substr(Page.text, 1, TOP_CHARACTERS))
-            .where(Page.document_id == document_id)
-            .order_by(Page.number)
-        ).all()
-        for row, pages_of_row in zip(
-            schedule, locate(schedule, tops, max(row["page"] for row in schedule) + 1), strict=True
+        after = max(row["page"] for row in schedule) + 1
+        for row, pages in zip(
+            schedule, locate(schedule, [text[:TOP_CHARACTERS] for text in texts], after), strict=True
         ):
-            row["pages"] = pages_of_row
+            row["pages"] = pages
     release = session.get(Release, document_id) or Release(document_id=document_id)
     session.add(release)
-    texts = session.scalars(select(Page.text).where(Page.document_id == document_id).order_by(Page.number))
-    release.signature_json = json.dumps(signature(list(texts)))
+    release.signature_json = json.dumps(signature(texts))
     edited = set(release.edited)
     for name, value in {**_letter_fields(letter), "schedule_json": json.dumps(schedule)}.items():
         if name not in edited:
