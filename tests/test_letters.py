@@ -57,3 +57,11 @@ def test_a_salutation_as_ocr_reads_it_still_starts_the_body(read_as):
     text, expected = LETTERS[6]  # the Police letter: dated above "Tēnā koe", the request's date below
     letter = read_letter([text.replace("Tēnā koe", read_as), ""])
     assert (letter.request_date, letter.response_date) == (expected["request_date"], expected["response_date"])
+
+
+def test_what_ocr_misreads_in_a_rough_scan_is_still_read():
+    text, expected = LETTERS[0]  # the Treasury's letter, as OCR read it from a rough 200 dpi scan
+    misread = text.replace("The Treasury\n", "~. The Treasity\n").replace("on 4 March 2024", "on 4 March 12024")
+    letter = read_letter([misread, ""])
+    assert (letter.agency, letter.request_date) == ("The Treasury", expected["request_date"])
+    assert read_letter([text.replace("The Treasury\n", "The Tr\n"), ""]).agency is None  # too far gone: no guess

@@ -4,6 +4,8 @@ letter itself ("Office of Hon Jane Smith")."""
 
 import re
 
+from rapidfuzz.distance import Levenshtein
+
 AGENCIES = {
     "New Zealand Police": ["New Zealand Police", "Police National Headquarters", "police.govt.nz", "NZ Police"],
     "The Treasury": ["The Treasury", "Te Tai Ōhanga", "treasury.govt.nz"],
@@ -68,9 +70,30 @@ _NAMES = sorted(
 MINISTER = re.compile(r"\bOffice of (?:the )?(?:Rt |Right )?Hon(?:ourable|\.)? (?:[A-Z][\w'’-]+ ?){1,4}")
 
 
+LETTERHEAD_LINES = 8  # where a letter names its agency, when OCR has misspelt it
+
+
 def agency_named(text: str) -> str | None:
-    """The agency a letter's text names first (a letterhead comes first), or a Minister's office."""
+    """The agency a letter's text names first (a letterhead comes first), or a Minister's office;
+    failing those, an agency its letterhead names with a letter or two misread ("The Treasity")."""
     found = [(m.start(), name) for pattern, name in _NAMES if (m := pattern.search(text))]
     if minister := MINISTER.search(text):
         found.append((minister.start(), minister.group().strip()))
-    return min(found)[1] if found else None
+    if found:
+        return min(found)[1]
+    return _misread_in_letterhead(text.splitlines()[:LETTERHEAD_LINES])
+
+
+def _misread_in_letterhead(lines: list[str]) -> str | None:
+    """The one agency whose name (of 8 characters or more) a run of the lines' words spells with
+    at most one edit in six characters."""
+    near = set()
+    for line in lines:
+        words = line.split()
+        for name, aliases in AGENCIES.items():
+            for alias in (a for a in aliases if len(a) >= 8 and "." not in a):
+                size = len(alias.split())
+                runs = (" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+                if any(Levenshtein.distance(alias.lower(), run.lower()) <= len(alias) // 6 for run in runs):
+                    near.add(name)
+    return near.pop() if len(near) == 1 else None

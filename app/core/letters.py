@@ -34,7 +34,9 @@ MONTHS = {
 }
 _MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_YEAR = (
+    r"(?:(?<=\s)\d(?=(?:19|20)\d\d\b))?(?P<year>(?:19|20)\d\d)"  # OCR's stray digit before a year ("12024") left out
+)
 DATES = [
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\b", re.I),  # 1 December 2023
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # December 1, 2023
