@@ -120,7 +120,14 @@ def all_in_one() -> None:
     secret key generated on first use) are settled before any child reads them."""
     app = create_app()
     subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cleanup"], check=True)
-    listening = socket.create_server((app.config["HOST"], app.config["PORT"]), backlog=1024)
+    where = (app.config["HOST"], app.config["PORT"])
+    try:
+        listening = socket.create_server(where, backlog=1024)
+    except OSError as error:
+        sys.exit(
+            f"OIA Desk cannot listen on {where[0]}:{where[1]}: {error.strerror}. Is it running already? "
+            "PORT sets another port."
+        )
     shared = {"pass_fds": [listening.fileno()], "env": {**os.environ, LISTENING_SOCKET: str(listening.fileno())}}
     children = [Supervised(WEB, "web process", **shared) for _ in range(app.config["WEB_PROCESSES"])]
     children.append(Supervised(WORKER, "worker"))

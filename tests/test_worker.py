@@ -8,6 +8,7 @@ import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -217,3 +218,21 @@ def worker_of(pid: int) -> int | None:
     """The pid of the worker process that app.run (pid) started, if one is running."""
     workers = children_of(pid, "app.worker")
     return workers[0] if workers else None
+
+
+def test_make_run_says_so_when_its_port_is_taken(environment):
+    env, _ = environment
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run(
+            [sys.executable, "-m", "app.run"],
+            env={**env, "PORT": str(port)},
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert run.returncode == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in run.stderr and "Traceback" not in run.stderr
