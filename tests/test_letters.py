@@ -65,3 +65,13 @@ def test_what_ocr_misreads_in_a_rough_scan_is_still_read():
     letter = read_letter([misread, ""])
     assert (letter.agency, letter.request_date) == ("The Treasury", expected["request_date"])
     assert read_letter([text.replace("The Treasury\n", "The Tr\n"), ""]).agency is None  # too far gone: no guess
+
+
+def test_a_misspelt_month_and_a_reference_with_specks_are_read_as_meant():
+    assert [d for _, _, d in find_dates("dated 2 Saptemnber 2024")] == [date(2024, 9, 2)]
+    assert [d for _, _, d in find_dates("3 Marsh 2024")] == [date(2024, 3, 3)]
+    assert find_dates("15 ScibeL 2022") == []  # too far gone: no guess
+    text, _ = LETTERS[5]  # the Ministry of Education: "Ref: 2024/EDU/123"
+    assert read_letter([text.replace("2024/EDU/123", "2024/EDU/123. oe"), ""]).reference == "2024/EDU/123"
+    text, _ = LETTERS[1]
+    assert read_letter([text.replace("DOIA 2324-0567", "DOIA 2324- 0567 | ;"), ""]).reference == "DOIA 2324-0567"

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz.distance import Levenshtein
+
 from app.core.agencies import agency_named
 from app.core.grounds import find_citations
 
@@ -54,7 +56,7 @@ SIGN_OFF = re.compile(
     r"|Kind\s+regards|Regards)\b",
     re.I | re.M,
 )
-IS_LETTER = re.compile(r"Official\s+Information\s+Act|\bOIA\b|\bLGOIMA\b", re.I)
+IS_LETTER = re.compile(r"Official\s+Information\s+Act|\bOIA\b|\bLGOIMA\b|\bsection\s+\d+\w?\s+of\s+the\s+Act\b", re.I)
 ASKED = re.compile(r"\brequest|\basked\b|\bwrote\b|\byour (?:email|letter|correspondence)\b", re.I)
 RECEIVED = re.compile(r"\b(?:received|transferred to (?:us|the \w+)|came to us)\b[^.]{0,40}$", re.I)
 REFERENCE_LABEL = re.compile(
@@ -98,18 +100,39 @@ class Letter:
     transferred: bool = False
 
 
+MISSPELT = re.compile(rf"\b{_DAY}\s+(?P<word>[A-Za-z]{{5,12}})\s*,?\s+{_YEAR}\b")  # "2 Saptemnber 2024"
+
+
+def _month_misread(word: str) -> int | None:
+    """The month a word OCR misread spells, within one edit in four letters, if only one."""
+    near = {
+        number
+        for name, number in MONTHS.items()
+        if len(name) >= 5 and Levenshtein.distance(word.lower(), name) <= len(name) // 4
+    }
+    return near.pop() if len(near) == 1 else None
+
+
 def find_dates(text: str) -> list[tuple[int, int, date]]:
-    """Every date written in the text as (start, end, date), in order; impossible dates skipped."""
+    """Every date written in the text as (start, end, date), in order; impossible dates skipped; a
+    month name OCR misspelt by a letter or two still read."""
     found = []
+    for m in MISSPELT.finditer(text):
+        word = m.group("word").lower()
+        found.append((m, None if word in MONTHS else _month_misread(word)))
     for pattern in DATES:
         for m in pattern.finditer(text):
             parts = m.groupdict()
-            month = MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["month_number"])
-            try:
-                found.append((m.start(), m.end(), date(int(parts["year"]), month, int(parts["day"]))))
-            except ValueError:
-                continue
-    return sorted(found)
+            found.append((m, MONTHS[parts["month"].lower()] if parts.get("month") else int(parts["month_number"])))
+    dated = [(m.start(), m.end(), _date(m, month)) for m, month in found if month is not None]
+    return sorted(entry for entry in dated if entry[2] is not None)
+
+
+def _date(m: re.Match, month: int) -> date | None:
+    try:
+        return date(int(m.group("year")), month, int(m.group("day")))
+    except ValueError:
+        return None
 
 
 def read_letter(pages: list[str], jurisdiction: str = "nz-oia") -> Letter | None:
@@ -203,9 +226,11 @@ def _request_date(sentences: list[str], answered: date | None) -> date | None:
 
 
 def _reference(text: str) -> str | None:
-    """The request's reference: one labelled as such, else the first that has a reference's shape."""
+    """The request's reference: one labelled as such, else the first that has a reference's shape.
+    OCR's spaces around a hyphen ("DOIA 2324- 0567") are closed up, and specks after it dropped."""
+    text = re.sub(r"[ \t]*-[ \t]*", "-", text)
     if labelled := REFERENCE_LABEL.search(text):
-        return labelled.group("ref").strip(" .")
+        return re.sub(r"(?:[\s.,;:|]+[a-z]{0,3})+$", "", labelled.group("ref")).strip(" .")
     if shaped := REFERENCE_SHAPES.search(text):
         return shaped.group().strip()
     return None
