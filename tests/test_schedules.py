@@ -86,3 +86,23 @@ def test_a_release_without_a_schedule_has_no_rows():
 )
 def test_decisions_are_normalised(written, decision):
     assert decision_of(written) == decision
+
+
+def test_numbers_ocr_lost_or_misread_are_put_back_from_the_rows_around_them():
+    pdf, expected = schedule_pdf(LAYOUTS["ruled, the usual order"][0], True, 12, True)
+    pages = page_words(pdf)
+    number_column = min(w[1] for w in pages[1] if w[0] == "No.") + 20
+    lost = [w for w in pages[1] if not (w[0] == "6" and w[1] < number_column)]
+    misread = [("14", *w[1:]) if w[0] == "11" and w[1] < number_column else w for w in lost]
+    rows = read_schedule([pages[0], misread])
+    assert [r.number for r in rows] == [e["number"] for e in expected]
+
+
+def test_a_table_runs_on_to_a_page_whose_first_number_ocr_lost():
+    headings, ruled, per_page, repeat, style = LAYOUTS["unruled, over three pages, heading not repeated"]
+    pdf, expected = schedule_pdf(headings, ruled, per_page, repeat, style)
+    pages = page_words(pdf)
+    first_row = min(w[2] for w in pages[2])
+    pages[2] = [w for w in pages[2] if not (w[0] == "6" and abs(w[2] - first_row) < 2)]  # row 6's number, lost
+    rows = read_schedule(pages)
+    assert [r.number for r in rows] == [e["number"] for e in expected]

@@ -144,7 +144,24 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
             ended = _read_rows(table, lines[start:], number)
         if ended:
             break
-    return [_row(cells, jurisdiction) for cells in table.rows] if table else []
+    if table is None:
+        return []
+    rows = [_row(cells, jurisdiction) for cells in table.rows]
+    return _renumbered(rows) if "number" in table.kinds else rows
+
+
+def _renumbered(rows: list[ScheduleRow]) -> list[ScheduleRow]:
+    """Numbers OCR lost or misread, put back from the rows around them: a row between 10 and 12
+    without a number, or read as 14, is 11. Only where the table counts up one by one."""
+    numbers = [int(row.number) if row.number and row.number.isdigit() else None for row in rows]
+    for index, number in enumerate(numbers):
+        before = numbers[index - 1] if index > 0 else None
+        after = numbers[index + 1] if index + 1 < len(numbers) else None
+        expected = before + 1 if before is not None else (after - 1 if after is not None else None)
+        agrees = after is None or before is None or after == before + 2
+        if expected is not None and number != expected and agrees and expected > 0:
+            rows[index].number, numbers[index] = str(expected), expected
+    return rows
 
 
 def _without_rules(words: list[Word]) -> list[Word]:
@@ -311,14 +328,18 @@ def _digits(text: str) -> str:
 
 
 def _follows_on(table: _Table, lines: list[list[Word]]) -> bool:
-    """Whether the page's first lines carry on the table: its next number, in its number column."""
-    if "number" not in table.kinds or not table.rows:
+    """Whether the page's first lines carry on the table: its next number in its number column, or
+    a row that fills the table's columns with a date in its date column."""
+    if not table.rows:
         return False
     last = NUMBER.match(_digits(table.rows[-1].get("number", "")))
     for line in lines[:4]:
         cells = _assign(table, line)
         shown = NUMBER.match(_digits(cells.get("number", "")))
         if shown and last and int(shown.group(1)) == int(last.group(1)) + 1:
+            return True
+        dated = "date" in table.kinds and find_dates(_digits(cells.get("date", "")))
+        if dated and len(cells) >= len(table.columns) - 1:
             return True
     return False
 
