@@ -238,3 +238,14 @@ def test_a_complaint_lists_the_redactions_by_ground_and_page(api, project):
     assert "with no ground printed beside it" in draft
     page = api.get(f"/documents/{document['id']}/redactions").get_data(as_text=True)
     assert f"format=complaint&amp;document={document['id']}" in page
+
+
+def test_a_failure_reading_the_letter_does_not_sink_the_document(api, project, monkeypatch):
+    def broken(*_):
+        raise RuntimeError("an unforeseen page")
+
+    monkeypatch.setattr("app.releases.service.read_letter", broken)  # a true edge: a reader that fails
+    letter, _ = LETTERS[0]
+    document = upload(api, project["id"], ("release.pdf", letter_pdf(letter))).get_json()["documents"][0]
+    assert api.get(f"/api/documents/{document['id']}").get_json()["status"] == "ready"
+    assert api.get(f"/api/documents/{document['id']}/release").get_json()["letter_page"] is None

@@ -110,13 +110,23 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     store_pages(sessions, document_id, batch)
     with sessions.begin() as session:
         settle_release(session, document_id, options.jurisdiction, found)
-        read_release(session, document_id, options.jurisdiction)
+    _read_as_a_release(sessions, document_id, options.jurisdiction)
     with sessions() as session:
         reanchor_document(session, document_id)  # annotations made on an earlier extraction
     propose(sessions, document_id)  # from redaction boxes and keyword rules
     with sessions.begin() as session:
         ready = {"status": DocumentStatus.READY, "error": None}
         session.execute(update(Document).where(Document.id == document_id).values(**ready))
+
+
+def _read_as_a_release(sessions, document_id: int, jurisdiction: str) -> None:
+    """The letter, schedule and signature: what reading them finds is extra, so a failure there is
+    logged and the document is still read (its pages, boxes and suggestions are what matter)."""
+    try:
+        with sessions.begin() as session:
+            read_release(session, document_id, jurisdiction)
+    except Exception:
+        log.exception("reading document %s as a release failed; its pages are kept", document_id)
 
 
 def _inspect(options: ParseOptions):
