@@ -116,6 +116,7 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "redactions.project_page": VIEWER,
     "releases.api_release": VIEWER,
     "releases.api_correct": EDITOR,
+    "releases.correct_form": EDITOR,
     "releases.api_project_grounds": VIEWER,
     "releases.api_compare": VIEWER,
     "releases.compare_page": VIEWER,

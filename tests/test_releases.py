@@ -7,7 +7,7 @@ import io
 import docx
 import pymupdf
 import pytest
-from conftest import upload
+from conftest import csrf_token, sign_in, upload
 from letters import LETTERS, letter_pdf
 from pdfs import oia_release, text_pdf
 from schedules import bundle_pdf, schedule_pdf
@@ -249,3 +249,33 @@ def test_a_failure_reading_the_letter_does_not_sink_the_document(api, project, m
     document = upload(api, project["id"], ("release.pdf", letter_pdf(letter))).get_json()["documents"][0]
     assert api.get(f"/api/documents/{document['id']}").get_json()["status"] == "ready"
     assert api.get(f"/api/documents/{document['id']}/release").get_json()["letter_page"] is None
+
+
+def test_the_letters_facts_are_corrected_in_a_form(app, api, treasury, user):
+    browser = app.test_client()
+    sign_in(browser, user.email)
+    edit = f"/documents/{treasury['id']}/edit"
+    page = browser.get(edit).get_data(as_text=True)
+    assert 'id="letter-form"' in page and 'value="2024-03-04"' in page and 'value="15"' in page
+    token = csrf_token(browser, edit)
+    form = {
+        "csrf_token": token,
+        "request_date": "2024-03-01",
+        "extension_days": "",
+        "extended_to": "",
+        "transferred": "yes",
+    }
+    saved = browser.post(f"/documents/{treasury['id']}/release", data=form)
+    assert saved.status_code == 302
+    release = api.get(f"/api/documents/{treasury['id']}/release").get_json()
+    assert (release["request_date"], release["extension"], release["transferred"], release["late"]) == (
+        "2024-03-01",
+        None,
+        True,
+        True,
+    )
+    bad = browser.post(f"/documents/{treasury['id']}/release", data={**form, "request_date": "March the first"})
+    assert bad.status_code == 400 and "request_date must be a date written as YYYY-MM-DD" in bad.get_data(as_text=True)
+    assert api.get(f"/api/documents/{treasury['id']}/release").get_json()["request_date"] == "2024-03-01"
+    later = browser.post(f"/documents/{treasury['id']}/release", data={**form, "request_date": "2024-05-01"})
+    assert later.status_code == 400 and "cannot be dated before the request" in later.get_data(as_text=True)

@@ -45,6 +45,7 @@ AUDITED = {
     "documents.api_upload": "uploaded documents",
     "documents.api_update": "changed a document's details",
     "releases.api_correct": "corrected what a release's letter was read to say",
+    "releases.correct_form": "corrected what a release's letter was read to say",
     "documents.edit": "changed a document's details",
     "documents.api_delete": "deleted a document",
     "documents.delete": "deleted a document",

@@ -97,10 +97,14 @@ def edit(document_id: int):
             service.update_metadata(db(), document, validated(MetadataChanges, fields))
         except AppError as error:
             db().rollback()
-            return render_template("documents/edit.html", document=document, values=fields, error=str(error)), 400
+            release = release_json(db(), document)
+            page = render_template(
+                "documents/edit.html", document=document, values=fields, release=release, error=str(error)
+            )
+            return page, 400
         return redirect(url_for("documents.show", document_id=document.id))
-    values = document_json(document)
-    return render_template("documents/edit.html", document=document, values=values, error=None)
+    values, release = document_json(document), release_json(db(), document)
+    return render_template("documents/edit.html", document=document, values=values, release=release, error=None)
 
 
 @bp.post("/documents/<int:document_id>/delete")

@@ -3,17 +3,18 @@
 import csv
 import io
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request, url_for
 
 from app.auth import signed_in_user
 from app.core.spreadsheet import safe_cell
+from app.documents.presenters import document_json
 from app.documents.service import get_document
-from app.errors import BadInput
+from app.errors import AppError, BadInput
 from app.exports.comparison import comparison_markdown
 from app.projects.service import get_project
 from app.releases import service
 from app.releases.schemas import ReleaseChanges
-from app.validation import accepts, request_body, whole_number_argument
+from app.validation import accepts, request_body, validated, whole_number_argument
 from app.web import db
 
 bp = Blueprint("releases", __name__)
@@ -98,3 +99,30 @@ def compare_page(document_id: int):
     return render_template(
         "releases/compare.html", first=first, second=second, choices=choices, compared=compared, sizes=sizes
     )
+
+
+@bp.post("/documents/<int:document_id>/release")
+def correct_form(document_id: int):
+    """The letter's facts corrected from the document's details page."""
+    document = get_document(db(), signed_in_user(), document_id)
+    form = request.form
+    days = form.get("extension_days", "").strip()
+    fields = {
+        "request_date": form.get("request_date", ""),
+        "extension_days": int(days) if days.isdigit() else (days or None),
+        "extended_to": form.get("extended_to", ""),
+        "transferred": form.get("transferred") == "yes",
+    }
+    try:
+        service.update_release(db(), document, validated(ReleaseChanges, fields))
+    except AppError as error:
+        db().rollback()
+        page = render_template(
+            "documents/edit.html",
+            document=document,
+            values=document_json(document),
+            release=service.release_json(db(), document),
+            error=str(error),
+        )
+        return page, 400
+    return redirect(url_for("redactions.document_page", document_id=document.id))
