@@ -46,6 +46,11 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def attachment(name: str, inline: bool = False) -> dict:
+    """The header that makes a response a download (or, inline, shown) under a safe file name."""
+    return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'}
+
+
 def init_app(app: Flask) -> None:
     """Bind the database, bound ids in routes, trust the configured proxies, and add security
     headers to every response."""

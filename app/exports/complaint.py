@@ -16,6 +16,7 @@ from app.core.grounds import explain
 from app.models import Document
 from app.redactions.service import document_redactions
 from app.releases.service import release_json
+from app.web import long_date
 
 Block = tuple[str, str]  # ("title" | "heading" | "subheading" | "paragraph" | "item" | "draft-note", text)
 OMBUDSMAN = "the Office of the Ombudsman (ombudsman.parliament.nz)"
@@ -171,10 +172,7 @@ def _grounds_said(grounds: list[str], jurisdiction: str) -> str:
 
 
 def _day(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return long_date(iso) if iso else None
 
 
 def complaint_markdown(blocks: list[Block], escape) -> str:

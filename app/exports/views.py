@@ -16,7 +16,7 @@ from app.exports.presenters import import_json
 from app.models import Document
 from app.projects.service import get_project
 from app.tags.service import list_tags
-from app.web import db
+from app.web import attachment, db
 
 bp = Blueprint("exports", __name__)
 
@@ -66,7 +66,7 @@ def api_clip(annotation_id: int):
     if not excerpt.rects:
         raise BadInput("This annotation has no place on the page to clip.")
     [(_, png)] = rendering.clips(current_app.config, [excerpt])
-    return Response(png, mimetype="image/png", headers=_attachment(service.clip_name(excerpt), inline=True))
+    return Response(png, mimetype="image/png", headers=attachment(service.clip_name(excerpt), inline=True))
 
 
 @bp.post("/api/projects/<int:project_id>/import")
@@ -102,7 +102,7 @@ def _import_data():
 def _stream(write, project, selection, extension: str) -> Response:
     body = service.streamed(current_app.extensions["sessions"], project.id, selection, write)
     name = service.download_name(project, selection, extension, date.today())
-    return Response(body, mimetype=service.MEDIA_TYPES[selection.format], headers=_attachment(name))
+    return Response(body, mimetype=service.MEDIA_TYPES[selection.format], headers=attachment(name))
 
 
 def _complaint(project, selection, kind: str) -> Response:
@@ -118,12 +118,12 @@ def _complaint(project, selection, kind: str) -> Response:
         data, media_type = complaint.complaint_docx(blocks, formats.xml_safe), service.MEDIA_TYPES["docx"]
     else:
         data, media_type = complaint.complaint_markdown(blocks, formats.markdown_text), service.MEDIA_TYPES["md"]
-    return Response(data, mimetype=media_type, headers=_attachment(name))
+    return Response(data, mimetype=media_type, headers=attachment(name))
 
 
 def _download(data: bytes, project, selection, extension: str) -> Response:
     name = service.download_name(project, selection, extension, date.today())
-    return Response(data, mimetype=service.MEDIA_TYPES[selection.format], headers=_attachment(name))
+    return Response(data, mimetype=service.MEDIA_TYPES[selection.format], headers=attachment(name))
 
 
 def _pdfs(items, project, selection) -> Response:
@@ -148,8 +148,4 @@ def _zip(files, project, selection) -> Response:
         for name, data in files:
             archive.writestr(name, data)
     name = service.download_name(project, selection, "zip", date.today())
-    return Response(buffer.getvalue(), mimetype="application/zip", headers=_attachment(name))
-
-
-def _attachment(name: str, inline: bool = False) -> dict:
-    return {"Content-Disposition": f'{"inline" if inline else "attachment"}; filename="{name}"'}
+    return Response(buffer.getvalue(), mimetype="application/zip", headers=attachment(name))

@@ -15,7 +15,7 @@ from app.projects.service import get_project
 from app.releases import service
 from app.releases.schemas import ReleaseChanges
 from app.validation import accepts, request_body, validated, whole_number_argument
-from app.web import db
+from app.web import attachment, db
 
 bp = Blueprint("releases", __name__)
 
@@ -40,7 +40,7 @@ def api_project_grounds(project_id: int):
     grounds = service.project_grounds(db(), get_project(db(), signed_in_user(), project_id))
     wanted = request.args.get("format", "json")
     if wanted == "csv":
-        return Response(_grounds_csv(grounds), mimetype="text/csv", headers=_attachment(f"grounds-{project_id}.csv"))
+        return Response(_grounds_csv(grounds), mimetype="text/csv", headers=attachment(f"grounds-{project_id}.csv"))
     if wanted != "json":
         raise BadInput("format must be json or csv.")
     return grounds
@@ -64,10 +64,6 @@ def _grounds_csv(grounds: dict) -> str:
     return "\ufeff" + out.getvalue()
 
 
-def _attachment(name: str) -> dict:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
-
-
 @bp.get("/api/documents/<int:document_id>/compare/<int:other_id>")
 def api_compare(document_id: int, other_id: int):
     """GET /api/documents/<a>/compare/<b>: pages aligned, text released or withheld anew, grounds changed; format=md."""
@@ -77,7 +73,7 @@ def api_compare(document_id: int, other_id: int):
     wanted = request.args.get("format", "json")
     if wanted == "md":
         markdown = comparison_markdown(first, second, compared)
-        return Response(markdown, mimetype="text/markdown", headers=_attachment(f"compared-{first.id}-{second.id}.md"))
+        return Response(markdown, mimetype="text/markdown", headers=attachment(f"compared-{first.id}-{second.id}.md"))
     if wanted != "json":
         raise BadInput("format must be json or md.")
     return compared
