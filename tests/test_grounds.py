@@ -201,6 +201,11 @@ def test_a_mangled_reading_snaps_to_the_nearest_ground_only_when_clear(reading, 
         ("9(2)(ba)i) OIA", None),
         ("9(2)(f)liv)", None),
         ("9(2)(b)(ti) OIA", None),
+        # The Act divides 9(2)(g) into (i) and (ii): read alone on a scan its end may be lost.
+        ("$9 (2) (g).(4) to this paper", None),
+        ("Ss. 9(2) (g) iw programme", None),
+        ("s 9(2)(g)(ii) the annex", "9(2)(g)(ii)"),
+        ("s 9(2)(ba)(i) OIA", "9(2)(ba)(i)"),
         ("no ground here", None),
     ],
 )

@@ -213,6 +213,12 @@ def test_a_long_box_scanned_askew_is_found():
         (["9(2)(ba)i) OIA", "9(2)(ba)(1) OIA"], "9(2)(ba)(i)"),
         (["9(2) (g) (ii"], "9(2)(g)"),  # cut short and nothing better: the ground as far as it was read
         (["s 9(2)(a)", "s 9(2)(e)", "$9(2)(a)"], "9(2)(a)"),
+        # 9(2)(g) read alone may have lost its "(i)": one reading that has it outweighs it.
+        (["$9 (2) (g).(4) to this paper.", "s9 (2) (g) (i) to this paper."], "9(2)(g)(i)"),
+        (["s 9(2)(g) in the annex", "s 9(2)(g) in the annex"], "9(2)(g)"),  # and a 9(2)(g) alone stays one
+        # Readings cut short count for what they were cut from: together they outweigh no reading
+        # of the whole, and they do not outweigh the one that read it whole.
+        (["9(2)(g)(ti),", "9(2)(g)iti)", "9(2)(9)4i)", "9(2)(g)tI)", "s 9(2)(g)(ii) ."], "9(2)(g)(ii)"),
         (["partners remains under"], None),
         # The Act has no 9(2)(i)(iv): that reading is a misread 9(2)(f)(iv), not a ground printed whole.
         (["s9(2) (I) (iv) met the defence", "s9(2)(f)liv) met the defence"], "9(2)(f)(iv)"),
@@ -263,12 +269,17 @@ SMALL_PRINT = [
 
 
 def test_labels_in_7_point_print_on_a_150_dpi_scan_are_read_whole_when_word_by_word_fails():
-    """7 pt Courier at 150 dpi: read word by word, the brackets of two labels were taken for gaps
-    and their pieces cited nothing (5 of 10 paired); each strip left unsettled is read once more
-    whole, as one line."""
-    found, right = _labels_read_on_a_rough_scan(SMALL_PRINT, 7, "cour", seed=1)
-    assert len(found) == len(SMALL_PRINT)
-    assert right >= 7, [b["ground"] for b in found]
+    """7 pt Courier at 150 dpi, five pages scanned rough: read word by word, the brackets of some
+    labels are taken for gaps and the pieces cite nothing; each strip left unsettled is read once
+    more whole, as one line. Word by word alone pairs 31 of 50, with the whole readings 34. (Over
+    five pages: how Tesseract reads one strip depends on the others read in the same run, so one
+    page's count moves by a box or two with any change to which strips are read again.)"""
+    right = 0
+    for seed in range(1, 6):
+        found, paired = _labels_read_on_a_rough_scan(SMALL_PRINT, 7, "cour", seed=seed)
+        assert len(found) == len(SMALL_PRINT)
+        right += paired
+    assert right >= 33
 
 
 def test_strips_too_many_for_one_sheet_are_read_in_several_runs_in_order(monkeypatch):
@@ -294,3 +305,18 @@ def test_strips_too_many_for_one_sheet_are_read_in_several_runs_in_order(monkeyp
     assert runs == [1, 1, 1]
     cited = [find_citations(" ".join(text for *_, text in words))[0].ground for words in found]
     assert cited == ["9(2)(a)", "6(b)", "9(2)(k)"]
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        ([","], True),  # read nothing: no sign either way, so read again (a 7 pt "s 6(b)" came out ",")
+        (["", ""], True),
+        (["s 9(2)(a"], True),
+        (["gg,ob Advisory roup on"], False),  # words, and nothing like a ground
+    ],
+)
+def test_a_strip_is_read_again_while_a_reading_might_hold_a_ground(readings, expected):
+    from app.pdf.labels import _might_cite
+
+    assert _might_cite(readings) is expected

@@ -201,9 +201,17 @@ CUT_SHORT_COST = 1.5  # reading a ground as a shorter one when the reading goes 
 
 def whole_citation(text: str, jurisdiction: str) -> Citation | None:
     """The first ground text cites, when the reading does not go on as if the ground were longer
-    ("9(2)(g) (1)" cites 9(2)(g) but not whole); None otherwise."""
+    ("9(2)(g) (1)" cites 9(2)(g) but not whole) and the Act does not divide it further; None
+    otherwise."""
     cited = next(iter(find_citations(text, jurisdiction)), None)
-    return cited if cited and not cut_short(text, cited) else None
+    return cited if cited and not cut_short(text, cited) and not divided(cited) else None
+
+
+def divided(cited: Citation) -> bool:
+    """Whether the Act divides a cited ground further, so that a reading of it alone on a scan may
+    have lost its end: 9(2)(g) is nearly always cited as 9(2)(g)(i) or (ii), and small print's
+    "(i)" is what OCR loses first ("9(2)(g).(4)", "9(2)(g) iw")."""
+    return any(ground.startswith(cited.ground + "(") for ground in catalogue_grounds(cited.regime))
 
 
 def in_catalogue(cited: Citation) -> bool:

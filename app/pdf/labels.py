@@ -34,6 +34,7 @@ SHEET_ROWS = 30_000  # Tesseract refuses an image 32,768 pixels high or wide
 SHEET_PIXELS = 40_000_000  # and a sheet's memory (its copies, Tesseract's) stays well inside PARSE_MEMORY_MB
 SURE = 85  # Tesseract's word confidence from which a page-wide reading is trusted as it is
 MIGHT_CITE = re.compile(r"[0-9()\[\]{}]")  # a reading with none of these is read no further
+READ_NOTHING = re.compile(r"[^\W_]{2}")  # a reading without two letters or digits together read nothing
 
 
 def read_labels(
@@ -88,7 +89,7 @@ def _read_word_by_word(
         texts = _read_words([prepared[i] for i in pending], [spans[i] for i in pending], scale, dpi, languages)
         for index, text in zip(pending, texts, strict=True):
             lines[index].append(text)
-        pending = [i for i in pending if not settled(lines[i][-1]) and MIGHT_CITE.search(lines[i][-1])]
+        pending = [i for i in pending if not settled(lines[i][-1]) and _might_cite([lines[i][-1]])]
 
 
 def _read_whole(regions: list[np.ndarray], dpi: int, languages: str) -> list[str]:
@@ -102,7 +103,7 @@ def _read_whole(regions: list[np.ndarray], dpi: int, languages: str) -> list[str
 
 def _might_cite(readings: list[str]) -> bool:
     """Whether a strip may hold a ground: no reading found words, or one has digits or brackets."""
-    return not any(readings) or any(MIGHT_CITE.search(reading) for reading in readings)
+    return not any(readings) or any(MIGHT_CITE.search(r) or not READ_NOTHING.search(r) for r in readings)
 
 
 def _scale(variant: tuple[int, int, int], dpi: int) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import cut_short, find_citations, in_catalogue, snap_ground
+from app.core.grounds import cut_short, divided, find_citations, in_catalogue, snap_ground
 
 BLACKED_OUT = "█"
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
@@ -274,21 +274,31 @@ def withheld(text: str, words: list[dict], hidden: set[int]) -> tuple[str, list[
 
 
 # How much one reading of a label counts: a ground cited whole as printed, one snapped to the
-# catalogue from a mangled reading, one cited but cut short ("9(2)(g) (1)": more of it was there).
+# catalogue from a mangled reading, one cited but cut short ("9(2)(g) (1)": more of it was there)
+# or one the Act divides further, read alone (9(2)(g): its "(i)" may be lost; if every reading
+# says 9(2)(g), 9(2)(g) it is).
 PRINTED, SNAPPED, CUT_SHORT = 2, 1, 0.5
 
 
 def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
     """The ground a box's label strip gives (on scans, where it is read again in several ways, one
     reading a line): each reading's ground, weighed by how it was read (PRINTED, SNAPPED,
-    CUT_SHORT); the ground with the most weight wins, the earliest reading on a tie. None if none."""
+    CUT_SHORT), and a ground's readings count for the grounds the Act divides it into too (four
+    readings of "9(2)(g)" cut short and one of 9(2)(g)(ii) whole say 9(2)(g)(ii)); the ground with
+    the most weight wins; on a tie, the one read most surely in one reading, then the earliest.
+    None if none."""
     votes = [vote for line in (label or "").splitlines() if (vote := _reading_ground(line, jurisdiction))]
     if not votes:
         return None
     weights = Counter()
     for ground, _, weight in votes:
         weights[ground] += weight
-    ground, regime, _ = max(votes, key=lambda vote: weights[vote[0]])
+
+    def support(ground: str) -> float:  # a reading of 9(2)(g) cut short also says 9(2)(g)(ii) may be it
+        return sum(weight for voted, weight in weights.items() if ground == voted or ground.startswith(voted + "("))
+
+    surest = {ground: max(w for g, _, w in votes if g == ground) for ground in weights}
+    ground, regime, _ = max(votes, key=lambda vote: (support(vote[0]), surest[vote[0]]))
     return {"ground": ground, "regime": regime}
 
 
@@ -297,7 +307,7 @@ def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | No
     ("9(2)(i)(iv)") is a misreading, weighed like one cut short unless it snaps to one it knows."""
     cited = next(iter(find_citations(line, jurisdiction)), None)
     known = cited is not None and in_catalogue(cited)
-    if known and not cut_short(line, cited):
+    if known and not cut_short(line, cited) and not divided(cited):
         return cited.ground, cited.regime, PRINTED
     snapped = snap_ground(line, jurisdiction)
     if snapped and (not known or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
