@@ -89,6 +89,9 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "projects.api_update_member": OWNER,
     "projects.api_remove_member": VIEWER,  # as members_remove_form
     "projects.api_invite": OWNER,
+    "projects.api_invitations": OWNER,
+    "projects.api_revoke_invitation": OWNER,
+    "projects.revoke_invitation_form": OWNER,
     "documents.api_list": VIEWER,
     "documents.api_upload": EDITOR,
     "documents.api_show": VIEWER,

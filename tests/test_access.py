@@ -2,7 +2,7 @@
 of members, invitations, tokens and disabled accounts."""
 
 import pytest
-from conftest import PASSWORD, Api, csrf_token, upload
+from conftest import PASSWORD, Api, csrf_token, sign_in, upload
 from pdfs import oia_release
 
 from app.access import ADMIN, EDITOR, OWNER, PUBLIC, ROUTES, SIGNED_IN, VIEWER, route_need
@@ -27,6 +27,9 @@ OWNERS_ONLY = {
     "projects.members_add_form",
     "projects.members_update_form",
     "projects.invite_form",
+    "projects.api_invitations",
+    "projects.api_revoke_invitation",
+    "projects.revoke_invitation_form",
     # the walk points these at another member and at the owner's saved search; a member may
     # still leave, and delete their own saved searches (tested below)
     "projects.api_remove_member",
@@ -46,7 +49,7 @@ VIEWERS_WRITE = {
 }
 EDITORS_READ = {"documents.edit"}  # the form to change a document's details
 OBJECT_ARGUMENTS = {"project_id", "document_id", "annotation_id", "box_id", "rule_id", "saved_id"}
-OBJECT_ARGUMENTS |= {"suggestion_id", "batch_id", "tag_id", "import_id"}
+OBJECT_ARGUMENTS |= {"suggestion_id", "batch_id", "tag_id", "import_id", "invitation_id"}
 
 
 def expected_need(endpoint: str, method: str, arguments: set[str]) -> str:
@@ -106,6 +109,9 @@ def build_world(app, tokens, ids) -> dict:
     batch = owner.post(f"/api/projects/{project['id']}/search/tag", json={"q": "contract", "tag": "Budget"})
     boxes = owner.get(f"/api/documents/{document['id']}/redactions").get_json()["boxes"]
     suggestions = owner.get(f"/api/documents/{document['id']}/suggestions").get_json()["suggestions"]
+    invitation = owner.post(f"/api/projects/{project['id']}/invitations", json={"email": "new@example.nz", "role": "viewer"})
+    invitation_id = owner.get(f"/api/projects/{project['id']}/invitations").get_json()["invitations"][0]["id"]
+    assert invitation.status_code == 201
     with app.extensions["sessions"]() as session:
         job = ImportJob(project_id=project["id"], user_id=ids["owner"], total=0)
         session.add(job)
@@ -125,6 +131,7 @@ def build_world(app, tokens, ids) -> dict:
         "box_id": boxes[0]["id"],
         "suggestion_id": suggestions[0]["id"],
         "import_id": job_id,
+        "invitation_id": invitation_id,
         "user_id": ids["disabled"],  # a member the walk never signs in as
     }
 
@@ -277,6 +284,49 @@ def test_an_invitation_link_makes_an_account_joins_the_project_and_works_once(ap
     used = app.test_client().get(path)
     assert used.status_code == 404 and "already used" in used.get_data(as_text=True)
     assert app.test_client().get("/invitations/made-up").status_code == 404
+
+
+def test_an_owner_sees_the_invitations_not_yet_used_and_withdraws_one(app, people):
+    """Listed: unused and unexpired ones only, never their links; withdrawn, the link stops working."""
+    tokens, _ = people
+    owner = client_for(app, tokens, "owner")
+    project, path = invited(app, tokens, "first@example.nz", "editor")
+    second = owner.post(f"/api/projects/{project}/invitations", json={"email": "second@example.nz", "role": "viewer"})
+    listed = owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"]
+    assert [(i["email"], i["role"]) for i in listed] == [("second@example.nz", "viewer"), ("first@example.nz", "editor")]
+    assert "link" not in listed[0] and second.get_json()["link"].split("/")[-1] not in str(listed)
+    page = owner.get(f"/projects/{project}/members")
+    assert "second@example.nz" in page.get_data(as_text=True) and "Withdraw" in page.get_data(as_text=True)
+    first = next(i for i in listed if i["email"] == "first@example.nz")
+    assert owner.delete(f"/api/projects/{project}/invitations/{first['id']}").status_code == 204
+    gone = app.test_client().get(path)
+    assert gone.status_code == 404 and "not valid" in gone.get_data(as_text=True)
+    assert [i["email"] for i in owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"]] == [
+        "second@example.nz"
+    ]
+    again = owner.delete(f"/api/projects/{project}/invitations/{first['id']}")
+    assert again.status_code == 404 and "No unused invitation" in again.get_json()["error"]
+    browser = app.test_client()
+    sign_in(browser, "owner@example.nz")
+    members = f"/projects/{project}/members"
+    withdraw = f"/projects/{project}/invitations/{listed[0]['id']}/revoke"
+    answer = browser.post(withdraw, data={"csrf_token": csrf_token(browser, members)}, follow_redirects=True)
+    assert "The invitation for second@example.nz is withdrawn" in answer.get_data(as_text=True)
+    assert owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"] == []
+
+
+def test_an_accepted_invitation_is_no_longer_listed_nor_withdrawn(app, people):
+    tokens, _ = people
+    owner = client_for(app, tokens, "owner")
+    project, path = invited(app, tokens, "joiner@example.nz", "viewer")
+    [invitation] = owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"]
+    browser = app.test_client()
+    browser.post(path, data={"password": PASSWORD, "csrf_token": csrf_token(browser, path)})
+    assert owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"] == []
+    assert owner.delete(f"/api/projects/{project}/invitations/{invitation['id']}").status_code == 404
+    other, _ = invited(app, tokens, "else@example.nz", "viewer")  # another project's invitation, by number
+    [elsewhere] = owner.get(f"/api/projects/{other}/invitations").get_json()["invitations"]
+    assert owner.delete(f"/api/projects/{project}/invitations/{elsewhere['id']}").status_code == 404
 
 
 def test_an_invitation_for_an_existing_account_needs_that_account_signed_in(app, people):

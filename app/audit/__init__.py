@@ -42,6 +42,8 @@ AUDITED = {
     "projects.api_remove_member": "removed a member",
     "projects.invite_form": "made an invitation",
     "projects.api_invite": "made an invitation",
+    "projects.revoke_invitation_form": "withdrew an invitation",
+    "projects.api_revoke_invitation": "withdrew an invitation",
     "documents.api_upload": "uploaded documents",
     "documents.api_update": "changed a document's details",
     "releases.api_correct": "corrected what a release's letter was read to say",

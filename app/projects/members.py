@@ -88,6 +88,24 @@ def invite(session: Session, project: Project, actor: User, email: str, role: Ro
     return secret
 
 
+def pending_invitations(session: Session, project: Project) -> list[Invitation]:
+    """The project's invitations not yet used and not expired, the newest first."""
+    query = select(Invitation).where(Invitation.project_id == project.id, Invitation.accepted_at.is_(None))
+    unused = session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc()))
+    now = datetime.now(UTC)
+    return [invitation for invitation in unused if aware(invitation.expires_at) >= now]
+
+
+def revoke_invitation(session: Session, project: Project, invitation_id: int) -> Invitation:
+    """Withdraw an unused invitation of the project: its link stops working at once."""
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None or invitation.project_id != project.id or invitation.accepted_at is not None:
+        raise NotFound("No unused invitation of this project has that number; it may have been accepted already.")
+    session.delete(invitation)
+    session.commit()
+    return invitation
+
+
 def open_invitation(session: Session, secret: str) -> Invitation:
     """The invitation behind a link, if it is unused and not expired."""
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _hash(secret or "")))

@@ -1,6 +1,6 @@
 """The JSON view of a project."""
 
-from app.models import Membership, Project
+from app.models import Invitation, Membership, Project
 
 
 def project_json(project: Project) -> dict:
@@ -20,4 +20,15 @@ def member_json(membership: Membership) -> dict:
         "email": membership.user.email,
         "role": str(membership.role),
         "added_at": membership.added_at.isoformat(),
+    }
+
+
+def invitation_json(invitation: Invitation) -> dict:
+    """The API view of an unused invitation (never its link: only its hash is kept)."""
+    return {
+        "id": invitation.id,
+        "email": invitation.email,
+        "role": str(invitation.role),
+        "created_at": invitation.created_at.isoformat(),
+        "expires_at": invitation.expires_at.isoformat(),
     }

@@ -9,7 +9,7 @@ from app.documents.presenters import document_json
 from app.errors import AppError
 from app.models import Role
 from app.projects import members, service
-from app.projects.presenters import member_json, project_json
+from app.projects.presenters import invitation_json, member_json, project_json
 from app.projects.schemas import MemberChange, NewMember, NewProject, ProjectChanges, ProjectDeletion
 from app.search.saved import list_saved_searches
 from app.validation import accepts, request_body, validated
@@ -90,6 +90,7 @@ def _members_page(project_id: int, status: int = 200, link: str | None = None, i
         "projects/members.html",
         project=project,
         members=people,
+        invitations=members.pending_invitations(db(), project) if role == OWNER else [],
         role=role,
         roles=list(Role),
         link=link,
@@ -141,6 +142,19 @@ def invite_form(project_id: int):
     return _members_page(
         project_id, link=_invitation_link(secret), invited=f"{new.email} as {Role(new.role).with_article}"
     )
+
+
+@bp.post("/projects/<int:project_id>/invitations/<int:invitation_id>/revoke")
+def revoke_invitation_form(project_id: int, invitation_id: int):
+    """Withdraw an unused invitation from the form: its link stops working."""
+    project = service.get_project(db(), signed_in_user(), project_id, OWNER)
+    try:
+        invitation = members.revoke_invitation(db(), project, invitation_id)
+    except AppError as error:
+        flash(str(error), "error")
+        return _members_page(project_id, error.status)
+    flash(f"The invitation for {invitation.email} is withdrawn: its link no longer works.", "info")
+    return redirect(url_for("projects.members_page", project_id=project_id))
 
 
 def _add_from_form(project):
@@ -209,6 +223,21 @@ def api_invite(project_id: int):
     new = request_body()
     secret = members.invite(db(), project, user, new.email, Role(new.role))
     return {"link": _invitation_link(secret), "expires_in_days": members.INVITATION_DAYS}, 201
+
+
+@bp.get("/api/projects/<int:project_id>/invitations")
+def api_invitations(project_id: int):
+    """GET /api/projects/<id>/invitations -> {"invitations": [...]}: those unused and unexpired."""
+    project = service.get_project(db(), signed_in_user(), project_id, OWNER)
+    return {"invitations": [invitation_json(i) for i in members.pending_invitations(db(), project)]}
+
+
+@bp.delete("/api/projects/<int:project_id>/invitations/<int:invitation_id>")
+def api_revoke_invitation(project_id: int, invitation_id: int):
+    """DELETE /api/projects/<id>/invitations/<invitation_id>: the link stops working."""
+    project = service.get_project(db(), signed_in_user(), project_id, OWNER)
+    members.revoke_invitation(db(), project, invitation_id)
+    return "", 204
 
 
 @bp.get("/projects/<int:project_id>/settings")
