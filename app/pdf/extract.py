@@ -12,6 +12,7 @@ import pymupdf
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
 from app.pdf.boxes import FoundBox, find_boxes
 from app.pdf.furniture import is_furniture
+from app.pdf.grain import without_grain
 from app.pdf.labels import read_labels
 from app.pdf.ocr import (
     TRUSTED_ORIENTATION_CONFIDENCE,
@@ -335,7 +336,8 @@ def _read_by_ocr(
 
 
 def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list[FoundBox]) -> Recognised:
-    """Tesseract's reading of the page's grey image, its redaction boxes whitened first."""
+    """Tesseract's reading of the page's grey image, its redaction boxes whitened first and its
+    grain taken away when it has much."""
     zoom = dpi / 72
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
     for box in boxes:
@@ -344,7 +346,7 @@ def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: in
             _lighten_grey_box(grey, area, box.shade)
         else:
             _whiten_box(grey, area, zoom)
-    return ocr_page_image(grey.save, languages, dpi)  # PNM: no encoding cost
+    return ocr_page_image(without_grain(grey).save, languages, dpi)  # PNM: no encoding cost
 
 
 def _read_labels(

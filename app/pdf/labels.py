@@ -16,6 +16,7 @@ from collections.abc import Callable
 import numpy as np
 import pymupdf
 
+from app.pdf.grain import median3
 from app.pdf.ocr import Recognised, ocr_lines_image
 
 MARGIN_POINTS = 4  # above and below the box
@@ -213,10 +214,7 @@ def _cleaning(ink: int, paper: int):
     grainy now, turns white)."""
 
     def clean(region: np.ndarray) -> np.ndarray:
-        padded = np.pad(region, 1, mode="edge")
-        height, width = region.shape
-        shifted = [padded[dy : dy + height, dx : dx + width] for dy in range(3) for dx in range(3)]
-        smooth = np.median(np.stack(shifted), axis=0)
+        smooth = median3(region).astype(np.float32)
         return np.clip((smooth - ink) * 255 / (paper - ink), 0, 255).astype(np.uint8)
 
     return clean
