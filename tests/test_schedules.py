@@ -98,6 +98,17 @@ def test_numbers_ocr_lost_or_misread_are_put_back_from_the_rows_around_them():
     assert [r.number for r in rows] == [e["number"] for e in expected]
 
 
+def test_a_run_of_numbers_ocr_lost_before_the_first_it_read_is_counted_back():
+    """On a rough scan Tesseract dropped every lone digit of a narrow number column: rows 1 to 8
+    came without numbers, and 9 to 12 with them."""
+    pdf, expected = schedule_pdf(LAYOUTS["ruled, the usual order"][0], True, 12, True)
+    pages = page_words(pdf)
+    number_column = min(w[1] for w in pages[1] if w[0] == "No.") + 20
+    lost = [w for w in pages[1] if not (w[0] in "12345678" and len(w[0]) == 1 and w[1] < number_column)]
+    rows = read_schedule([pages[0], lost])
+    assert [r.number for r in rows] == [e["number"] for e in expected]
+
+
 def test_a_table_runs_on_to_a_page_whose_first_number_ocr_lost():
     headings, ruled, per_page, repeat, style = LAYOUTS["unruled, over three pages, heading not repeated"]
     pdf, expected = schedule_pdf(headings, ruled, per_page, repeat, style)

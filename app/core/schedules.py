@@ -152,9 +152,11 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
 
 def _renumbered(rows: list[ScheduleRow]) -> list[ScheduleRow]:
     """Numbers OCR lost or misread, put back from the rows around them: a row between 10 and 12
-    without a number, or read as 14, is 11. Only where the table counts up one by one."""
+    without a number, or read as 14, is 11; eight rows without one before a 9 are 1 to 8. Only
+    where the table counts up one by one. Walked forward, then back (a run lost before a number)."""
     numbers = [int(row.number) if row.number and row.number.isdigit() else None for row in rows]
-    for index, number in enumerate(numbers):
+    for index in [*range(len(rows)), *reversed(range(len(rows)))]:
+        number = numbers[index]
         before = numbers[index - 1] if index > 0 else None
         after = numbers[index + 1] if index + 1 < len(numbers) else None
         expected = before + 1 if before is not None else (after - 1 if after is not None else None)
