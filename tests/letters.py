@@ -227,6 +227,84 @@ Some documents are refused under section 18(e) of the OIA, as they do not exist,
 others under section 18(d), as they are publicly available.""",
         facts("New Zealand Police", "01-20-12379", date(2020, 5, 11), date(2020, 6, 17), ["18(e)", "18(d)"]),
     ),
+    # Four more styles: a department that transfers part of a request, a response sent after a
+    # second extension, a Crown entity's one-line letter, a ministry that cites grounds in a list.
+    (
+        """Te Tari Taiwhenua | Department of Internal Affairs
+45 Pipitea Street, Wellington 6011
+Our reference: OIA2425-0456
+22 November 2024
+Tēnā koe Robin
+Thank you for your request of 25 October 2024 under the Official Information Act 1982 (the Act)
+for information about passport processing times.
+Part of your request, about visa processing, has been transferred to the Ministry of Business,
+Innovation and Employment under section 14(b)(ii) of the Act, as the information is more
+closely connected with its functions.
+We have released the remaining information, with staff names withheld under section 9(2)(a)
+of the Act.
+Ngā mihi
+Manager, Ministerial and Executive Services""",
+        facts(
+            "Department of Internal Affairs",
+            "OIA2425-0456",
+            date(2024, 10, 25),
+            date(2024, 11, 22),
+            ["9(2)(a)"],
+            transferred=True,
+        ),
+    ),
+    (
+        """Ministry for Primary Industries
+Manatū Ahu Matua
+Charles Fergusson Building, 34-38 Bowen Street, Wellington
+OIA24-0789
+Dear Sam
+We refer to your request of 2 February 2024 for the Ministry's advice on fishing quota.
+On 1 March 2024 we extended the time for responding to your request by 20 working days under
+section 15A of the Official Information Act 1982 (the OIA), because the request is for a large
+quantity of information.
+The information is released to you with some withheld under section 9(2)(b)(ii), as its
+release would likely unreasonably prejudice the commercial position of the person who supplied
+it, and section 9(2)(ba)(i) of the OIA.
+Date: 26 April 2024
+Yours sincerely
+Director, Fisheries Management""",
+        facts(
+            "Ministry for Primary Industries",
+            "OIA24-0789",
+            date(2024, 2, 2),
+            date(2024, 4, 26),
+            ["9(2)(b)(ii)", "9(2)(ba)(i)"],
+            extension_days=20,
+        ),
+    ),
+    (
+        """Kāinga Ora – Homes and Communities
+PO Box 2628, Wellington 6140
+Ref: OIA-2025-0042
+14 February 2025
+Kia ora Jordan
+We received your Official Information Act 1982 request on 20 January 2025 for the
+maintenance schedule of the Epuni Street development. It is released in full.
+Ngā mihi nui""",
+        facts("Kāinga Ora", "OIA-2025-0042", date(2025, 1, 20), date(2025, 2, 14), []),
+    ),
+    (
+        """Ministry of Transport | Te Manatū Waka
+File ref: OC240517
+9 July 2024
+Dear Kim
+Request for information under the Official Information Act 1982
+On 29 May 2024 you asked for the Ministry's briefings on road user charges. I have decided
+to release the documents listed in the attached schedule. Some information is withheld under
+the following sections of the Act:
+- section 9(2)(f)(iv), to maintain the confidentiality of advice tendered by Ministers and officials;
+- section 9(2)(g)(i), to maintain the free and frank expression of opinions.
+You have the right to seek an investigation and review of my decision by the Ombudsman.
+Yours sincerely
+Manager, Ministerial Services""",
+        facts("Ministry of Transport", "OC240517", date(2024, 5, 29), date(2024, 7, 9), ["9(2)(f)(iv)", "9(2)(g)(i)"]),
+    ),
 ]
 
 
