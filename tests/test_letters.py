@@ -75,3 +75,10 @@ def test_a_misspelt_month_and_a_reference_with_specks_are_read_as_meant():
     assert read_letter([text.replace("2024/EDU/123", "2024/EDU/123. oe"), ""]).reference == "2024/EDU/123"
     text, _ = LETTERS[1]
     assert read_letter([text.replace("DOIA 2324-0567", "DOIA 2324- 0567 | ;"), ""]).reference == "DOIA 2324-0567"
+
+
+def test_ocr_s_zero_for_the_o_of_a_reference_prefix_is_read_as_the_letter():
+    text, expected = LETTERS[12]  # the Ministry of Transport: "File ref: OC240517"
+    assert read_letter([text.replace("OC240517", "0C240517"), ""]).reference == "OC240517"
+    other, _ = LETTERS[5]  # a reference that starts with a real 0 keeps it
+    assert read_letter([other.replace("2024/EDU/123", "0123/EDU/4"), ""]).reference == "0123/EDU/4"

@@ -230,7 +230,9 @@ def _reference(text: str) -> str | None:
     OCR's spaces around a hyphen ("DOIA 2324- 0567") are closed up, and specks after it dropped."""
     text = re.sub(r"[ \t]*-[ \t]*", "-", text)
     if labelled := REFERENCE_LABEL.search(text):
-        return re.sub(r"(?:[\s.,;:|]+[a-z]{0,3})+$", "", labelled.group("ref")).strip(" .")
+        reference = re.sub(r"(?:[\s.,;:|]+[a-z]{0,3})+$", "", labelled.group("ref")).strip(" .")
+        lettered = "O" + reference[1:]  # OCR's 0 for the O of a prefix: "0C240517" is OC240517
+        return lettered if reference[:1] == "0" and REFERENCE_SHAPES.fullmatch(lettered) else reference
     if shaped := REFERENCE_SHAPES.search(text):
         return shaped.group().strip()
     return None
