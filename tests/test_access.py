@@ -109,7 +109,9 @@ def build_world(app, tokens, ids) -> dict:
     batch = owner.post(f"/api/projects/{project['id']}/search/tag", json={"q": "contract", "tag": "Budget"})
     boxes = owner.get(f"/api/documents/{document['id']}/redactions").get_json()["boxes"]
     suggestions = owner.get(f"/api/documents/{document['id']}/suggestions").get_json()["suggestions"]
-    invitation = owner.post(f"/api/projects/{project['id']}/invitations", json={"email": "new@example.nz", "role": "viewer"})
+    invitation = owner.post(
+        f"/api/projects/{project['id']}/invitations", json={"email": "new@example.nz", "role": "viewer"}
+    )
     invitation_id = owner.get(f"/api/projects/{project['id']}/invitations").get_json()["invitations"][0]["id"]
     assert invitation.status_code == 201
     with app.extensions["sessions"]() as session:
@@ -293,7 +295,10 @@ def test_an_owner_sees_the_invitations_not_yet_used_and_withdraws_one(app, peopl
     project, path = invited(app, tokens, "first@example.nz", "editor")
     second = owner.post(f"/api/projects/{project}/invitations", json={"email": "second@example.nz", "role": "viewer"})
     listed = owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"]
-    assert [(i["email"], i["role"]) for i in listed] == [("second@example.nz", "viewer"), ("first@example.nz", "editor")]
+    assert [(i["email"], i["role"]) for i in listed] == [
+        ("second@example.nz", "viewer"),
+        ("first@example.nz", "editor"),
+    ]
     assert "link" not in listed[0] and second.get_json()["link"].split("/")[-1] not in str(listed)
     page = owner.get(f"/projects/{project}/members")
     assert "second@example.nz" in page.get_data(as_text=True) and "Withdraw" in page.get_data(as_text=True)

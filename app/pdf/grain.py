@@ -34,7 +34,9 @@ def _band_median(padded: np.ndarray) -> np.ndarray:
     left, centre, right = slice(0, -2), slice(1, -1), slice(2, None)
     most_low = np.maximum(np.maximum(low[:, left], low[:, centre]), low[:, right])
     least_high = np.minimum(np.minimum(high[:, left], high[:, centre]), high[:, right])
-    mid_mid = _median_of(np.minimum(mid[:, left], mid[:, centre]), np.maximum(mid[:, left], mid[:, centre]), mid[:, right])
+    mid_mid = _median_of(
+        np.minimum(mid[:, left], mid[:, centre]), np.maximum(mid[:, left], mid[:, centre]), mid[:, right]
+    )
     return _median_of(np.minimum(most_low, mid_mid), np.maximum(most_low, mid_mid), least_high)
 
 
