@@ -103,7 +103,8 @@ def _read_whole(regions: list[np.ndarray], dpi: int, languages: str) -> list[str
 
 
 def _might_cite(readings: list[str]) -> bool:
-    """Whether a strip may hold a ground: no reading found words, or one has digits or brackets."""
+    """Whether a strip may hold a ground: no reading found words, or one has digits or brackets,
+    or read nothing (a 7 pt "s 6(b)" came out ",")."""
     return not any(readings) or any(MIGHT_CITE.search(r) or not READ_NOTHING.search(r) for r in readings)
 
 
