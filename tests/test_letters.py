@@ -82,3 +82,11 @@ def test_ocr_s_zero_for_the_o_of_a_reference_prefix_is_read_as_the_letter():
     assert read_letter([text.replace("OC240517", "0C240517"), ""]).reference == "OC240517"
     other, _ = LETTERS[5]  # a reference that starts with a real 0 keeps it
     assert read_letter([other.replace("2024/EDU/123", "0123/EDU/4"), ""]).reference == "0123/EDU/4"
+
+
+def test_ocr_s_digits_for_the_letters_of_oia_in_a_reference_are_read_as_letters():
+    text, _ = LETTERS[10]  # the Ministry for Primary Industries: "OIA24-0789" alone on its line
+    assert read_letter([text.replace("OIA24-0789", "O1A24-0789"), ""]).reference == "OIA24-0789"
+    assert read_letter([text.replace("OIA24-0789", "0IA24-0789"), ""]).reference == "OIA24-0789"
+    other, _ = LETTERS[1]  # MBIE: "DOIA 2324-0567"
+    assert read_letter([other.replace("DOIA 2324-0567", "DO1A 2324-0567"), ""]).reference == "DOIA 2324-0567"

@@ -67,6 +67,7 @@ REFERENCE_LABEL = re.compile(
 REFERENCE_SHAPES = re.compile(
     r"\b(?:(?:OIA|DOIA|OIAD|OIAP|IR|MOH|BR|REQ|TSY|ACC|CSR|OC)[- ]?\d[\w\-/]{3,}|H\d{6,}|\d{4}/[A-Z]{2,8}/\d+)\b"
 )
+OCR_OIA = re.compile(r"\b(D?)[O0][Il1|]A(?=[- ]?\d)")  # OCR's "O1A24-0789", "0IA-2024-1": OIA, before a number
 EXTENSION = re.compile(r"\b(?:extend(?:ed|ing)?|extension)\b", re.I)
 EXTENSION_LAW = re.compile(r"\b15A\b|time limit|working days|time frame|timeframe", re.I)
 EXTENDED_BY = re.compile(
@@ -227,8 +228,10 @@ def _request_date(sentences: list[str], answered: date | None) -> date | None:
 
 def _reference(text: str) -> str | None:
     """The request's reference: one labelled as such, else the first that has a reference's shape.
-    OCR's spaces around a hyphen ("DOIA 2324- 0567") are closed up, and specks after it dropped."""
+    OCR's spaces around a hyphen ("DOIA 2324- 0567") are closed up, specks after it dropped, and
+    its digits for OIA's letters ("O1A24-0789") read as letters."""
     text = re.sub(r"[ \t]*-[ \t]*", "-", text)
+    text = OCR_OIA.sub(r"\1OIA", text)
     if labelled := REFERENCE_LABEL.search(text):
         reference = re.sub(r"(?:[\s.,;:|]+[a-z]{0,3})+$", "", labelled.group("ref")).strip(" .")
         lettered = "O" + reference[1:]  # OCR's 0 for the O of a prefix: "0C240517" is OC240517
