@@ -45,10 +45,9 @@ def _median_of(smaller: np.ndarray, larger: np.ndarray, third: np.ndarray) -> np
     return np.maximum(smaller, np.minimum(larger, third))
 
 
-def grain(pixels: np.ndarray, smooth: np.ndarray | None = None) -> float:
-    """The share of a grey image's paper pixels that stand out from their neighbours (specks);
-    smooth is its median3 when already made."""
-    smooth = median3(pixels) if smooth is None else smooth
+def grain(pixels: np.ndarray) -> float:
+    """The share of a grey image's paper pixels that stand out from their neighbours (specks)."""
+    smooth = median3(pixels)
     paper = smooth > PAPER
     if not paper.any():
         return 0.0

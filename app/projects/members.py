@@ -92,8 +92,7 @@ def pending_invitations(session: Session, project: Project) -> list[Invitation]:
     """The project's invitations not yet used and not expired, the newest first."""
     query = select(Invitation).where(Invitation.project_id == project.id, Invitation.accepted_at.is_(None))
     unused = session.scalars(query.order_by(Invitation.created_at.desc(), Invitation.id.desc()))
-    now = datetime.now(UTC)
-    return [invitation for invitation in unused if aware(invitation.expires_at) >= now]
+    return [invitation for invitation in unused if not _expired(invitation)]
 
 
 def revoke_invitation(session: Session, project: Project, invitation_id: int) -> Invitation:
@@ -111,9 +110,13 @@ def open_invitation(session: Session, secret: str) -> Invitation:
     invitation = session.scalar(select(Invitation).where(Invitation.token_hash == _hash(secret or "")))
     if invitation is None or invitation.accepted_at is not None:
         raise NotFound("This invitation link is not valid: it was already used, or never existed.")
-    if aware(invitation.expires_at) < datetime.now(UTC):
+    if _expired(invitation):
         raise NotFound("This invitation link has expired; ask for a new one.")
     return invitation
+
+
+def _expired(invitation: Invitation) -> bool:
+    return aware(invitation.expires_at) < datetime.now(UTC)
 
 
 def accept_invitation(session: Session, invitation: Invitation, user: User) -> Membership:
