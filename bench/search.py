@@ -25,7 +25,7 @@ from app import create_app, migrate
 from app.auth import service as auth_service
 from app.db import make_sessionmaker
 from app.ingest.pipeline import process_document
-from app.models import Annotation, AnnotationTag, Document, Page, Project, Tag, User
+from app.models import Annotation, AnnotationTag, Document, Membership, Page, Project, Role, Tag, User
 
 PAGES = int(os.environ.get("BENCH_SEARCH_PAGES", 100_000))
 PAGES_PER_DOCUMENT = 500
@@ -82,6 +82,7 @@ def build(url: str, folder: Path) -> dict:
         project = Project(name="bench", owner_id=user.id)
         session.add(project)
         session.flush()
+        session.add(Membership(project_id=project.id, user_id=user.id, role=Role.OWNER))
         risk = Tag(project_id=project.id, name="Risk", colour="#d64545", position=0)
         session.add(risk)
         session.flush()
@@ -146,7 +147,7 @@ def raw_sql(engine: str, text: str) -> tuple[str, dict] | None:
     if engine == "postgresql":
         expression = " <-> ".join(f"'{w}'" for w in words) + (":*" if text.endswith("*") else "")
         return (
-            "SELECT id FROM pages, CAST(:q AS tsquery) q WHERE search_vector @@ q "
+            "SELECT page_id FROM page_vectors, CAST(:q AS tsquery) q WHERE search_vector @@ q "
             "ORDER BY ts_rank_cd(search_vector, q) DESC LIMIT 50",
             {"q": expression},
         )
@@ -228,8 +229,8 @@ def index_size(url: str, ids: dict) -> str:
         if url.startswith("postgresql"):
             size = session.execute(
                 sql(
-                    "SELECT pg_total_relation_size('ix_pages_search_vector') "
-                    "+ sum(pg_column_size(search_vector)) FROM pages"
+                    "SELECT pg_total_relation_size('ix_page_vectors_search_vector') "
+                    "+ sum(pg_column_size(search_vector)) FROM page_vectors"
                 )
             ).scalar()
         else:  # the pages the FTS5 index's own tables take in the file

@@ -22,7 +22,9 @@ def contents(database_url: str) -> dict:
         rows = {table: connection.execute(text(f"SELECT * FROM {table} ORDER BY 1")).all() for table in TABLES}  # noqa: S608
         rows["tables"] = sorted(inspect(connection).get_table_names())
         match = (
-            "search_vector @@ to_tsquery('simple', 'resilience')" if POSTGRES_URL else "page_search MATCH 'resilience'"
+            "id IN (SELECT page_id FROM page_vectors WHERE search_vector @@ to_tsquery('simple', 'resilience'))"
+            if POSTGRES_URL
+            else "page_search MATCH 'resilience'"
         )
         source = "pages" if POSTGRES_URL else "page_search"
         rows["search"] = connection.execute(text(f"SELECT count(*) FROM {source} WHERE {match}")).scalar()  # noqa: S608

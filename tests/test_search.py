@@ -442,23 +442,30 @@ def test_a_bad_list_of_names_is_refused_with_a_sentence(api, project, content, s
     assert answer.get_json() == {"error": sentence}
 
 
-def test_a_page_of_results_ranked_among_the_best_candidates_is_the_page_ranked_among_all(api, project, monkeypatch):
-    """The index's best pages are another project's: ranked among them first, this project's
-    page of results comes out short, and is ranked again among every match."""
+def test_a_search_matching_more_than_can_be_ranked_ranks_the_newest_then_lists_the_rest(api, project, monkeypatch):
+    """Over RANKED_AT_MOST matches, the newest pages in scope are ranked and the rest follow, newest
+    first; every match is listed once, and another project's newer pages take no place."""
     from app.search import service
 
+    old = upload(api, project["id"], ("old.pdf", _pdf(["supply " * 12 + "chain"] * 5))).get_json()["documents"][0]
+    new = upload(
+        api, project["id"], ("new.pdf", _pdf([f"One supply line, page {n}." for n in range(1, 51)]))
+    ).get_json()["documents"][0]
     loud = api.post("/api/projects", json={"name": "Loud"}).get_json()
     upload(api, loud["id"], ("loud.pdf", _pdf(["supply " * 12 + "chain"] * 60)))
-    upload(api, project["id"], ("quiet.pdf", _pdf([f"One supply line, page {n}." for n in range(1, 56)])))
 
-    def ranked(project_id, page):
-        answer = api.get("/api/search", query_string={"q": "supply", "project": project_id, "page": page})
-        return [(r["document"], r["page"]) for r in answer.get_json()["results"]]
+    def searched(page):
+        return api.get("/api/search", query_string={"q": "supply", "project": project["id"], "page": page}).get_json()
 
-    everything = {(p, n): ranked(p, n) for p in (project["id"], loud["id"]) for n in (1, 2)}
-    monkeypatch.setattr(service, "CANDIDATES_PER_RESULT", 1)  # 50 candidates for page 1: all the loud ones
-    assert {(p, n): ranked(p, n) for p in (project["id"], loud["id"]) for n in (1, 2)} == everything
-    assert [len(everything[(project["id"], n)]) for n in (1, 2)] == [50, 5]
+    ranked_all = searched(1)
+    assert ranked_all["ranked"] is None
+    assert [r["document"] for r in ranked_all["results"][:5]] == [old["id"]] * 5  # the old pages rank first
+
+    monkeypatch.setattr(service, "RANKED_AT_MOST", 50)
+    first, second = searched(1), searched(2)
+    assert first["ranked"] == 50 and first["total"] == 55
+    assert {(r["document"], r["page"]) for r in first["results"]} == {(new["id"], n) for n in range(1, 51)}
+    assert sorted((r["document"], r["page"]) for r in second["results"]) == [(old["id"], n) for n in range(1, 6)]
 
 
 HUGE = "9" * 30  # more than any database integer holds

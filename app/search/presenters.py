@@ -7,8 +7,9 @@ from app.search.service import PER_PAGE, SearchResults
 
 
 def results_json(found: SearchResults) -> dict:
-    """GET /api/search's answer: the total, one page of results, facets, and notices about what
-    in the query was left out."""
+    """GET /api/search's answer: the total, one page of results, facets, notices about what in the
+    query was left out, and ranked: null when every match is ranked, or how many of the newest
+    were (the rest follow them, newest first)."""
     return {
         "total": found.total,
         "page": found.page,
@@ -17,6 +18,7 @@ def results_json(found: SearchResults) -> dict:
         "results": found.results,
         "facets": found.facets,
         "notices": found.notices,
+        "ranked": found.ranked,
     }
 
 

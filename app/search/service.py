@@ -3,6 +3,7 @@ and where a document's hits stand on its pages."""
 
 import json
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Select, case, func, literal, select, tuple_
 from sqlalchemy.orm import Session
@@ -18,7 +19,9 @@ from app.search.query import Query, Term, parse
 from app.search.query import fold as folded
 
 PER_PAGE = 50
-CANDIDATES_PER_RESULT = 20  # a page of results is first looked for among 20 times as many best-ranked pages
+# A search matching more pages than this ranks only the most recently stored this many of them (the
+# total and the facets still count every match): ranking is most of a broad search's time.
+RANKED_AT_MOST = 2_000
 
 
 @dataclass
@@ -30,6 +33,7 @@ class SearchResults:
     facets: dict = field(default_factory=lambda: {"documents": [], "tags": [], "agencies": [], "grounds": []})
     notices: list[str] = field(default_factory=list)
     page: int = 1
+    ranked: int | None = None  # when only the newest matches are ranked: how many
     query: Query | None = None
 
     @property
@@ -48,7 +52,9 @@ def search(
         return found
     projects = openable_project_ids(session, user) if project_id is None else [project_id]
     fuzzy = _fuzzy_words(session, query)
-    matching, _ = _matching(session, user, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False)
+    matching = _matching(
+        session, user, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False
+    ).pages
     found.total, found.facets = counted_facets(session, matching, user)
     if not found.total:
         return found
@@ -83,29 +89,31 @@ def _ranked_page(
     newer_than: int,
     found: SearchResults,
 ) -> list:
-    """The rows of one page of results, best first. Ranked first among only the index's best
-    pages, CANDIDATES_PER_RESULT for each result up to this page (cheap when a word is on tens of
-    thousands of pages); that is exact when the page comes out full, since every page in scope
-    ranked higher, or as high and stored before it, is among them. Otherwise ranked among all
-    the matches."""
+    """The rows of one page of results, best first. A search matching more than RANKED_AT_MOST
+    pages ranks the RANKED_AT_MOST stored last (the newest releases) and lists the rest after
+    them, newest first: ranking every one of 30,000 matches is most of a broad search's time, and
+    says little about a word on a third of the pages."""
     offset = (found.page - 1) * PER_PAGE
-    expected = min(PER_PAGE, found.total - offset)
-    if expected <= 0:
+    if offset >= found.total:
         return []
-    # Filters (a tag, a ground) usually leave few of the best pages: rank among all at once then.
-    candidates = CANDIDATES_PER_RESULT * (offset + PER_PAGE)
-    tries = [candidates, None] if query.included and not query.filters else [None]
-    for best in tries:
-        matching, score = _matching(session, reader, query, fuzzy, projects, [], best, newer_than)
-        rows = session.execute(
-            matching.add_columns(score.label("score"))
-            .order_by(score.desc(), Page.id)  # equal scores in the order the candidates were cut
-            .offset(offset)
-            .limit(PER_PAGE)
-        ).all()
-        if len(rows) >= expected:
-            break
-    return rows
+    match = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than)
+    scored = match.pages.add_columns(match.score.label("score"))
+    if found.total <= RANKED_AT_MOST or not query.included:
+        return session.execute(scored.order_by(match.score.desc(), Page.id).offset(offset).limit(PER_PAGE)).all()
+    found.ranked = RANKED_AT_MOST
+    if offset >= RANKED_AT_MOST:
+        unranked = match.pages.add_columns(literal(0.0).label("score"))
+        return session.execute(unranked.order_by(match.newest_first).offset(offset).limit(PER_PAGE)).all()
+    if index.ranks_as_read(session):
+        newest = scored.order_by(match.newest_first).limit(RANKED_AT_MOST).subquery()
+        score = newest.c.score
+    else:
+        unscored = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than, scored=False)
+        newest = unscored.pages.order_by(unscored.newest_first).limit(RANKED_AT_MOST).subquery()
+        score = index.rank_of(session, newest.c.page_id, query.included, fuzzy)
+    columns = [newest.c[name] for name in ("page_id", "document_id", "project_id", "title", "number")]
+    ranked = select(*columns, score.label("score")).order_by(score.desc(), newest.c.page_id)
+    return session.execute(ranked.offset(offset).limit(PER_PAGE)).all()
 
 
 def count_matching(
@@ -116,7 +124,7 @@ def count_matching(
     query = parse(text)
     if query.is_empty:
         return 0, 0, 0
-    matching, _ = _matching(session, reader, query, _fuzzy_words(session, query), [project_id], [])
+    matching = _matching(session, reader, query, _fuzzy_words(session, query), [project_id], []).pages
     pages = matching.subquery()
     newer = func.coalesce(func.sum(case((pages.c.page_id > newer_than, 1), else_=0)), 0)
     counts = select(func.count(), func.count(func.distinct(pages.c.document_id)), newer).select_from(pages)
@@ -130,7 +138,7 @@ def matching_words(session: Session, reader: User, text: str, project_id: int) -
     if query.is_empty or _in_notes(query):
         return []
     fuzzy = _fuzzy_words(session, query)
-    matching, _ = _matching(session, reader, query, fuzzy, [project_id], [])
+    matching = _matching(session, reader, query, fuzzy, [project_id], []).pages
     ids = session.scalars(select(matching.subquery().c.page_id)).all()
     terms = query.lit_words()
     pages = session.scalars(select(Page).where(Page.id.in_(ids)).order_by(Page.document_id, Page.number))
@@ -149,7 +157,7 @@ def document_hits(session: Session, reader: User, document: Document, text: str)
     if query.is_empty:
         return []
     fuzzy = _fuzzy_words(session, query)
-    matching, _ = _matching(session, reader, query, fuzzy, [document.project_id], [])
+    matching = _matching(session, reader, query, fuzzy, [document.project_id], []).pages
     rows = session.execute(matching.where(Document.id == document.id).order_by(Page.number)).all()
     terms, notes, hits = query.lit_words(), _in_notes(query), []
     for row in rows:
@@ -181,6 +189,16 @@ def _texts(session: Session, page_ids: list[int]) -> dict[int, str]:
     return dict(session.execute(select(Page.id, Page.text).where(Page.id.in_(page_ids))).all())
 
 
+class Match(NamedTuple):
+    """The select of matching pages (page id, document, project, title, number), its score, and
+    the order of the newest first (the index's own order of its hits, which SQLite reads as it
+    stands; ordered by the pages' ids instead, it sorts every hit)."""
+
+    pages: Select
+    score: object
+    newest_first: object
+
+
 def _matching(
     session: Session,
     reader: User,
@@ -188,15 +206,13 @@ def _matching(
     fuzzy: Fuzzy,
     projects: list[int],
     notices: list[str],
-    best: int | None = None,
     newer_than: int = 0,
     scored: bool = True,
-) -> tuple[Select, object]:
-    """The select of matching pages (page id, document, project, title, number) and its score
-    column, as the reader sees them (notes, tags and grounds of others' private annotations
-    count for nothing); with best, among only that many best-ranked pages of the whole index; with
-    newer_than, only pages stored after that page id; unscored, every score 0 (counting needs
-    none, and ranking 30,000 pages is most of a search's time)."""
+) -> Match:
+    """The pages matching the query as the reader sees them (notes, tags and grounds of others'
+    private annotations count for nothing); with newer_than, only pages stored after that page
+    id; unscored, every score 0 (counting needs none, and ranking 30,000 pages is most of a
+    search's time)."""
     notes = _in_notes(query)
     matching = (
         select(Page.id.label("page_id"), Page.document_id, Document.project_id, Document.title, Page.number)
@@ -208,18 +224,18 @@ def _matching(
         # rows (SQLite takes the rows unless told). Not with filters: a tag or a ground is looked
         # up by (document, page), which that index cannot do, and forced to it SQLite scans it.
         matching = matching.with_hint(Page, f"INDEXED BY {Page.PLACES_INDEX}", "sqlite")
-    score = literal(0.0)
+    score, newest_first = literal(0.0), Page.id.desc()
     if query.included:
-        hits = index.hits(session, reader, query.included, fuzzy, notes, best=best, scored=scored)
+        hits = index.hits(session, reader, query.included, fuzzy, notes, scored=scored)
         matching = matching.join(hits, hits.c.page_id == Page.id)
-        score = hits.c.score
+        score, newest_first = hits.c.score, hits.c.page_id.desc()
     if query.excluded:
         matching = matching.where(Page.id.not_in(index.excluded_pages(session, reader, query.excluded, fuzzy, notes)))
     if newer_than:
         matching = matching.where(Page.id > newer_than)
     for condition in conditions(query, notices, reader, by_id=index.engine_of(session) == "sqlite"):
         matching = matching.where(condition)
-    return matching, score
+    return Match(matching, score, newest_first)
 
 
 def _in_notes(query: Query) -> bool:
