@@ -116,12 +116,26 @@ def build(url: str, folder: Path) -> dict:
                 session.flush()
                 session.add(AnnotationTag(annotation_id=annotation.id, tag_id=ids["tag"]))
     print(f"  built {PAGES:,} pages ({text_bytes / 1e6:.0f} MB of text) in {time.perf_counter() - started:.0f} s")
+    if url.startswith("postgresql"):
+        _analysed(url)
     ids["words"] = words
     with sessions() as session:
         ids["token"] = auth_service.create_token_for(session, "bench@example.nz")
     ids["text_bytes"] = text_bytes
     ids["sessions"] = sessions
     return ids
+
+
+def _analysed(url: str) -> None:
+    """VACUUM ANALYZE, as autovacuum does within a minute or so of a bulk load: measured straight
+    after the load, before PostgreSQL has statistics, the common word took 819 ms, and 120 ms
+    once autovacuum had run during the same measurement."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
 
 
 def queries(words_rng: np.random.Generator) -> dict[str, list[str]]:
