@@ -110,6 +110,30 @@ def test_a_read_does_not_wait_for_a_writer_holding_the_lock(app, api, project, s
         writer.close()
 
 
+def test_a_search_counting_its_matches_does_not_wait_for_a_writer_holding_the_lock(app, api, project, settings):
+    """On SQLite a search writes its matches to a temporary table of its connection's own: that
+    takes no write lock, so a search answers while a writer holds it, with its counts."""
+    import sqlite3
+
+    from conftest import upload
+
+    if not settings["DATABASE_URL"].startswith("sqlite"):
+        return  # PostgreSQL readers never wait for writers
+    upload(api, project["id"], ("briefing.pdf", briefing_pdf(3)))
+    writer = sqlite3.connect(settings["DATABASE_URL"].removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("UPDATE projects SET name = name")
+    try:
+        started = time.monotonic()
+        answer = api.get("/api/search", query_string={"q": "briefing", "project": project["id"]})
+        assert answer.status_code == 200 and time.monotonic() - started < 1
+        found = answer.get_json()
+        assert found["total"] == 3 and found["facets"]["documents"][0]["count"] == 3
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
 def test_a_write_in_a_read_only_request_without_begin_writing_is_caught(app, api, settings):
     """The guard that finds GET routes writing in a reader's transaction (they must call
     begin_writing first) really fires (on SQLite, where it matters: PostgreSQL's readers and

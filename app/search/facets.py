@@ -2,22 +2,22 @@
 
 from collections import Counter
 
-from sqlalchemy import Select, String, cast, func, literal, select, tuple_, union_all
+from sqlalchemy import Select, String, cast, column, delete, func, insert, literal, select, table, text, union_all
 from sqlalchemy.orm import Session
 
 from app.access import visible_annotations
 from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag, User
+from app.search.index import engine_of
 
 FACET_SIZE = 20
 
 
 def counted_facets(session: Session, matching: Select, reader: User) -> tuple[int, dict]:
     """The number of matching pages, and their counts by document, tag (of the annotations the
-    reader sees), agency and ground (the
-    largest FACET_SIZE of each), from one statement (the match is made once, a materialised CTE)
-    and the documents' agencies."""
+    reader sees), agency and ground (the largest FACET_SIZE of each), from one statement over
+    the match made once, and the documents' agencies."""
     slim = matching.with_only_columns(Page.id.label("page_id"), Page.document_id, Page.number)
-    pages = slim.cte("matching").prefix_with("MATERIALIZED")
+    pages = _made_once(session, slim)
     by_document = (
         select(literal("documents").label("facet"), cast(pages.c.document_id, String).label("key"), func.count())
         .select_from(pages)
@@ -36,6 +36,8 @@ def counted_facets(session: Session, matching: Select, reader: User) -> tuple[in
     rows = session.execute(
         union_all(by_document, _pages_by("tags", tagged, pages), _pages_by("grounds", boxed, pages))
     ).all()
+    if pages is MATCHES:
+        session.execute(delete(MATCHES))
     counts: dict[str, list[tuple[str, int]]] = {"documents": [], "tags": [], "grounds": []}
     for facet, key, n in rows:
         counts[facet].append((key, n))
@@ -51,14 +53,38 @@ def counted_facets(session: Session, matching: Select, reader: User) -> tuple[in
     }
 
 
+# SQLite: the matching pages of one search, in a temporary table of the connection's own.
+MATCHES = table("search_matches", column("page_id"), column("document_id"), column("number"), schema="temp")
+MATCHES_TABLE = (
+    "CREATE TEMP TABLE IF NOT EXISTS search_matches (page_id INTEGER PRIMARY KEY, document_id INTEGER, number INTEGER)",
+    "CREATE INDEX IF NOT EXISTS temp.search_matches_place ON search_matches (document_id, number)",
+)
+
+
+def _made_once(session: Session, slim: Select):
+    """The matching pages (page_id, document_id, number), made once for the three counts. On
+    SQLite, into a temporary table indexed by place (the connection's own, emptied before and
+    after), so that the tag and ground counts look their few places up in it instead of each
+    of 30,000 matches in the annotations' and boxes' indexes (40 ms to 26 ms for a word on a
+    third of 100,000 pages); on PostgreSQL, a materialised CTE."""
+    if engine_of(session) != "sqlite":
+        return slim.cte("matching").prefix_with("MATERIALIZED")
+    for statement in MATCHES_TABLE:
+        session.execute(text(statement))
+    session.execute(delete(MATCHES))
+    session.execute(insert(MATCHES).from_select(["page_id", "document_id", "number"], slim))
+    return MATCHES
+
+
 def _pages_by(facet: str, places: Select, pages) -> Select:
     """(facet, key, matching pages) from places, a select of (key, document_id, page): each key's
-    places among the matching pages, each page counted once. Written as an IN over the matching
-    pages, each is looked up in places' (document, page) index: about 8 ms for 33,331 pages,
-    where joining places to them took about 17 ms."""
+    places among the matching pages, each page counted once. Each place is looked up among the
+    matching pages (on SQLite, in their table's index of places): tagged or boxed pages are
+    usually far fewer than the pages a broad search matches (1 ms against 10 ms the other way
+    round for a word on 33,331 pages)."""
     document_id, page = places.selected_columns[1], places.selected_columns[2]
-    matched = places.where(tuple_(document_id, page).in_(select(pages.c.document_id, pages.c.number))).distinct()
-    keyed = matched.subquery()
+    among = select(literal(1)).where(pages.c.document_id == document_id, pages.c.number == page).exists()
+    keyed = places.where(among).distinct().subquery()
     return select(literal(facet).label("facet"), cast(keyed.c.key, String), func.count()).group_by(keyed.c.key)
 
 
