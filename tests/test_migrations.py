@@ -85,3 +85,21 @@ def test_the_search_index_moves_to_page_vectors_and_back_with_nothing_lost(empty
     assert _state(empty_url, SEARCH_BEFORE_0014) == before
     migrate.upgrade(empty_url)
     assert _state(empty_url, SEARCH) == before
+
+
+def _schema(url: str) -> dict:
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
+    schema = {name: sorted(column.name for column in table.columns) for name, table in tables.tables.items()}
+    engine.dispose()
+    return schema
+
+
+def test_every_migration_runs_down_to_an_empty_database_and_up_again(empty_url):
+    migrate.upgrade(empty_url)
+    built = _schema(empty_url)
+    command.downgrade(migrate.alembic_config(empty_url), "base")
+    assert set(_schema(empty_url)) <= {"alembic_version"}
+    migrate.upgrade(empty_url)
+    assert _schema(empty_url) == built
