@@ -117,3 +117,66 @@ def test_a_table_runs_on_to_a_page_whose_first_number_ocr_lost():
     pages[2] = [w for w in pages[2] if not (w[0] == "6" and abs(w[2] - first_row) < 2)]  # row 6's number, lost
     rows = read_schedule(pages)
     assert [r.number for r in rows] == [e["number"] for e in expected]
+
+
+def _read(pages) -> list[dict]:
+    return [
+        {"number": r.number, "date": r.date, "decision": r.decision, "grounds": r.grounds} for r in read_schedule(pages)
+    ]
+
+
+def _layout(name: str):
+    headings, ruled, per_page, repeat, date_style = LAYOUTS[name]
+    pdf, expected = schedule_pdf(headings, ruled, per_page, repeat, date_style)
+    return page_words(pdf), expected
+
+
+@pytest.mark.parametrize("shift", [-14.0, 12.0])
+def test_a_page_without_the_heading_that_sits_apart_from_the_one_before_is_read_where_it_stands(shift):
+    """A scanned page lies a little left or right of the page before: its columns are placed
+    by its own words, not where the heading on the first page put them."""
+    pages, expected = _layout("unruled, over three pages, heading not repeated")
+    moved = [pages[0], pages[1]] + [
+        [(t, x0 + shift, y0, x1 + shift, y1) for t, x0, y0, x1, y1 in page] for page in pages[2:]
+    ]
+    assert _read(moved) == expected
+
+
+def test_a_speck_between_rows_does_not_end_the_table():
+    """OCR reads a speck as ";" on a line of its own: the gap to it is measured in lines of
+    text, not in the speck's own height."""
+    pages, expected = _layout("unruled, over three pages, heading not repeated")
+    words = pages[2]
+    rows_top = sorted({round(y0) for _, _, y0, _, _ in words})
+    speck_at = (rows_top[0] + rows_top[1]) / 2
+    pages[2] = [*words, (";", 420.0, speck_at + 8, 422.0, speck_at + 10)]
+    assert _read(pages) == expected
+
+
+@pytest.mark.parametrize(("written", "meant"), [("9(2)(bay(i)", "9(2)(ba)(i)"), ("9(2)(ba)\\i)", "9(2)(ba)(i)")])
+def test_a_ground_in_a_grounds_column_that_ocr_mangled_is_read_as_the_nearest_ground(written, meant):
+    pages, expected = _layout("ruled, the usual order")
+    pages = [[(written if t == "9(2)(ba)(i)" else t, *box) for t, *box in page] for page in pages]
+    assert [row["grounds"] for row in _read(pages)] == [row["grounds"] for row in expected]
+    assert expected[-1]["grounds"] == [meant]
+
+
+def test_a_row_whose_date_lost_its_day_still_starts_a_row():
+    """A table without a number column: "| February 2024 |" (OCR lost the "09") begins a row, so
+    the row above does not take its decision and grounds."""
+    pages, expected = _layout("ruled, no number column, decision last")
+    lost = next(i for i, w in enumerate(pages[1]) if w[0] == "09")
+    pages[1] = pages[1][:lost] + pages[1][lost + 1 :]
+    read = _read(pages)
+    assert len(read) == len(expected)
+    assert read[3] == expected[3]  # the row above: Refused, s 18(d) only
+    assert read[4]["date"] is None and read[4]["grounds"] == expected[4]["grounds"]
+
+
+def test_a_date_that_begins_a_little_left_of_its_heading_is_in_the_date_column():
+    pages, expected = _layout("unruled, over two pages, heading repeated")
+    moved = [
+        (t, x0 - 7, y0, x1 - 7, y1) if t == "03/02/2024" else (t, x0, y0, x1, y1) for t, x0, y0, x1, y1 in pages[1]
+    ]
+    pages[1] = moved
+    assert _read(pages) == expected

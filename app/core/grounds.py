@@ -189,7 +189,7 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
 # of the ground matched by any one character, or by none, costs a third).
 CONFUSABLE = [set(group) for group in ("il1|!I", "0o", "s$5§S", "9gq", "b6", "2z", "8B", "j3", "hn")]
 BRACKETS = set("()[]{}")
-GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}a-zA-Z|!_.,'\s]{2,24}")
+GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}\\a-zA-Z|!_.,'\s]{2,24}")  # \ too: OCR's bracket
 MAX_SNAP_COST = 1.5
 SNAP_MARGIN = 0.5  # the nearest ground must be this much nearer than the next
 BRACKET_COST = 1 / 3
@@ -226,18 +226,20 @@ def cut_short(text: str, cited: Citation) -> bool:
     return CONTINUES.match(text, cited.end) is not None
 
 
-def snap_ground(text: str, jurisdiction: str = "nz-oia") -> Citation | None:
+def snap_ground(text: str, jurisdiction: str = "nz-oia", whole: bool = False) -> Citation | None:
     """The catalogue ground of the jurisdiction's own Act nearest a mangled reading of one, such as
     "92i)" or "9(2)(f)liv)": only when one ground is clearly nearest (within MAX_SNAP_COST, and
     SNAP_MARGIN nearer than any other), else None. The reading must start with a digit
-    (or a g or q, OCR's 9) and is compared over its best-matching beginning."""
+    (or a g or q, OCR's 9) and is compared over its best-matching beginning; whole, over all of
+    it (a cell of a grounds column holds a ground and nothing else: "9(2)(bay(i)" is 9(2)(ba)(i),
+    not 9(2)(b) followed by something)."""
     found = GROUND_START.search(text)
     if not found or not any(ch.isdigit() for ch in found.group()[:3]):
         return None
     reading = re.sub(r"\s+", "", found.group()).lower()
     regime = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])[0]
     candidates = [ground for ground in catalogue_grounds(regime) if _number_read(reading, ground)]
-    costs = sorted((_edit_cost(reading, ground.lower()), ground) for ground in candidates)
+    costs = sorted((_edit_cost(reading, ground.lower(), whole), ground) for ground in candidates)
     if not costs or costs[0][0] > MAX_SNAP_COST or (len(costs) > 1 and costs[1][0] - costs[0][0] < SNAP_MARGIN):
         return None
     return Citation(regime, costs[0][1], found.start(), found.end())
@@ -249,8 +251,9 @@ def _number_read(reading: str, ground: str) -> bool:
     return any(_swap(digit, r) <= 0.5 for digit in ground if digit.isdigit() for r in reading)
 
 
-def _edit_cost(reading: str, ground: str) -> float:
-    """The cheapest way to read ground at the start of reading (what follows it is free)."""
+def _edit_cost(reading: str, ground: str, whole: bool = False) -> float:
+    """The cheapest way to read ground at the start of reading (what follows it is free, unless
+    it looks like more of a ground), or, whole, as all of the reading."""
     previous = [float(j) for j in range(len(reading) + 1)]
     for g in ground:
         skip = BRACKET_COST if g in BRACKETS else 1.0
@@ -258,7 +261,8 @@ def _edit_cost(reading: str, ground: str) -> float:
         for j, r in enumerate(reading, 1):
             current.append(min(previous[j] + skip, current[j - 1] + 1, previous[j - 1] + _swap(g, r)))
         previous = current
-    # What follows the ground in the reading is free, unless it looks like more of a ground.
+    if whole:
+        return previous[-1]
     return min(cost + _more_ground(reading[j:]) for j, cost in enumerate(previous))
 
 

@@ -45,6 +45,7 @@ DATES = [
     re.compile(rf"\b{_DAY}[/.](?P<month_number>\d{{1,2}})[/.]{_YEAR}\b"),  # 01/12/2023, day first
     re.compile(rf"\b{_YEAR}-(?P<month_number>\d\d)-{_DAY}\b"),  # 2023-12-01
 ]
+MONTH_AND_YEAR = re.compile(rf"{_MONTH}\s+{_YEAR}\b", re.I)  # a date without its day: "February 2024"
 
 # "Tēnā koe" as printed, and as OCR reads it ("Téna koe", "Tena koe").
 SALUTATION = re.compile(

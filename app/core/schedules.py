@@ -16,8 +16,8 @@ from datetime import date
 
 from rapidfuzz.distance import Levenshtein
 
-from app.core.grounds import find_citations
-from app.core.letters import find_dates
+from app.core.grounds import cut_short, find_citations, snap_ground
+from app.core.letters import MONTH_AND_YEAR, find_dates
 
 SCHEDULE_PAGES = 15  # a schedule follows the letter on a release's first pages
 Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
@@ -98,6 +98,9 @@ LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's he
 CELL_GAP = 9.0  # points between words that part two cells of a heading row
 RULE_MARKS = "|[]"  # what OCR makes of a table's ruled lines
 OCR_DIGITS = str.maketrans("oOlI|", "00111")  # in a number or a date, what OCR reads for 0 and 1
+PAGE_SHIFT = 30  # points a scanned page may sit left or right of the page before
+ALIGNING_LINES = 12  # a page's first lines, whose words place its columns
+ALIGNED = 3.0  # points between a word's left edge and a column's start that count as the same
 TABLE_GAP = 3.0  # a gap of this many lines below the last row ends the table
 
 
@@ -138,7 +141,11 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
             ended = _read_rows(table, lines[start:], number)
         else:
             repeated = _find_heading(lines)
-            start = repeated[1] if repeated and repeated[0].kinds == table.kinds else 0
+            start = 0
+            if repeated and repeated[0].kinds == table.kinds:
+                table.columns, start = repeated[0].columns, repeated[1]  # this page's own place for them
+            else:
+                table.columns = _realigned(table.columns, lines)
             if start == 0 and not _follows_on(table, lines):
                 break
             ended = _read_rows(table, lines[start:], number)
@@ -282,13 +289,13 @@ def _with_wrapped(cells, below: list[Word]):
 
 def _read_rows(table: _Table, lines: list[list[Word]], page: int) -> bool:
     """Add the rows in lines to the table; True when the table ended on this page."""
-    previous_bottom, spacing = None, None
+    previous_bottom = None
+    spacing = _line_height(lines)
     left = table.columns[0][1] - 2 * CELL_GAP
     for line in lines:
         top, bottom = min(w[2] for w in line), max(w[4] for w in line)
         if previous_bottom is not None:
             gap = top - previous_bottom
-            spacing = spacing or max(bottom - top, 1.0)
             if gap > TABLE_GAP * spacing or line[0][1] < left:
                 return True
         cells = _assign(table, line)
@@ -302,13 +309,21 @@ def _read_rows(table: _Table, lines: list[list[Word]], page: int) -> bool:
     return False
 
 
+def _line_height(lines: list[list[Word]]) -> float:
+    """The height of the page's words, the middle one: a speck OCR read as ";" is no measure."""
+    heights = sorted(word[4] - word[2] for line in lines for word in line)
+    return max(heights[len(heights) // 2], 1.0) if heights else 1.0
+
+
 def _assign(table: _Table, line: list[Word]) -> dict[str, str]:
-    """The line's words by the column each starts in."""
+    """The line's words by the column each stands in, by its middle: a scan's word may begin a
+    little left of its column's heading ("03/02/2024" at 268 under "Date" at 275), and a
+    heading may stand centred over its column."""
     cells: dict[str, list[str]] = {}
-    for text, x0, *_ in line:
+    for text, x0, _, x1, _ in line:
         kind = table.columns[0][0]
         for candidate, start in table.columns:
-            if x0 >= start - CELL_GAP / 2:
+            if (x0 + x1) / 2 >= start - CELL_GAP / 2:
                 kind = candidate
         cells.setdefault(kind, []).append(text)
     return {kind: " ".join(texts) for kind, texts in cells.items()}
@@ -316,10 +331,12 @@ def _assign(table: _Table, line: list[Word]) -> dict[str, str]:
 
 def _starts_row(table: _Table, cells: dict[str, str]) -> bool:
     """A row starts with a number in the number column, or (OCR having lost the number, or the
-    table having none) a date in the date column."""
+    table having none) a date in the date column, or a month and year that begin it (OCR having
+    lost the day: "| February 2024 |")."""
     if "number" in table.kinds and NUMBER.match(_digits(cells.get("number", ""))):
         return True
-    return bool(find_dates(_digits(cells.get("date", ""))))
+    written = _digits(cells.get("date", ""))
+    return bool(find_dates(written) or MONTH_AND_YEAR.match(written.lstrip(RULE_MARKS + " ")))
 
 
 def _digits(text: str) -> str:
@@ -327,6 +344,23 @@ def _digits(text: str) -> str:
     return " ".join(
         word.translate(OCR_DIGITS) if any(ch.isdigit() for ch in word) else word for word in text.strip().split()
     )
+
+
+def _realigned(columns: list[tuple[str, float]], lines: list[list[Word]]) -> list[tuple[str, float]]:
+    """The columns moved to where a page without the heading puts them: a scanned page may sit a
+    few points left or right of the one before. The shift (up to PAGE_SHIFT, by half points) that
+    brings the most of the page's first words' left edges to a column's start, if it brings more
+    than none does."""
+    lefts = [word[1] for line in lines[:ALIGNING_LINES] for word in line]
+
+    def fitted(shift: float) -> int:
+        return sum(1 for x in lefts if any(abs(x - start - shift) <= ALIGNED for _, start in columns))
+
+    shifts = [step / 2 for step in range(-2 * PAGE_SHIFT, 2 * PAGE_SHIFT + 1)]
+    best = max(shifts, key=lambda shift: (fitted(shift), -abs(shift)))
+    if fitted(best) <= fitted(0.0):
+        return columns
+    return [(kind, start + best) for kind, start in columns]
 
 
 def _follows_on(table: _Table, lines: list[list[Word]]) -> bool:
@@ -364,13 +398,28 @@ def _row(cells: dict, jurisdiction: str) -> ScheduleRow:
 
 def _grounds(text: str, jurisdiction: str, column: bool = False) -> list[str]:
     """The grounds a cell cites. In a grounds column a bare "6(c)" is a ground, where in prose it
-    could be list numbering: each part is read as if "s" stood before it."""
+    could be list numbering: each part is read as if "s" stood before it, and a part that cites
+    nothing as written, or a ground its reading goes on from ("9(2)(ba)\\i)"), is snapped whole to
+    the catalogue's nearest ground when one is clearly nearest (a scan's "9(2)(bay(i)")."""
     parts = re.split(r"\s*(?:[,;&/]|\band\b)\s*", text) if column else [text]
     found = []
     for part in parts:
-        cited = find_citations(part, jurisdiction) or (find_citations(f"s {part}", jurisdiction) if column else [])
+        cited = find_citations(part, jurisdiction)
+        if column:
+            cited = _column_grounds(part, cited, jurisdiction)
         found += [c.ground for c in cited]
     return found
+
+
+def _column_grounds(part: str, cited: list, jurisdiction: str) -> list:
+    if not cited:
+        cited = find_citations(f"s {part}", jurisdiction)
+    if len(cited) > 1 or (cited and not cut_short(part, cited[0])):
+        return cited
+    snapped = snap_ground(part, jurisdiction, whole=True)
+    if snapped and (not cited or snapped.ground.startswith(cited[0].ground)):
+        return [snapped]
+    return cited
 
 
 def decision_of(text: str) -> str | None:
