@@ -47,6 +47,32 @@ LAYOUTS = {
         True,
         "%d %B %Y",
     ),
+    "unruled, four rows a page, dotted dates": (
+        {
+            "number": "Ref",
+            "title": "Subject",
+            "date": "Document date",
+            "decision": "Outcome",
+            "grounds": "Withholding grounds",
+        },
+        False,
+        4,
+        True,
+        "%d.%m.%Y",
+    ),
+    "ruled, decision before the title": (
+        {
+            "number": "#",
+            "decision": "Status",
+            "title": "Document description",
+            "date": "Dated",
+            "grounds": "OIA section",
+        },
+        True,
+        8,
+        False,
+        "%d %B %Y",
+    ),
 }
 
 
@@ -161,16 +187,35 @@ def test_a_ground_in_a_grounds_column_that_ocr_mangled_is_read_as_the_nearest_gr
     assert expected[-1]["grounds"] == [meant]
 
 
-def test_a_row_whose_date_lost_its_day_still_starts_a_row():
-    """A table without a number column: "| February 2024 |" (OCR lost the "09") begins a row, so
-    the row above does not take its decision and grounds."""
+@pytest.mark.parametrize(("word", "read_as"), [("09", None), ("09", "os"), ("February", "ropa")])
+def test_a_row_whose_date_ocr_could_not_read_whole_still_starts_a_row(word, read_as):
+    """A table without a number column: "| February 2024 |" (OCR lost the "09"), "os February
+    2024" or "09 ropa 2024" begins a row, so the row above does not take its decision and grounds."""
     pages, expected = _layout("ruled, no number column, decision last")
-    lost = next(i for i, w in enumerate(pages[1]) if w[0] == "09")
-    pages[1] = pages[1][:lost] + pages[1][lost + 1 :]
+    row_top = next(w[2] for w in pages[1] if w[0] == "09")
+    at = next(i for i, w in enumerate(pages[1]) if w[0] == word and abs(w[2] - row_top) < 2)
+    pages[1] = pages[1][:at] + ([(read_as, *pages[1][at][1:])] if read_as else []) + pages[1][at + 1 :]
     read = _read(pages)
     assert len(read) == len(expected)
     assert read[3] == expected[3]  # the row above: Refused, s 18(d) only
     assert read[4]["date"] is None and read[4]["grounds"] == expected[4]["grounds"]
+
+
+def test_a_first_heading_ocr_could_not_read_names_the_number_column():
+    """ "#" read as "it": rows numbered in the narrow first column are still rows of the table."""
+    pages, expected = _layout("ruled, decision before the title")
+    pages[1] = [("it" if t == "#" else t, *box) for t, *box in pages[1]]
+    assert _read(pages) == expected
+
+
+def test_a_numeric_date_whose_separator_ocr_parted_from_it_is_still_a_date():
+    pages, expected = _layout("unruled, four rows a page, dotted dates")
+    for number, page in enumerate(pages):
+        for at, (text, x0, y0, x1, y1) in enumerate(page):
+            if text == "01.03.2024":
+                page[at : at + 1] = [("01", x0, y0, x0 + 10, y1), ("-03.2024", x0 + 12, y0, x1, y1)]
+                pages[number] = page
+    assert _read(pages) == expected
 
 
 def test_a_date_that_begins_a_little_left_of_its_heading_is_in_the_date_column():

@@ -42,10 +42,10 @@ _YEAR = (
 DATES = [
     re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\s*,?\s+{_YEAR}\b", re.I),  # 1 December 2023
     re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # December 1, 2023
-    re.compile(rf"\b{_DAY}[/.](?P<month_number>\d{{1,2}})[/.]{_YEAR}\b"),  # 01/12/2023, day first
+    # 01/12/2023, 01.12.2023 or 01-12-2023, day first (and OCR's "01 -12.2023")
+    re.compile(rf"\b{_DAY} ?[/.\-] ?(?P<month_number>\d{{1,2}}) ?[/.\-] ?{_YEAR}\b"),
     re.compile(rf"\b{_YEAR}-(?P<month_number>\d\d)-{_DAY}\b"),  # 2023-12-01
 ]
-MONTH_AND_YEAR = re.compile(rf"{_MONTH}\s+{_YEAR}\b", re.I)  # a date without its day: "February 2024"
 
 # "Tēnā koe" as printed, and as OCR reads it ("Téna koe", "Tena koe").
 SALUTATION = re.compile(

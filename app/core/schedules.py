@@ -17,7 +17,7 @@ from datetime import date
 from rapidfuzz.distance import Levenshtein
 
 from app.core.grounds import cut_short, find_citations, snap_ground
-from app.core.letters import MONTH_AND_YEAR, find_dates
+from app.core.letters import find_dates
 
 SCHEDULE_PAGES = 15  # a schedule follows the letter on a release's first pages
 Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
@@ -98,6 +98,7 @@ LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's he
 CELL_GAP = 9.0  # points between words that part two cells of a heading row
 RULE_MARKS = "|[]"  # what OCR makes of a table's ruled lines
 OCR_DIGITS = str.maketrans("oOlI|", "00111")  # in a number or a date, what OCR reads for 0 and 1
+MISREAD_DATE = re.compile(r"\S+\s+(?:\S+\s+)?(?:19|20)\d\d\b")  # a year after a word or two
 PAGE_SHIFT = 30  # points a scanned page may sit left or right of the page before
 ALIGNING_LINES = 12  # a page's first lines, whose words place its columns
 ALIGNED = 3.0  # points between a word's left edge and a column's start that count as the same
@@ -257,12 +258,20 @@ def _find_heading(lines: list[list[Word]]) -> tuple[_Table, int] | None:
         plain = _cells(line)
         wrapped = _with_wrapped(plain, lines[index + 1]) if index + 1 < len(lines) else None
         for cells, used in ((wrapped, 2), (plain, 1)):
-            kinds = _cell_kinds(cells) if cells else []
+            kinds = _numbered(cells, _cell_kinds(cells)) if cells else []
             named = {kind for kind in kinds if kind}
             if "title" in named and named & {"decision", "grounds"} and len(named) >= 3:
                 columns = [(kind, x0) for (x0, _, _), kind in zip(cells, kinds, strict=True) if kind]
                 return _Table(columns=columns), index + used
     return None
+
+
+def _numbered(cells: list[tuple[float, float, str]], kinds: list[str | None]) -> list[str | None]:
+    """A first heading too short to name anything ("#" read as "it") names the number column, which
+    schedules put first."""
+    if kinds and kinds[0] is None and "number" not in kinds and len(cells[0][2].strip()) <= 3:
+        return ["number", *kinds[1:]]
+    return kinds
 
 
 def _cell_kinds(cells: list[tuple[float, float, str]]) -> list[str | None]:
@@ -331,12 +340,12 @@ def _assign(table: _Table, line: list[Word]) -> dict[str, str]:
 
 def _starts_row(table: _Table, cells: dict[str, str]) -> bool:
     """A row starts with a number in the number column, or (OCR having lost the number, or the
-    table having none) a date in the date column, or a month and year that begin it (OCR having
-    lost the day: "| February 2024 |")."""
+    table having none) a date in the date column, or a year after a word or two there (a date OCR
+    could not read whole: "February 2024", "os February 2024", "09 ropa 2024")."""
     if "number" in table.kinds and NUMBER.match(_digits(cells.get("number", ""))):
         return True
     written = _digits(cells.get("date", ""))
-    return bool(find_dates(written) or MONTH_AND_YEAR.match(written.lstrip(RULE_MARKS + " ")))
+    return bool(find_dates(written) or MISREAD_DATE.match(written.lstrip(RULE_MARKS + " ")))
 
 
 def _digits(text: str) -> str:
