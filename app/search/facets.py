@@ -40,7 +40,7 @@ def counted_facets(session: Session, matching: Select, reader: User) -> tuple[in
         session.execute(delete(MATCHES))
     counts: dict[str, list[tuple[str, int]]] = {"documents": [], "tags": [], "grounds": []}
     for facet, key, n in rows:
-        counts[facet].append((key, n))
+        counts[facet].append((int(key) if facet == "documents" else key, n))  # documents in number order on a tie
     total = sum(n for _, n in counts["documents"])
     described = _described(session, [int(key) for key, _ in counts["documents"]])
     counts["agencies"] = _by_agency(counts["documents"], described)
