@@ -421,6 +421,7 @@ def _grounds(text: str, jurisdiction: str, column: bool = False) -> list[str]:
 
 
 def _column_grounds(part: str, cited: list, jurisdiction: str) -> list:
+    """What one part of a grounds cell cites, given what it cites as written."""
     if not cited:
         cited = find_citations(f"s {part}", jurisdiction)
     if len(cited) > 1 or (cited and not cut_short(part, cited[0])):

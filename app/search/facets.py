@@ -65,7 +65,7 @@ def _made_once(session: Session, slim: Select):
     """The matching pages (page_id, document_id, number), made once for the three counts. On
     SQLite, into a temporary table indexed by place (the connection's own, emptied before and
     after), so that the tag and ground counts look their few places up in it instead of each
-    of 30,000 matches in the annotations' and boxes' indexes (40 ms to 26 ms for a word on a
+    of 30,000 matches in the annotations' and boxes' indexes (41 ms to 31 ms for a word on a
     third of 100,000 pages); on PostgreSQL, a materialised CTE."""
     if engine_of(session) != "sqlite":
         return slim.cte("matching").prefix_with("MATERIALIZED")
