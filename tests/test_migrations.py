@@ -35,9 +35,6 @@ def empty_url(tmp_path):
 def _pages_with_text(url: str) -> None:
     """A user, a project, a document and two pages, written as the schema stands (columns a row
     must have and was not given get a plain value of their type)."""
-    engine = create_engine(url)
-    tables = MetaData()
-    tables.reflect(engine)
     rows = [
         ("users", {"email": "a@example.nz"}),
         ("projects", {"name": "P", "owner_id": 1}),
@@ -45,6 +42,14 @@ def _pages_with_text(url: str) -> None:
         ("pages", {"document_id": 1, "number": 1, "text": "Whakatāne harbour dredging", "words_json": "[]"}),
         ("pages", {"document_id": 1, "number": 2, "text": "supply chain resilience", "words_json": "[]"}),
     ]
+    _written(url, rows)
+
+
+def _written(url: str, rows: list[tuple[str, dict]]) -> None:
+    """Rows (table, values) written as the schema stands, with plain values where none is given."""
+    engine = create_engine(url)
+    tables = MetaData()
+    tables.reflect(engine)
     with engine.begin() as connection:
         for name, given in rows:
             table = tables.tables[name]
@@ -81,10 +86,32 @@ def test_the_search_index_moves_to_page_vectors_and_back_with_nothing_lost(empty
 
     migrate.upgrade(empty_url)
     assert _state(empty_url, SEARCH) == before
-    command.downgrade(migrate.alembic_config(empty_url), "-1")
+    command.downgrade(migrate.alembic_config(empty_url), "0013")
     assert _state(empty_url, SEARCH_BEFORE_0014) == before
     migrate.upgrade(empty_url)
     assert _state(empty_url, SEARCH) == before
+
+
+def test_page_vectors_learn_their_pages_places_and_new_pages_are_placed_too(empty_url):
+    if not POSTGRES_URL:
+        pytest.skip("page_vectors is PostgreSQL's")
+    migrate.upgrade(empty_url, "0014")
+    _pages_with_text(empty_url)
+    migrate.upgrade(empty_url)
+    _written(empty_url, [("pages", {"document_id": 1, "number": 3, "text": "harbour", "words_json": "[]"})])
+    engine = create_engine(empty_url)
+    with engine.connect() as connection:
+        placed = connection.execute(
+            text(
+                "SELECT v.document_id, v.number, p.document_id, p.number "
+                "FROM page_vectors v JOIN pages p ON p.id = v.page_id"
+            )
+        ).all()
+    engine.dispose()
+    assert sorted((d, n) for d, n, _, _ in placed) == [(1, 1), (1, 2), (1, 3)]
+    assert all((d, n) == (pd, pn) for d, n, pd, pn in placed)
+    command.downgrade(migrate.alembic_config(empty_url), "0014")
+    assert _state(empty_url, SEARCH)[1] == [2, 1]
 
 
 def _schema(url: str) -> dict:

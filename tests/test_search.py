@@ -523,8 +523,7 @@ def test_a_search_of_words_reads_the_pages_it_matches_from_the_narrow_index_of_p
     counted = [(s, p) for s, p in executed if s.startswith("INSERT INTO") and "search_matches" in s]
     assert len(counted) == 2
     with engine.connect() as connection:
-        for statement in MATCHES_TABLE:  # the table of matches is each connection's own
-            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql(MATCHES_TABLE)  # the table of matches is each connection's own
         plans = [
             " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {s}", p)) for s, p in counted
         ]

@@ -8,7 +8,7 @@ from sqlalchemy import Select, String, cast, column, delete, func, insert, liter
 from sqlalchemy.orm import Session
 
 from app.access import visible_annotations
-from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag, User
+from app.models import Annotation, AnnotationTag, Document, RedactionBox, Tag, User
 from app.search.index import engine_of
 
 FACET_SIZE = 20
@@ -18,7 +18,8 @@ def counted_facets(session: Session, matching: Select, reader: User) -> tuple[in
     """The number of matching pages, and their counts by document, tag (of the annotations the
     reader sees), agency and ground (the largest FACET_SIZE of each), from one statement over
     the match made once, and the documents' agencies."""
-    slim = matching.with_only_columns(Page.id.label("page_id"), Page.document_id, Page.number)
+    placed = matching.selected_columns
+    slim = matching.with_only_columns(placed.document_id, placed.number)
     with _made_once(session, slim) as pages:
         rows = session.execute(_counts_by_facet(pages, reader)).all()
     counts: dict[str, list[tuple[str | int, int]]] = {"documents": [], "tags": [], "grounds": []}
@@ -56,28 +57,29 @@ def _counts_by_facet(pages, reader: User):
     return union_all(by_document, _pages_by("tags", tagged, pages), _pages_by("grounds", boxed, pages))
 
 
-# SQLite: the matching pages of one search, in a temporary table of the connection's own.
-MATCHES = table("search_matches", column("page_id"), column("document_id"), column("number"), schema="temp")
+# SQLite: the places of one search's matching pages, in a temporary table of the connection's
+# own, keyed by place alone (a page's place is unique): each match written updates one tree, not
+# a table and an index (24 ms to 19 ms for 33,331 matches).
+MATCHES = table("search_matches", column("document_id"), column("number"), schema="temp")
 MATCHES_TABLE = (
-    "CREATE TEMP TABLE IF NOT EXISTS search_matches (page_id INTEGER PRIMARY KEY, document_id INTEGER, number INTEGER)",
-    "CREATE INDEX IF NOT EXISTS temp.search_matches_place ON search_matches (document_id, number)",
+    "CREATE TEMP TABLE IF NOT EXISTS search_matches (document_id INTEGER, number INTEGER, "
+    "PRIMARY KEY (document_id, number)) WITHOUT ROWID"
 )
 
 
 @contextmanager
 def _made_once(session: Session, slim: Select) -> Iterator:
-    """The matching pages (page_id, document_id, number), made once for the three counts. On
-    SQLite, into a temporary table indexed by place (the connection's own, emptied before and
+    """The matching pages' places (document_id, number), made once for the three counts. On
+    SQLite, into a temporary table keyed by place (the connection's own, emptied before and
     after), so that the tag and ground counts look their few places up in it instead of each
     of 30,000 matches in the annotations' and boxes' indexes (41 ms to 31 ms for a word on a
     third of 100,000 pages); on PostgreSQL, a materialised CTE."""
     if engine_of(session) != "sqlite":
         yield slim.cte("matching").prefix_with("MATERIALIZED")
         return
-    for statement in MATCHES_TABLE:
-        session.execute(text(statement))
+    session.execute(text(MATCHES_TABLE))
     session.execute(delete(MATCHES))
-    session.execute(insert(MATCHES).from_select(["page_id", "document_id", "number"], slim))
+    session.execute(insert(MATCHES).from_select(["document_id", "number"], slim))
     yield MATCHES
     session.execute(delete(MATCHES))
 
@@ -89,8 +91,7 @@ def _pages_by(facet: str, places: Select, pages) -> Select:
     usually far fewer than the pages a broad search matches (1 ms against 10 ms the other way
     round for a word on 33,331 pages)."""
     document_id, page = places.selected_columns[1], places.selected_columns[2]
-    among = select(literal(1)).where(pages.c.document_id == document_id, pages.c.number == page).exists()
-    keyed = places.where(among).distinct().subquery()
+    keyed = places.join(pages, (pages.c.document_id == document_id) & (pages.c.number == page)).distinct().subquery()
     return select(literal(facet).label("facet"), cast(keyed.c.key, String), func.count()).group_by(keyed.c.key)
 
 

@@ -32,7 +32,9 @@ def _sequence(tokens: list[str], term: Term, alternatives: Collection[str]) -> s
     """Tokens of each place where the term's words stand in order (the last may be a prefix)."""
     size, first = len(term.words), term.words[0]
     lone = size == 1
-    if lone and not term.prefix and not alternatives:  # the usual case, kept fast
+    if lone and not alternatives:  # the usual cases, kept fast
+        if term.prefix:
+            return {i for i, token in enumerate(tokens) if token.startswith(first)}
         return {i for i, token in enumerate(tokens) if token == first}
     starts = [
         i

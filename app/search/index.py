@@ -74,25 +74,32 @@ def hits(
 ):
     """A subquery of (page_id, score) for pages whose text (or, with notes, a live note on them
     the reader sees) matches every clause (fuzzy: each fuzzy word's words of the index, from
-    near_words); the score is the index's own ranking, or, unscored, 0 for every page."""
+    near_words); the score is the index's own ranking, or, unscored, 0 for every page. Placed
+    hits (hits_are_placed) carry each page's document_id and number too."""
     expression = compile_clauses(session, clauses, fuzzy)
     if notes:
         return _note_hits(session, reader, expression, name)
     if engine_of(session) == "postgresql":
-        score = "ts_rank_cd(page_vectors.search_vector, q)" if scored else "0.0"
+        score = "ts_rank_cd(v.search_vector, q)" if scored else "0.0"
         sql = (
-            f"SELECT page_vectors.page_id, {score} AS score "  # noqa: S608 (one of two constants)
-            "FROM page_vectors, CAST(:expression AS tsquery) AS q WHERE page_vectors.search_vector @@ q"
+            f"SELECT v.page_id, v.document_id, v.number, {score} AS score "  # noqa: S608 (one of two constants)
+            "FROM page_vectors AS v, CAST(:expression AS tsquery) AS q WHERE v.search_vector @@ q"
         )
+        hits = _bound(sql, expression).columns(page_id=Integer, document_id=Integer, number=Integer, score=Float)
         if not scored:
             # Made whole first, from the GIN index: asked for the newest hits, PostgreSQL would
             # otherwise walk the pages backwards and read each one's vector to test it.
-            hits = _bound(sql, expression).columns(page_id=Integer, score=Float)
             return hits.cte(name).prefix_with("MATERIALIZED")
-    else:
-        score = "-rank" if scored else "0.0"
-        sql = f"SELECT rowid AS page_id, {score} AS score FROM page_search WHERE page_search MATCH :expression"  # noqa: S608
+        return hits.subquery(name)
+    score = "-rank" if scored else "0.0"
+    sql = f"SELECT rowid AS page_id, {score} AS score FROM page_search WHERE page_search MATCH :expression"  # noqa: S608
     return _bound(sql, expression).columns(page_id=Integer, score=Float).subquery(name)
+
+
+def hits_are_placed(session: Session, notes: bool) -> bool:
+    """Whether hits() carries each page's place (document_id, number) beside its id: PostgreSQL's
+    page hits do (page_vectors keeps them), so a search need not join the pages to place them."""
+    return engine_of(session) == "postgresql" and not notes
 
 
 def ranks_as_read(session: Session) -> bool:

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import Select, case, func, literal, select, tuple_
+from sqlalchemy import Select, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from app.access import openable_project_ids, visible_annotations
@@ -52,10 +52,8 @@ def search(
         return found
     projects = openable_project_ids(session, user) if project_id is None else [project_id]
     fuzzy = _fuzzy_words(session, query)
-    matching = _matching(
-        session, user, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False
-    ).pages
-    found.total, found.facets = counted_facets(session, matching, user)
+    match = _matching(session, user, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False)
+    found.total, found.facets = counted_facets(session, match.pages, user)
     if not found.total:
         return found
     rows = _ranked_page(session, user, query, fuzzy, projects, newer_than, found)
@@ -92,27 +90,27 @@ def _ranked_page(
     """The rows of one page of results, best first. A search matching more than RANKED_AT_MOST
     pages ranks the RANKED_AT_MOST stored last (the newest releases) and lists the rest after
     them, newest first: ranking every one of 30,000 matches is most of a broad search's time, and
-    says little about a word on a third of the pages."""
+    says little about a word on a third of the pages. An engine that does not rank as it reads
+    (index.ranks_as_read) ranks only those chosen, after the filters."""
     offset = (found.page - 1) * PER_PAGE
     if offset >= found.total:
         return []
-    match = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than)
-    scored = match.pages.add_columns(match.score.label("score"))
-    if found.total <= RANKED_AT_MOST or not query.included:
-        return session.execute(scored.order_by(match.score.desc(), Page.id).offset(offset).limit(PER_PAGE)).all()
-    found.ranked = RANKED_AT_MOST
-    if offset >= RANKED_AT_MOST:
+    broad = found.total > RANKED_AT_MOST and bool(query.included)
+    ranked_after = bool(query.included) and not index.ranks_as_read(session) and not _in_notes(query)
+    match = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than, scored=not ranked_after)
+    if broad:
+        found.ranked = RANKED_AT_MOST
+    if broad and offset >= RANKED_AT_MOST:
         unranked = match.pages.add_columns(literal(0.0).label("score"))
         return session.execute(unranked.order_by(match.newest_first).offset(offset).limit(PER_PAGE)).all()
-    if index.ranks_as_read(session):
-        newest = scored.order_by(match.newest_first).limit(RANKED_AT_MOST).subquery()
-        score = newest.c.score
-    else:
-        unscored = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than, scored=False)
-        newest = unscored.pages.order_by(unscored.newest_first).limit(RANKED_AT_MOST).subquery()
-        score = index.rank_of(session, newest.c.page_id, query.included, fuzzy)
-    columns = [newest.c[name] for name in ("page_id", "document_id", "project_id", "title", "number")]
-    ranked = select(*columns, score.label("score")).order_by(score.desc(), newest.c.page_id)
+    scored = match.pages.add_columns(match.score.label("score"))
+    if not broad and not ranked_after:
+        ranked = scored.order_by(match.score.desc(), match.page_id)
+        return session.execute(ranked.offset(offset).limit(PER_PAGE)).all()
+    chosen = scored.order_by(match.newest_first).limit(RANKED_AT_MOST).subquery()
+    score = index.rank_of(session, chosen.c.page_id, query.included, fuzzy) if ranked_after else chosen.c.score
+    columns = [chosen.c[name] for name in ("page_id", "document_id", "project_id", "title", "number")]
+    ranked = select(*columns, score.label("score")).order_by(score.desc(), chosen.c.page_id)
     return session.execute(ranked.offset(offset).limit(PER_PAGE)).all()
 
 
@@ -157,8 +155,8 @@ def document_hits(session: Session, reader: User, document: Document, text: str)
     if query.is_empty:
         return []
     fuzzy = _fuzzy_words(session, query)
-    matching = _matching(session, reader, query, fuzzy, [document.project_id], []).pages
-    rows = session.execute(matching.where(Document.id == document.id).order_by(Page.number)).all()
+    match = _matching(session, reader, query, fuzzy, [document.project_id], [])
+    rows = session.execute(match.pages.where(Document.id == document.id).order_by(match.number)).all()
     terms, notes, hits = query.lit_words(), _in_notes(query), []
     for row in rows:
         if notes:
@@ -190,13 +188,16 @@ def _texts(session: Session, page_ids: list[int]) -> dict[int, str]:
 
 
 class Match(NamedTuple):
-    """The select of matching pages (page id, document, project, title, number), its score, and
-    the order of the newest first (the index's own order of its hits, which SQLite reads as it
-    stands; ordered by the pages' ids instead, it sorts every hit)."""
+    """The select of matching pages (page id, document, project, title, number), its score, the
+    order of the newest first (the index's own order of its hits, which SQLite reads as it
+    stands; ordered by the pages' ids instead, it sorts every hit), and its page id and number
+    columns (the hits', when they carry them, or the pages')."""
 
     pages: Select
     score: object
     newest_first: object
+    page_id: object
+    number: object
 
 
 def _matching(
@@ -214,28 +215,34 @@ def _matching(
     id; unscored, every score 0 (counting needs none, and ranking 30,000 pages is most of a
     search's time)."""
     notes = _in_notes(query)
-    matching = (
-        select(Page.id.label("page_id"), Page.document_id, Document.project_id, Document.title, Page.number)
-        .join(Document, Document.id == Page.document_id)
-        .where(Document.project_id.in_(projects))
-    )
-    if query.included and not query.filters:
-        # Pages found by the index, looked up by id in the narrow index of places, not the wide
-        # rows (SQLite takes the rows unless told). Not with filters: a tag or a ground is looked
-        # up by (document, page), which that index cannot do, and forced to it SQLite scans it.
-        matching = matching.with_hint(Page, f"INDEXED BY {Page.PLACES_INDEX}", "sqlite")
-    score, newest_first = literal(0.0), Page.id.desc()
-    if query.included:
-        hits = index.hits(session, reader, query.included, fuzzy, notes, scored=scored)
-        matching = matching.join(hits, hits.c.page_id == Page.id)
-        score, newest_first = hits.c.score, hits.c.page_id.desc()
+    hits = index.hits(session, reader, query.included, fuzzy, notes, scored=scored) if query.included else None
+    if hits is not None and not query.filters and index.hits_are_placed(session, notes):
+        # Placed by the hits themselves: joining 30,000 hits to the pages to place them was a
+        # third of a broad search's time. Not with filters: they test the pages' own columns.
+        page_id, document_id, number = hits.c.page_id, hits.c.document_id, hits.c.number
+        matching = select(page_id.label("page_id"), document_id, Document.project_id, Document.title, number)
+        matching = matching.select_from(hits).join(Document, Document.id == document_id)
+    else:
+        page_id, document_id, number = Page.id, Page.document_id, Page.number
+        matching = select(page_id.label("page_id"), document_id, Document.project_id, Document.title, number)
+        matching = matching.join(Document, Document.id == document_id)
+        if hits is not None:
+            matching = matching.join(hits, hits.c.page_id == Page.id)
+        if query.included and not query.filters:
+            # Pages found by the index, looked up by id in the narrow index of places, not the
+            # wide rows (SQLite takes the rows unless told). Not with filters: a tag or a ground
+            # is looked up by (document, page), which that index cannot do, and forced to it
+            # SQLite scans it.
+            matching = matching.with_hint(Page, f"INDEXED BY {Page.PLACES_INDEX}", "sqlite")
+    matching = matching.where(Document.project_id.in_(projects))
+    score, newest_first = (hits.c.score, hits.c.page_id.desc()) if hits is not None else (literal(0.0), Page.id.desc())
     if query.excluded:
-        matching = matching.where(Page.id.not_in(index.excluded_pages(session, reader, query.excluded, fuzzy, notes)))
+        matching = matching.where(page_id.not_in(index.excluded_pages(session, reader, query.excluded, fuzzy, notes)))
     if newer_than:
-        matching = matching.where(Page.id > newer_than)
+        matching = matching.where(page_id > newer_than)
     for condition in conditions(query, notices, reader, by_id=index.engine_of(session) == "sqlite"):
         matching = matching.where(condition)
-    return Match(matching, score, newest_first)
+    return Match(matching, score, newest_first, page_id, number)
 
 
 def _in_notes(query: Query) -> bool:
@@ -249,20 +256,29 @@ def _fuzzy_words(session: Session, query: Query) -> dict[str, list[str]]:
     return {word: index.near_words(session, word) for word in words}
 
 
-def _at(places: list[tuple[int, int]]):
-    """Annotations on any of these (document, page) places."""
-    return tuple_(Annotation.document_id, Annotation.page).in_(sorted(set(places)))
+def _near(places: list[tuple[int, int]]):
+    """Annotations on the documents and page numbers of these (document, page) places: every
+    annotation on one of them, and some beside them that _on drops. Two lists of numbers, not
+    one of pairs: SQLAlchemy took 3 to 7 ms to write out 50 pairs, on every search."""
+    documents, pages = sorted({d for d, _ in places}), sorted({p for _, p in places})
+    return Annotation.document_id.in_(documents) & Annotation.page.in_(pages)
+
+
+def _on(rows, places: list[tuple[int, int]]) -> list:
+    """The rows (document_id, page, ...) on one of the places."""
+    wanted = set(places)
+    return [row for row in rows if (row[0], row[1]) in wanted]
 
 
 def _notes_on(session: Session, reader: User, places: list[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """The notes of live annotations the reader sees on each (document, page), joined."""
     rows = session.execute(
         select(Annotation.document_id, Annotation.page, Annotation.note)
-        .where(visible_annotations(reader), Annotation.note != "", _at(places))
+        .where(visible_annotations(reader), Annotation.note != "", _near(places))
         .order_by(Annotation.id)
     ).all()
     notes: dict[tuple[int, int], str] = {}
-    for document_id, page, note in rows:
+    for document_id, page, note in _on(rows, places):
         key = (document_id, page)
         notes[key] = f"{notes[key]} · {note}" if key in notes else note
     return notes
@@ -274,11 +290,11 @@ def _tags_on(session: Session, reader: User, places: list[tuple[int, int]]) -> d
         select(Annotation.document_id, Annotation.page, Tag.name)
         .join(AnnotationTag, AnnotationTag.annotation_id == Annotation.id)
         .join(Tag, Tag.id == AnnotationTag.tag_id)
-        .where(visible_annotations(reader), _at(places))
+        .where(visible_annotations(reader), _near(places))
         .distinct()
         .order_by(Tag.name)
     ).all()
     tags: dict[tuple[int, int], list[str]] = {}
-    for document_id, page, name in rows:
+    for document_id, page, name in _on(rows, places):
         tags.setdefault((document_id, page), []).append(name)
     return tags
