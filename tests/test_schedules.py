@@ -107,6 +107,11 @@ def test_a_release_without_a_schedule_has_no_rows():
         ("Transferred to MBIE", "transferred"),
         ("Out of scope", "not in scope"),
         ("Not in scope", "not in scope"),
+        ("{Out ot scope", "not in scope"),  # OCR's "of", on a rough 150 dpi scan
+        ("Withheid", "withheld in full"),  # a letter misread
+        ("Refuscd under s18(d)", "refused"),
+        ("Partialiy released", "released in part"),
+        ("Releasing", None),  # two letters away: not a decision
         ("To be confirmed", None),
     ],
 )
@@ -168,6 +173,28 @@ def test_a_page_without_the_heading_that_sits_apart_from_the_one_before_is_read_
     assert _read(moved) == expected
 
 
+@pytest.mark.parametrize("speck", ["_", "~", "."])
+def test_a_speck_between_two_headings_does_not_join_them(speck):
+    """A speck OCR read as a mark of its own between "Doc" and "Date" would join the two into one
+    heading that names nothing, and the schedule would not be found."""
+    pages, expected = _layout("unruled, over three pages, heading not repeated")
+    doc = next(w for w in pages[1] if w[0] == "Doc")
+    date_heading = next(w for w in pages[1] if w[0] == "Date" and abs(w[2] - doc[2]) < 2)
+    between = (doc[3] + date_heading[1]) / 2
+    pages[1] = [*pages[1], (speck, between - 1, doc[2] + 4, between + 1, doc[4] - 2)]
+    assert _read(pages) == expected
+
+
+def test_a_tall_speck_between_two_rows_does_not_join_them():
+    """A speck OCR read as a word as tall as two rows ("l") lies between them: each row is still
+    a line of its own (measured by the page's usual word height, not the speck's)."""
+    pages, expected = _layout("ruled, no number column, decision last")
+    tops = sorted({round(w[2]) for w in pages[1] if w[0] in ("01", "03") and w[1] < 100})
+    title_left = min(w[1] for w in pages[1] if w[0] == "Document")
+    pages[1] = [*pages[1], ("l", title_left + 150, tops[0] - 2, title_left + 152, tops[1] + 12)]
+    assert _read(pages) == expected
+
+
 def test_a_speck_between_rows_does_not_end_the_table():
     """OCR reads a speck as ";" on a line of its own: the gap to it is measured in lines of
     text, not in the speck's own height."""
@@ -179,7 +206,10 @@ def test_a_speck_between_rows_does_not_end_the_table():
     assert _read(pages) == expected
 
 
-@pytest.mark.parametrize(("written", "meant"), [("9(2)(bay(i)", "9(2)(ba)(i)"), ("9(2)(ba)\\i)", "9(2)(ba)(i)")])
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("9(2)(bay(i)", "9(2)(ba)(i)"), ("9(2)(ba)\\i)", "9(2)(ba)(i)"), ("9(2)¢ba)(i)", "9(2)(ba)(i)")],
+)
 def test_a_ground_in_a_grounds_column_that_ocr_mangled_is_read_as_the_nearest_ground(written, meant):
     pages, expected = _layout("ruled, the usual order")
     pages = [[(written if t == "9(2)(ba)(i)" else t, *box) for t, *box in page] for page in pages]

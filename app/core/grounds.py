@@ -189,7 +189,7 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
 # of the ground matched by any one character, or by none, costs a third).
 CONFUSABLE = [set(group) for group in ("il1|!I", "0o", "s$5§S", "9gq", "b6", "2z", "8B", "j3", "hn")]
 BRACKETS = set("()[]{}")
-GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}\\a-zA-Z|!_.,'\s]{2,24}")  # \ too: OCR's bracket
+GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}\\¢a-zA-Z|!_.,'\s]{2,24}")  # \ and ¢ too: OCR's brackets
 MAX_SNAP_COST = 1.5
 SNAP_MARGIN = 0.5  # the nearest ground must be this much nearer than the next
 BRACKET_COST = 1 / 3

@@ -11,6 +11,7 @@ are its wrapped cells. A table runs on over pages: under a repeated heading row,
 columns when the next page's first number follows on."""
 
 import re
+import statistics
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -83,7 +84,7 @@ HEADINGS = {
     ),
 }
 DECISIONS = [  # (normalised decision, how schedules write it), the more specific first
-    ("not in scope", r"\b(?:out\s+of|not\s+in|outside(?:\s+the)?)\s+scope\b"),
+    ("not in scope", r"\b(?:out\s+o\w|not\s+in|outside(?:\s+the)?)\s+scope\b"),  # "of", or OCR's "ot"
     ("transferred", r"\btransferr?(?:ed)?\b"),
     ("refused", r"\brefused\b|\bdeclined\b"),
     (
@@ -93,6 +94,7 @@ DECISIONS = [  # (normalised decision, how schedules write it), the more specifi
     ("withheld in full", r"\bwithheld(?:\s+in\s+(?:full|its\s+entirety))?\b|\bwithhold\b"),
     ("released", r"\breleased?(?:\s+in\s+full)?\b|\bfull\s+release\b"),
 ]
+DECISION_WORDS = ("withheld", "released", "refused", "declined", "transferred", "partially", "redacted", "entirety")
 NUMBER = re.compile(r"^(?:(?:doc(?:ument)?|item)\.?\s*)?(\d{1,4})[.):]?$", re.I)
 LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's height share a line
 CELL_GAP = 9.0  # points between words that part two cells of a heading row
@@ -175,11 +177,13 @@ def _renumbered(rows: list[ScheduleRow]) -> list[ScheduleRow]:
 
 
 def _without_rules(words: list[Word]) -> list[Word]:
-    """OCR reads a table's ruled lines as "|" or brackets, alone or stuck to a cell's first word."""
+    """OCR reads a table's ruled lines as "|" or brackets, alone or stuck to a cell's first word,
+    and a scan's specks as marks standing alone ("_", "~", "."), which would join the cells
+    around them into one; a "#" heading is kept."""
     cleaned = []
     for text, *box in words:
         kept = text.strip(RULE_MARKS)
-        if kept:
+        if kept == "#" or any(character.isalnum() for character in kept):
             cleaned.append((kept, *box))
     return cleaned
 
@@ -210,13 +214,18 @@ def _upright(words: list[Word]) -> list[Word]:
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
-    """Words grouped into printed lines, top to bottom, each left to right."""
+    """Words grouped into printed lines, top to bottom, each left to right. Words share a line
+    when their middles lie within a share of the page's usual word height (a word's own height
+    would let a tall misread speck join the lines above and below it)."""
+    if not words:
+        return []
+    usual_height = statistics.median(w[4] - w[2] for w in words)
     lines: list[list[Word]] = []
     for word in sorted(words, key=lambda w: ((w[2] + w[4]) / 2, w[1])):
-        middle, height = (word[2] + word[4]) / 2, word[4] - word[2]
+        middle = (word[2] + word[4]) / 2
         if lines:
             last = lines[-1][-1]
-            if abs(middle - (last[2] + last[4]) / 2) <= LINE_TOLERANCE * max(height, last[4] - last[2]):
+            if abs(middle - (last[2] + last[4]) / 2) <= LINE_TOLERANCE * usual_height:
                 lines[-1].append(word)
                 continue
         lines.append([word])
@@ -434,5 +443,13 @@ def _column_grounds(part: str, cited: list, jurisdiction: str) -> list:
 
 def decision_of(text: str) -> str | None:
     """A schedule's decision normalised: released, released in part, withheld in full, refused,
-    transferred or not in scope; None when the text says none of them."""
+    transferred or not in scope; None when the text says none of them. A word of a decision that
+    OCR misread by one letter ("Withheid", "Refuscd") is read as that word."""
+    text = re.sub(r"[A-Za-z]{6,}", lambda word: _decision_word(word.group()), text)
     return next((decision for decision, pattern in DECISIONS if re.search(pattern, text, re.I)), None)
+
+
+def _decision_word(word: str) -> str:
+    """The word of a decision one letter away from word, if there is one, else word."""
+    near = [known for known in DECISION_WORDS if Levenshtein.distance(word.lower(), known) <= 1]
+    return near[0] if len(near) == 1 else word
