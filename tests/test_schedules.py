@@ -4,7 +4,7 @@ ruled and unruled tables, headings that wrap, and tables running over pages."""
 import pytest
 from schedules import DOCUMENTS, page_words, schedule_pdf
 
-from app.core.schedules import decision_of, read_schedule
+from app.core.schedules import decision_of, fuller, read_schedule
 
 LAYOUTS = {
     "ruled, the usual order": (
@@ -255,3 +255,14 @@ def test_a_date_that_begins_a_little_left_of_its_heading_is_in_the_date_column()
     ]
     pages[1] = moved
     assert _read(pages) == expected
+
+
+def test_of_two_readings_of_a_schedule_the_one_that_says_more_is_kept():
+    pages, expected = _layout("ruled, the usual order")
+    whole = read_schedule(pages)
+    lost = [(t, *box) for t, *box in pages[1] if t not in ("6(c)", "Released")]  # a ground and some decisions
+    partial = read_schedule([pages[0], lost])
+    assert fuller(partial, whole) is whole
+    assert fuller(whole, partial) is whole
+    assert fuller(whole, read_schedule(pages)) is whole  # as much said: the first
+    assert fuller(partial, partial[:-1]) is partial  # a row fewer says less

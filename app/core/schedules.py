@@ -160,6 +160,23 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
     return _renumbered(rows) if "number" in table.kinds else rows
 
 
+def fuller(first: list[ScheduleRow], second: list[ScheduleRow]) -> list[ScheduleRow]:
+    """Of two readings of one schedule (a scan read twice), the one that says more: more rows with
+    a number or date, a decision, and grounds where the decision withheld something; the first
+    when they say as much."""
+    return second if _said(second) > _said(first) else first
+
+
+WITHHOLDING = ("released in part", "withheld in full", "refused")  # decisions that cite grounds
+
+
+def _said(rows: list[ScheduleRow]) -> int:
+    placed = sum(bool(row.number or row.date) for row in rows)
+    decided = sum(row.decision is not None for row in rows)
+    grounded = sum(bool(row.grounds) or row.decision not in WITHHOLDING for row in rows)
+    return placed + decided + grounded
+
+
 def _renumbered(rows: list[ScheduleRow]) -> list[ScheduleRow]:
     """Numbers OCR lost or misread, put back from the rows around them: a row between 10 and 12
     without a number, or read as 14, is 11; eight rows without one before a 9 are 1 to 8. Only

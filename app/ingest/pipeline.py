@@ -25,12 +25,13 @@ from app.pdf.extract import (  # loaded here, before forking: children start fas
     extract_page,
     inspect_pdf,
     open_pdf,
+    table_words,
     unreadable_page,
 )
 from app.pdf.furniture import facts_from
 from app.redactions.reading import read_page, withheld
 from app.redactions.service import settle_release
-from app.releases.service import read_release
+from app.releases.service import read_release, schedule_scans
 from app.sandbox import UNEXPECTED, Limits, Stopped, run_in_children
 from app.suggestions.service import propose
 
@@ -110,7 +111,7 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     store_pages(sessions, document_id, batch)
     with sessions.begin() as session:
         settle_release(session, document_id, options.jurisdiction, found)
-    _read_as_a_release(sessions, document_id, options.jurisdiction)
+    _read_as_a_release(sessions, document_id, options, limits)
     with sessions() as session:
         reanchor_document(session, document_id)  # annotations made on an earlier extraction
     propose(sessions, document_id)  # from redaction boxes and keyword rules
@@ -119,14 +120,29 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
         session.execute(update(Document).where(Document.id == document_id).values(**ready))
 
 
-def _read_as_a_release(sessions, document_id: int, jurisdiction: str) -> None:
+def _read_as_a_release(sessions, document_id: int, options: ParseOptions, limits: Limits) -> None:
     """The letter, schedule and signature: what reading them finds is extra, so a failure there is
-    logged and the document is still read (its pages, boxes and suggestions are what matter)."""
+    logged and the document is still read (its pages, boxes and suggestions are what matter). A
+    schedule on scanned pages is read twice: the pages are OCRed again as a table's rows, in a
+    child, before the transaction that stores the reading begins."""
     try:
+        with sessions() as session:
+            scans = schedule_scans(session, document_id, options.jurisdiction)
+        table_words = dict(run_in_children(_table_words, [(options, scans)], limits, READ_REFUSALS)) if scans else {}
         with sessions.begin() as session:
-            read_release(session, document_id, jurisdiction)
+            read_release(session, document_id, options.jurisdiction, table_words)
     except Exception:
         log.exception("reading document %s as a release failed; its pages are kept", document_id)
+
+
+def _table_words(job):
+    """(page number, words) of each scanned page, read again as a table's rows."""
+    options, scans = job
+    doc = open_pdf(options.original)
+    for number, rotation in scans:
+        page = doc[number - 1]
+        page.set_rotation(rotation)
+        yield number, table_words(page, options.languages, options.ocr_dpi)
 
 
 def _inspect(options: ParseOptions):

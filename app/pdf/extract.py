@@ -15,6 +15,7 @@ from app.pdf.furniture import is_furniture
 from app.pdf.grain import without_grain
 from app.pdf.labels import read_labels
 from app.pdf.ocr import (
+    TABLE_LAYOUT,
     TRUSTED_ORIENTATION_CONFIDENCE,
     Recognised,
     ocr_page_image,
@@ -360,6 +361,13 @@ def _read_labels(
     labels = read_labels(grey, rects, dpi, languages, settled, page_reading)
     for box, label in zip(found, labels, strict=True):
         box.label = label
+
+
+def table_words(page: pymupdf.Page, languages: str, dpi: int) -> list:
+    """A scanned page read again as the rows of a table (app.pdf.ocr.TABLE_LAYOUT): its words in
+    unrotated points, for reading a schedule of documents, not for the page's own text."""
+    recognised = ocr_page_image(without_grain(scan_image(page, dpi)).save, languages, dpi, TABLE_LAYOUT)
+    return _unrotated_words(page, recognised, dpi)
 
 
 def _unrotated_words(page: pymupdf.Page, recognised: Recognised, dpi: int) -> list:

@@ -13,7 +13,7 @@ from app.core.bundles import TOP_CHARACTERS, locate
 from app.core.comparison import SAME_PAPER, ComparedPage, compare, signature, similarity
 from app.core.grounds import explain
 from app.core.letters import LETTER_PAGES, Letter, read_letter
-from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, read_schedule
+from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, fuller, read_schedule
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
 from app.errors import BadInput
 from app.models import Document, Page, Project, RedactionBox, Release
@@ -27,21 +27,20 @@ GROUND_USES = ("boxes", "pages_withheld", "documents_withheld", "cited")
 DECISIONS = ("released", "released in part", "withheld in full", "refused", "transferred", "not in scope")
 
 
-def read_release(session: Session, document_id: int, jurisdiction: str) -> None:
+def read_release(session: Session, document_id: int, jurisdiction: str, table_words: dict | None = None) -> None:
     """Read the response letter and the schedule from the release's first pages, where each listed
     document starts, and its signature, once its pages are stored (the caller commits): keep what
     they say, except fields a person corrected, and fill the document's agency, reference and date
-    released where they are empty."""
+    released where they are empty. table_words: scanned pages of the schedule read again as a
+    table's rows (page number -> words, see schedule_scans); the reading that says more is kept."""
     texts = list(session.scalars(select(Page.text).where(Page.document_id == document_id).order_by(Page.number)))
-    first_words = session.scalars(
-        select(Page.words_json)
-        .where(Page.document_id == document_id, Page.number <= SCHEDULE_PAGES)
-        .order_by(Page.number)
-    )
     letter = read_letter(texts[: LETTER_PAGES + 1], jurisdiction)
-    schedule = _rows(
-        read_schedule([[tuple(word) for word in json.loads(words)] for words in first_words], jurisdiction)
-    )
+    first_words = _first_words(session, document_id)
+    rows = read_schedule(first_words, jurisdiction)
+    if table_words:
+        again = [table_words.get(number, words) for number, words in enumerate(first_words, 1)]
+        rows = fuller(rows, read_schedule(again, jurisdiction))
+    schedule = _rows(rows)
     if schedule:
         after = max(row["page"] for row in schedule) + 1
         for row, pages in zip(
@@ -57,6 +56,26 @@ def read_release(session: Session, document_id: int, jurisdiction: str) -> None:
             setattr(release, name, value)
     if letter is not None:
         _fill_metadata(session.get(Document, document_id), letter)
+
+
+def schedule_scans(session: Session, document_id: int, jurisdiction: str) -> list[tuple[int, int]]:
+    """The scanned pages (number, rotation) that the release's schedule is printed on, as read
+    from their stored words: the pages to read again as a table's rows."""
+    pages = {row.page for row in read_schedule(_first_words(session, document_id), jurisdiction)}
+    scanned = select(Page.number, Page.rotation).where(
+        Page.document_id == document_id, Page.ocr.is_(True), Page.number.in_(sorted(pages))
+    )
+    return [(number, rotation) for number, rotation in session.execute(scanned.order_by(Page.number))]
+
+
+def _first_words(session: Session, document_id: int) -> list[list[tuple]]:
+    """The words of the release's first SCHEDULE_PAGES pages, as read_schedule takes them."""
+    pages = session.scalars(
+        select(Page.words_json)
+        .where(Page.document_id == document_id, Page.number <= SCHEDULE_PAGES)
+        .order_by(Page.number)
+    )
+    return [[tuple(word) for word in json.loads(words)] for words in pages]
 
 
 def _letter_fields(letter: Letter | None) -> dict:
