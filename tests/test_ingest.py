@@ -3,6 +3,7 @@
 import hashlib
 from pathlib import Path
 
+import pymupdf
 import pytest
 from conftest import upload
 from databases import POSTGRES_URL
@@ -96,6 +97,26 @@ def test_page_images_are_rendered_and_served_with_cache_headers(api, project):
     width = int.from_bytes(image.data[16:20], "big")
     assert width == pytest.approx(595 * 150 / 72, abs=2)  # reading size is 150 dpi
     assert api.get(f"/documents/{document['id']}/pages/3.png").status_code == 404
+
+
+def test_a_page_in_black_and_white_is_stored_grey_and_a_page_in_colour_in_colour(api, project):
+    """Page images are written by app.pdf.png: a page with no colour as one grey channel (PNG colour
+    type 0), a page with colour in RGB (type 2); each decodes to the page as rendered."""
+    colour = pymupdf.open()
+    page = colour.new_page()
+    page.insert_text((72, 100), "Withheld under s 9(2)(a)", color=(0.8, 0, 0), fontsize=14)
+    grey = text_pdf([KNOWN_LINES])
+    types = {}
+    for name, pdf in (("grey", grey), ("colour", colour.tobytes())):
+        document = upload(api, project["id"], (f"{name}.pdf", pdf)).get_json()["documents"][0]
+        image = api.get(f"/documents/{document['id']}/pages/1.png").data
+        types[name] = image[25]  # the IHDR chunk's colour type
+        decoded = pymupdf.Pixmap(image)
+        rendered = pymupdf.open(stream=pdf, filetype="pdf")[0].get_pixmap(dpi=150, alpha=False)
+        assert (decoded.width, decoded.height) == (rendered.width, rendered.height)
+        if name == "colour":
+            assert decoded.samples == rendered.samples
+    assert types == {"grey": 0, "colour": 2}
 
 
 def test_rotated_page_keeps_unrotated_boxes(api, project):

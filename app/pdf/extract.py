@@ -23,6 +23,7 @@ from app.pdf.ocr import (
     reads_sideways,
     upright_turn,
 )
+from app.pdf.png import png_bytes
 from app.pdf.words import join_words, rounded_box
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -448,9 +449,9 @@ def render_page_images(page: pymupdf.Page, images: tuple[Path, Path], grey: pymu
         pixmap = source
     else:
         source, pixmap = grey, _scaled(grey, page, reading)
-    _write_atomically(images[0], pixmap.tobytes("png"))
+    _write_atomically(images[0], png_bytes(pixmap))
     thumb = _scaled(source, page, THUMB_WIDTH_PX / max(page.rect.width, 1))
-    _write_atomically(images[1], thumb.tobytes("png"))
+    _write_atomically(images[1], png_bytes(thumb))
 
 
 def _scaled(pixmap: pymupdf.Pixmap, page: pymupdf.Page, zoom: float) -> pymupdf.Pixmap:
