@@ -8,12 +8,15 @@ import time
 from contextlib import contextmanager
 
 import pytest
-from live import live_server
+from live import live_server, multipart, request
 from pdfs import briefing_pdf, scanned_pdf
 from playwright import sync_api as playwright_api
 from playwright.sync_api import expect
+from sqlalchemy import create_engine, update
 
+from app import storage
 from app.config import ROOT
+from app.models import Document, DocumentStatus
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -41,12 +44,16 @@ def signed_in_tab(base: str, email: str, password: str, viewport: dict):
     with playwright_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         tab = browser.new_context(viewport=viewport).new_page()
-        tab.goto(base + "/login")
-        tab.fill("input[name=email]", email)
-        tab.fill("input[name=password]", password)
-        tab.click("button[type=submit]")
+        sign_in(tab, base, email, password)
         yield tab
         browser.close()
+
+
+def sign_in(tab, base: str, email: str, password: str) -> None:
+    tab.goto(base + "/login")
+    tab.fill("input[name=email]", email)
+    tab.fill("input[name=password]", password)
+    tab.click("button[type=submit]")
 
 
 @pytest.fixture(scope="module")
@@ -150,3 +157,50 @@ def test_upload_watch_progress_and_select_words(server, page, tmp_path):
     word.wait_for()
     assert select_by_mouse(page, word).strip() == "Minister"
     page.screenshot(path=str(ARTIFACTS / "viewer-text.png"))
+
+
+def test_a_page_image_drawn_after_the_viewer_opened_appears_without_a_reload(server, page):
+    """While a document is processing, its pages' text is stored before their images are drawn:
+    the viewer says so, and asks again for an image that is not there yet."""
+    base, token, env = server["base"], server["token"], server["env"]
+    headers = {"Content-Type": "application/json"}
+    _, project = request(base, token, "/api/projects", "POST", b'{"name": "Images later"}', headers)
+    body, content_type = multipart("later.pdf", briefing_pdf(2))
+    path = f"/api/projects/{project['id']}/documents"
+    _, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
+    document_id = answer["documents"][0]["id"]
+    for _ in range(300):
+        if request(base, token, f"/api/documents/{document_id}")[1]["status"] == "ready":
+            break
+        time.sleep(0.1)
+    ARTIFACTS.mkdir(exist_ok=True)
+    image = storage.page_image_path(env["UPLOAD_FOLDER"], document_id, 2, False)
+    undrawn = image.with_name("undrawn.png")
+    image.rename(undrawn)
+    _set_status(env["DATABASE_URL"], document_id, DocumentStatus.PROCESSING)  # as it is while images are drawn
+    try:
+        sign_in(page, base, EMAIL, PASSWORD)
+        page.goto(f"{base}/documents/{document_id}")
+        expect(page.locator(".viewer-flash")).to_contain_text("every page's text is in and can be searched")
+        page.locator("#page-2").evaluate("section => section.scrollIntoView({ block: 'start' })")
+        page.locator("#page-2 .text-layer span").first.wait_for(state="attached")
+        page.wait_for_timeout(2_000)  # the image was asked for, and is not there
+        page.screenshot(path=str(ARTIFACTS / "viewer-image-later.png"))
+        assert page.locator("#page-2 img.page-image").evaluate("image => image.naturalWidth") == 0
+        assert "drawing" in page.locator("#page-2 .page-frame").get_attribute("class")  # "still being drawn"
+        undrawn.rename(image)
+        drawn = page.locator("#page-2 img.page-image")
+        for _ in range(100):
+            if drawn.evaluate("image => image.naturalWidth") > 0:
+                break
+            page.wait_for_timeout(100)
+        assert drawn.evaluate("image => image.naturalWidth") > 0
+    finally:
+        _set_status(env["DATABASE_URL"], document_id, DocumentStatus.READY)
+
+
+def _set_status(url: str, document_id: int, status: DocumentStatus) -> None:
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(update(Document).where(Document.id == document_id).values(status=status))
+    engine.dispose()

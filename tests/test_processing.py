@@ -15,6 +15,7 @@ from pdfs import briefing_pdf, scanned_pdf, turned_scan
 from sqlalchemy import func, select
 
 from app import storage
+from app.ingest import pipeline
 from app.ingest.pipeline import claim_document, process_document, requeue_interrupted
 from app.models import Document, Page
 from app.pdf import PdfRefused
@@ -150,6 +151,31 @@ def test_interrupted_document_is_requeued_and_finished(api, project, app, sessio
     assert (shown["status"], shown["pages_done"], shown["page_count"]) == ("ready", 4, 4)
     with sessions() as session:
         assert session.scalar(select(func.count()).where(Page.document_id == document["id"])) == 4
+
+
+def test_every_pages_text_is_stored_before_the_images_after_page_1_are_drawn(api, project, app, sessions, monkeypatch):
+    """Page 1 comes whole (text and images) so that it can be read at once; the other pages' text
+    is stored (searchable) before their images, which take far longer, are drawn."""
+    seen = {}
+    draw = pipeline._draw_images
+
+    def watched(options, numbers, limits, processes):
+        with sessions() as session:
+            seen["stored"] = session.scalar(select(func.count()).where(Page.document_id == options.document_id))
+        seen["drawn"] = sorted(
+            path.name for path in storage.page_images_dir(options.upload_folder, options.document_id).iterdir()
+        )
+        seen["later"] = numbers
+        draw(options, numbers, limits, processes)
+
+    monkeypatch.setattr(pipeline, "_draw_images", watched)
+    document = upload(api, project["id"], ("a.pdf", briefing_pdf(4))).get_json()["documents"][0]
+    folder = app.config["UPLOAD_FOLDER"]
+    first = sorted(storage.page_image_path(folder, document["id"], 1, thumb).name for thumb in (False, True))
+    assert (seen["stored"], seen["later"], seen["drawn"]) == (4, [2, 3, 4], first)
+    assert api.get(f"/api/documents/{document['id']}").get_json()["status"] == "ready"
+    for number in (2, 3, 4):
+        assert api.get(f"/documents/{document['id']}/pages/{number}.png").status_code == 200
 
 
 def test_a_document_interrupted_three_times_is_given_up(api, project, app, sessions):

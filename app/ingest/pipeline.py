@@ -22,6 +22,7 @@ from app.core.grounds import whole_citation
 from app.models import Document, DocumentStatus, Page, RedactionBox
 from app.pdf import PageContent, PdfRefused
 from app.pdf.extract import (  # loaded here, before forking: children start fast
+    draw_page_images,
     extract_page,
     inspect_pdf,
     open_pdf,
@@ -101,14 +102,18 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     jobs = [(options, next_page, info.page_count)] * min(processes, info.page_count)
     batch: list[dict] = []
     found: dict = {}  # what the pages' watermarks and stamps say about the release
+    undrawn: list[int] = []  # pages whose text came first: their images are drawn once all are stored
     flushed_at = time.monotonic()
     for row in run_in_children(_extract, jobs, limits, READ_REFUSALS):
+        if row.pop("images_later"):
+            undrawn.append(row["number"])
         batch.append(row)
         found |= facts_from(row["furniture"])
         if row["number"] == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
             store_pages(sessions, document_id, batch)
             batch, flushed_at = [], time.monotonic()
     store_pages(sessions, document_id, batch)
+    _draw_images(options, undrawn, limits, processes)
     with sessions.begin() as session:
         settle_release(session, document_id, options.jurisdiction, found)
     _read_as_a_release(sessions, document_id, options, limits)
@@ -161,10 +166,39 @@ def _extract(job):
         settled = partial(cites_a_ground, jurisdiction=options.jurisdiction)
         images = _image_paths(options, number) if options.render else None
         try:
-            page = extract_page(doc, number, images, options.languages, options.ocr_dpi, settled)
+            # Page 1's images come with its text, so that it can be read at once; the others' after
+            # every page's text is stored (a text page's images take ten times its text's time).
+            page = extract_page(doc, number, images, options.languages, options.ocr_dpi, settled, number != 1)
         except PdfRefused as refused:  # one page that cannot be read does not sink the others
             page = unreadable_page(doc, number, str(refused))
         yield page_row(page, options.jurisdiction)
+
+
+def _draw_images(options: ParseOptions, numbers: list[int], limits: Limits, processes: int) -> None:
+    """The page images of the pages whose text was stored first, drawn by children that take the
+    next page from a shared counter, in page order."""
+    if not numbers:
+        return
+    taken = multiprocessing.get_context("fork").Value("i", 0)
+    jobs = [(options, sorted(numbers), taken)] * min(processes, len(numbers))
+    for _ in run_in_children(_draw, jobs, limits, READ_REFUSALS):
+        pass
+
+
+def _draw(job):
+    options, numbers, taken = job
+    doc = open_pdf(options.original)
+    while True:
+        with taken.get_lock():
+            index = taken.value
+            taken.value += 1
+        if index >= len(numbers):
+            return
+        try:
+            draw_page_images(doc, numbers[index], _image_paths(options, numbers[index]))
+        except PdfRefused:  # a page that cannot be drawn keeps its text; the viewer says so
+            log.warning("page %s of document %s could not be drawn", numbers[index], options.document_id)
+        yield numbers[index]
 
 
 def _image_paths(options: ParseOptions, number: int) -> tuple[Path, Path]:
@@ -197,6 +231,7 @@ def page_row(page: PageContent, jurisdiction: str) -> dict:
         "released_words": redactions.released_words,
         "boxes": redactions.boxes,
         "furniture": page.furniture,
+        "images_later": page.images_later,
     }
 
 

@@ -37,6 +37,7 @@ class PageContent:
     problem: str | None = None  # why the page could not be read; it is kept, empty, with this note
     furniture: list[str] = field(default_factory=list)  # watermark and stamp lines kept out of text
     accent_words: list[int] = field(default_factory=list)  # words in a colour other than the body's
+    images_later: bool = False  # its page images are still to be drawn (draw_page_images)
 
 
 def looks_like_pdf(head: bytes) -> bool:

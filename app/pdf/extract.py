@@ -113,9 +113,12 @@ def extract_page(
     languages: str,
     ocr_dpi: int,
     settled: Callable[[str], bool] = bool,
+    text_first: bool = False,
 ) -> PageContent:
     """Read page `number` (from 1): words and text, OCR when it is a scan; render the page image and
-    its thumbnail to images (two paths) if given."""
+    its thumbnail to images (two paths) if given. text_first: a page that is not a scan leaves its
+    images for later (content.images_later; draw_page_images draws them), so that its text is
+    stored sooner; a scan's are drawn now, from the image OCR reads."""
     try:
         page = doc[number - 1]
         content = _read_text(page, number)
@@ -123,7 +126,8 @@ def extract_page(
         # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
         grey = scan_image(page, ocr_dpi) if _is_scan(cover, content.text) else None
         boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
-        if images is not None:
+        later = images is not None and text_first and grey is None
+        if images is not None and not later:
             render_page_images(page, images, grey if grey and _scanned_in_grey(page) else None)
         if grey is not None:
             unturned = page.rotation
@@ -131,6 +135,7 @@ def extract_page(
             if images is not None and page.rotation != unturned:  # OCR turned the page upright
                 render_page_images(page, images)
         content.boxes = boxes
+        content.images_later = later
     except PdfRefused:
         raise
     except Exception as error:
@@ -140,6 +145,16 @@ def extract_page(
             raise PdfRefused(f"Page {number} could not be read: it is too large for the PDF reader.") from error
         raise PdfRefused(f"Page {number} could not be read: {_reader_said(error)}.") from error
     return content
+
+
+def draw_page_images(doc: pymupdf.Document, number: int, images: tuple[Path, Path]) -> None:
+    """Draw the page images extract_page left for later (a page that is not a scan)."""
+    try:
+        render_page_images(doc[number - 1], images)
+    except Exception as error:
+        if _out_of_memory(error):
+            raise MemoryError(str(error)) from error
+        raise PdfRefused(f"Page {number} could not be drawn: {_reader_said(error)}.") from error
 
 
 def unreadable_page(doc: pymupdf.Document, number: int, problem: str) -> PageContent:

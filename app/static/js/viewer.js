@@ -14,8 +14,23 @@ let current = 1;
 let asked = null; // the page a key press or the jumper asked for, while its scroll settles
 let askedTimer = 0;
 const ASKED_MS = 800;
+// While a document is processing, a page's text is stored before its images are drawn: an image
+// not there yet is asked for again, for about a minute.
+const IMAGE_RETRY_MS = 1500;
+const IMAGE_RETRIES = 40;
 const annotator = createAnnotator(data, pagesByNumber, (section) => layOut(section));
 const finder = createFinder(data, pagesByNumber, goTo);
+
+function showImage(image, url, tries = 0) {
+  const waiting = data.document.status !== "ready" && tries < IMAGE_RETRIES;
+  const frame = image.closest(".page-frame");
+  image.onerror = () => {
+    frame?.classList.toggle("drawing", waiting);
+    if (waiting) window.setTimeout(() => showImage(image, url, tries + 1), IMAGE_RETRY_MS);
+  };
+  image.onload = () => frame?.classList.remove("drawing");
+  image.src = tries ? `${url}${url.includes("?") ? "&" : "?"}try=${tries}` : url;
+}
 
 function frameOf(section) {
   return section.querySelector(".page-frame");
@@ -37,8 +52,8 @@ async function loadPage(section) {
   const image = new Image();
   image.alt = `Page ${number}`;
   image.className = "page-image";
-  image.src = `/documents/${documentId}/pages/${number}.png`;
   frame.append(image);
+  showImage(image, `/documents/${documentId}/pages/${number}.png`);
   try {
     const page = await api(`/api/documents/${documentId}/pages/${number}`);
     pagesByNumber.set(number, page);
@@ -87,6 +102,7 @@ const tracker = new IntersectionObserver(
   },
   { threshold: [0.25, 0.5, 0.75] },
 );
+document.querySelectorAll(".thumb img").forEach((thumb) => showImage(thumb, thumb.getAttribute("src")));
 sections.forEach((section) => {
   layOut(section);
   loader.observe(section);
