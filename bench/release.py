@@ -91,9 +91,6 @@ def _second_document(session, first: Document, pdf: bytes, uploads: str) -> int:
 
 def comparison(scan) -> tuple[float, float]:
     """Precision and recall of the passages released now, on the generated re-release."""
-    again, once = rereading_time()
-    print(f"ingesting a rough 150 dpi scan of a two-page schedule: {again:.1f} s with its schedule read again"
-          f" as a table, {once:.1f} s without")  # fmt: skip
     first, second = rerelease_pair()
     result, _ = compared(scan(first, 4), scan(second, 4))
     truth = [LINES[0][4], LINES[2][3]]

@@ -12,6 +12,8 @@ columns when the next page's first number follows on."""
 
 import re
 import statistics
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -83,6 +85,9 @@ HEADINGS = {
         "oia sections",
     ),
 }
+# The longest text a heading can be and still name a column: its name with a misread letter in
+# five, as _kind allows, added.
+LONGEST_HEADING = max(len(name) + len(name) // 5 for names in HEADINGS.values() for name in names)
 DECISIONS = [  # (normalised decision, how schedules write it), the more specific first
     ("not in scope", r"\b(?:out\s+o\w|not\s+in|outside(?:\s+the)?)\s+scope\b"),  # "of", or OCR's "ot"
     ("transferred", r"\btransferr?(?:ed)?\b"),
@@ -98,6 +103,7 @@ DECISION_WORDS = ("withheld", "released", "refused", "declined", "transferred", 
 NUMBER = re.compile(r"^(?:(?:doc(?:ument)?|item)\.?\s*)?(\d{1,4})[.):]?$", re.I)
 LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's height share a line
 CELL_GAP = 9.0  # points between words that part two cells of a heading row
+NEIGHBOUR_RISE = 4.0  # points a word's middle may stand above or below its neighbour's on a line
 RULE_MARKS = "|[]"  # what OCR makes of a table's ruled lines
 OCR_DIGITS = str.maketrans("oOlI|", "00111")  # in a number or a date, what OCR reads for 0 and 1
 MISREAD_DATE = re.compile(r"\S+\s+(?:\S+\s+)?(?:19|20)\d\d\b")  # a year after a word or two
@@ -209,15 +215,10 @@ def _upright(words: list[Word]) -> list[Word]:
     """The words turned back by the page's slant (a scan fed in askew), measured as the median
     slope between neighbouring words of a line; a page printed straight is left as it is."""
     slopes = []
-    ordered = sorted(words, key=lambda w: w[1])
-    for word in ordered:
+    for word, right in _right_neighbours(words):
         middle = (word[2] + word[4]) / 2
-        after = [w for w in ordered if 0 < w[1] - word[3] < 2 * CELL_GAP and abs((w[2] + w[4]) / 2 - middle) < 4]
-        if after:
-            right = after[0]
-            slopes.append(
-                ((right[2] + right[4]) / 2 - middle) / max((right[1] + right[3]) / 2 - (word[1] + word[3]) / 2, 1)
-            )
+        across = max((right[1] + right[3]) / 2 - (word[1] + word[3]) / 2, 1)
+        slopes.append(((right[2] + right[4]) / 2 - middle) / across)
     if len(slopes) < 8:
         return words
     slope = sorted(slopes)[len(slopes) // 2]
@@ -228,6 +229,28 @@ def _upright(words: list[Word]) -> list[Word]:
         shift = slope * (x0 + x1) / 2
         turned.append((text, x0 + slope * (y0 + y1) / 2, y0 - shift, x1 + slope * (y0 + y1) / 2, y1 - shift))
     return turned
+
+
+def _right_neighbours(words: list[Word]) -> Iterator[tuple[Word, Word]]:
+    """Each word with the nearest word starting just after it (within two cell gaps) whose middle
+    lies within NEIGHBOUR_RISE of its own: looked up among the words of nearby heights only, each
+    band of heights ordered by left edge."""
+    bands: dict[int, list[Word]] = {}
+    for word in sorted(words, key=lambda w: w[1]):
+        bands.setdefault(int((word[2] + word[4]) / 2 // NEIGHBOUR_RISE), []).append(word)
+    lefts = {band: [w[1] for w in banded] for band, banded in bands.items()}
+    for word in words:
+        middle = (word[2] + word[4]) / 2
+        band = int(middle // NEIGHBOUR_RISE)
+        after = [
+            w
+            for near in (band - 1, band, band + 1)
+            if near in bands
+            for w in bands[near][bisect_right(lefts[near], word[3]) : bisect_left(lefts[near], word[3] + 2 * CELL_GAP)]
+            if abs((w[2] + w[4]) / 2 - middle) < NEIGHBOUR_RISE
+        ]
+        if after:
+            yield word, min(after, key=lambda w: w[1])
 
 
 def _lines(words: list[Word]) -> list[list[Word]]:
@@ -265,6 +288,8 @@ def _kind(text: str) -> str | None:
     """The column a heading names; a heading OCR misread by a letter or two still names it
     ("Desoription"), if it names no other."""
     heading = " ".join(re.sub(r"[^\w#().?]+", " ", text.lower()).split()).strip(" .")
+    if len(heading) > LONGEST_HEADING:  # a line of prose, not a heading: no need to compare
+        return None
     exact = [kind for kind, names in HEADINGS.items() if heading in names or f"{heading}." in names]
     if exact:
         return exact[0]

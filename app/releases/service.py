@@ -60,12 +60,16 @@ def read_release(session: Session, document_id: int, jurisdiction: str, table_wo
 
 def schedule_scans(session: Session, document_id: int, jurisdiction: str) -> list[tuple[int, int]]:
     """The scanned pages (number, rotation) that the release's schedule is printed on, as read
-    from their stored words: the pages to read again as a table's rows."""
-    pages = {row.page for row in read_schedule(_first_words(session, document_id), jurisdiction)}
+    from their stored words: the pages to read again as a table's rows. A release whose first
+    pages hold no scan has none (and its schedule is not read here)."""
     scanned = select(Page.number, Page.rotation).where(
-        Page.document_id == document_id, Page.ocr.is_(True), Page.number.in_(sorted(pages))
+        Page.document_id == document_id, Page.ocr.is_(True), Page.number <= SCHEDULE_PAGES
     )
-    return [(number, rotation) for number, rotation in session.execute(scanned.order_by(Page.number))]
+    scans = dict(session.execute(scanned).all())
+    if not scans:
+        return []
+    pages = {row.page for row in read_schedule(_first_words(session, document_id), jurisdiction)}
+    return [(number, scans[number]) for number in sorted(pages & scans.keys())]
 
 
 def _first_words(session: Session, document_id: int) -> list[list[tuple]]:
