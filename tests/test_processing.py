@@ -166,7 +166,7 @@ def test_every_pages_text_is_stored_before_the_images_after_page_1_are_drawn(api
             path.name for path in storage.page_images_dir(options.upload_folder, options.document_id).iterdir()
         )
         seen["later"] = numbers
-        draw(options, numbers, limits, processes)
+        return draw(options, numbers, limits, processes)
 
     monkeypatch.setattr(pipeline, "_draw_images", watched)
     document = upload(api, project["id"], ("a.pdf", briefing_pdf(4))).get_json()["documents"][0]

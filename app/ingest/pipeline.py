@@ -8,6 +8,7 @@ and writes to the database.
 import logging
 import multiprocessing
 import time
+from collections.abc import Generator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -113,13 +114,18 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
             store_pages(sessions, document_id, batch)
             batch, flushed_at = [], time.monotonic()
     store_pages(sessions, document_id, batch)
-    _draw_images(options, undrawn, limits, processes)
-    with sessions.begin() as session:
-        settle_release(session, document_id, options.jurisdiction, found)
-    _read_as_a_release(sessions, document_id, options, limits)
-    with sessions() as session:
-        reanchor_document(session, document_id)  # annotations made on an earlier extraction
-    propose(sessions, document_id)  # from redaction boxes and keyword rules
+    drawing = _draw_images(options, undrawn, limits, processes)  # in children, while this goes on
+    try:
+        with sessions.begin() as session:
+            settle_release(session, document_id, options.jurisdiction, found)
+        _read_as_a_release(sessions, document_id, options, limits)
+        with sessions() as session:
+            reanchor_document(session, document_id)  # annotations made on an earlier extraction
+        propose(sessions, document_id)  # from redaction boxes and keyword rules
+        for _ in drawing:  # the document is ready when its images are
+            pass
+    finally:
+        drawing.close()
     with sessions.begin() as session:
         ready = {"status": DocumentStatus.READY, "error": None}
         session.execute(update(Document).where(Document.id == document_id).values(**ready))
@@ -174,15 +180,17 @@ def _extract(job):
         yield page_row(page, options.jurisdiction)
 
 
-def _draw_images(options: ParseOptions, numbers: list[int], limits: Limits, processes: int) -> None:
-    """The page images of the pages whose text was stored first, drawn by children that take the
-    next page from a shared counter, in page order."""
+def _draw_images(options: ParseOptions, numbers: list[int], limits: Limits, processes: int) -> Generator:
+    """Children drawing the page images of the pages whose text was stored first, taking the next
+    page from a shared counter, in page order: started (the first page drawn) and returned, to be
+    drained (each page's number as it is drawn) or closed (which stops them)."""
     if not numbers:
-        return
+        return (number for number in ())
     taken = multiprocessing.get_context("fork").Value("i", 0)
     jobs = [(options, sorted(numbers), taken)] * min(processes, len(numbers))
-    for _ in run_in_children(_draw, jobs, limits, READ_REFUSALS):
-        pass
+    drawing = run_in_children(_draw, jobs, limits, READ_REFUSALS)
+    next(drawing, None)  # the children are spawned as the first number is asked for
+    return drawing
 
 
 def _draw(job):

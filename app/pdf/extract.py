@@ -458,14 +458,13 @@ def _transformed(box: tuple, m: pymupdf.Matrix) -> tuple[float, float, float, fl
 def render_page_images(page: pymupdf.Page, images: tuple[Path, Path], grey: pymupdf.Pixmap | None = None) -> None:
     """Write the reading-size and thumbnail PNGs of a page, each atomically; scaled down from
     `grey` (a grey render of a grey scan) when given, rendered in colour otherwise."""
-    reading = READING_DPI / 72
-    if grey is None:
-        source = page.get_pixmap(matrix=pymupdf.Matrix(reading, reading), alpha=False)
-        pixmap = source
+    reading, small = READING_DPI / 72, THUMB_WIDTH_PX / max(page.rect.width, 1)
+    if grey is None:  # each drawn at its size: drawing the thumbnail costs a tenth of scaling it down
+        pixmap = page.get_pixmap(matrix=pymupdf.Matrix(reading, reading), alpha=False)
+        thumb = page.get_pixmap(matrix=pymupdf.Matrix(small, small), alpha=False)
     else:
-        source, pixmap = grey, _scaled(grey, page, reading)
+        pixmap, thumb = _scaled(grey, page, reading), _scaled(grey, page, small)
     _write_atomically(images[0], png_bytes(pixmap))
-    thumb = _scaled(source, page, THUMB_WIDTH_PX / max(page.rect.width, 1))
     _write_atomically(images[1], png_bytes(thumb))
 
 

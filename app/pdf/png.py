@@ -20,7 +20,7 @@ def png_bytes(pixmap: pymupdf.Pixmap) -> bytes:
     """The pixmap (grey or RGB, no alpha) as a PNG: in grey when every pixel is grey."""
     if pixmap.alpha or pixmap.n not in (1, 3):
         raise ValueError("a page image is grey or RGB, without alpha")
-    pixels = np.frombuffer(pixmap.samples, np.uint8).reshape(pixmap.height, pixmap.stride)
+    pixels = np.frombuffer(pixmap.samples_mv, np.uint8).reshape(pixmap.height, pixmap.stride)
     pixels = pixels[:, : pixmap.width * pixmap.n].reshape(pixmap.height, pixmap.width, pixmap.n)
     if pixmap.n == 3 and _all_grey(pixels):
         pixels = pixels[:, :, :1]
