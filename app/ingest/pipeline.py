@@ -204,7 +204,7 @@ def _draw(job):
             return
         try:
             draw_page_images(doc, numbers[index], _image_paths(options, numbers[index]))
-        except PdfRefused:  # a page that cannot be drawn keeps its text; the viewer says so
+        except PdfRefused:  # a page that cannot be drawn keeps its text, without an image
             log.warning("page %s of document %s could not be drawn", numbers[index], options.document_id)
         yield numbers[index]
 
