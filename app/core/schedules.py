@@ -99,6 +99,7 @@ DECISIONS = [  # (normalised decision, how schedules write it), the more specifi
     ("withheld in full", r"\bwithheld(?:\s+in\s+(?:full|its\s+entirety))?\b|\bwithhold\b"),
     ("released", r"\breleased?(?:\s+in\s+full)?\b|\bfull\s+release\b"),
 ]
+WITHHOLDING = ("released in part", "withheld in full", "refused")  # decisions that cite grounds
 DECISION_WORDS = ("withheld", "released", "refused", "declined", "transferred", "partially", "redacted", "entirety")
 NUMBER = re.compile(r"^(?:(?:doc(?:ument)?|item)\.?\s*)?(\d{1,4})[.):]?$", re.I)
 LINE_TOLERANCE = 0.5  # words whose middles lie within this share of a word's height share a line
@@ -171,9 +172,6 @@ def fuller(first: list[ScheduleRow], second: list[ScheduleRow]) -> list[Schedule
     a number or date, a decision, and grounds where the decision withheld something; the first
     when they say as much."""
     return second if _said(second) > _said(first) else first
-
-
-WITHHOLDING = ("released in part", "withheld in full", "refused")  # decisions that cite grounds
 
 
 def _said(rows: list[ScheduleRow]) -> int:
