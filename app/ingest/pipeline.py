@@ -8,7 +8,7 @@ and writes to the database.
 import logging
 import multiprocessing
 import time
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -163,12 +163,7 @@ def _inspect(options: ParseOptions):
 def _extract(job):
     options, next_page, page_count = job
     doc = open_pdf(options.original)
-    while True:
-        with next_page.get_lock():
-            next_page.value += 1
-            number = next_page.value
-        if number > page_count:
-            return
+    for number in _turns(next_page, page_count):
         settled = partial(cites_a_ground, jurisdiction=options.jurisdiction)
         images = _image_paths(options, number) if options.render else None
         try:
@@ -196,17 +191,25 @@ def _draw_images(options: ParseOptions, numbers: list[int], limits: Limits, proc
 def _draw(job):
     options, numbers, taken = job
     doc = open_pdf(options.original)
-    while True:
-        with taken.get_lock():
-            index = taken.value
-            taken.value += 1
-        if index >= len(numbers):
-            return
+    for turn in _turns(taken, len(numbers)):
+        number = numbers[turn - 1]
         try:
-            draw_page_images(doc, numbers[index], _image_paths(options, numbers[index]))
+            draw_page_images(doc, number, _image_paths(options, number))
         except PdfRefused:  # a page that cannot be drawn keeps its text, without an image
-            log.warning("page %s of document %s could not be drawn", numbers[index], options.document_id)
-        yield numbers[index]
+            log.warning("page %s of document %s could not be drawn", number, options.document_id)
+        yield number
+
+
+def _turns(counter, last: int) -> Iterator[int]:
+    """1, 2, ... up to last, shared between the children holding the counter: each takes the
+    next number no other has taken."""
+    while True:
+        with counter.get_lock():
+            counter.value += 1
+            turn = counter.value
+        if turn > last:
+            return
+        yield turn
 
 
 def _image_paths(options: ParseOptions, number: int) -> tuple[Path, Path]:
