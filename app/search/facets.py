@@ -1,10 +1,26 @@
 """Counts of the matching pages by document, tag, agency and ground, beside the results."""
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Select, String, cast, column, delete, func, insert, literal, select, table, text, union_all
+from sqlalchemy import (
+    Float,
+    FromClause,
+    Select,
+    String,
+    cast,
+    column,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from app.access import visible_annotations
@@ -12,35 +28,64 @@ from app.models import Annotation, AnnotationTag, Document, RedactionBox, Tag, U
 from app.search.index import engine_of
 
 FACET_SIZE = 20
+# A page of results ranked from the matching pages made once: given them (page_id, document_id,
+# number), a select of (page_id, score), best first.
+Ranking = Callable[[FromClause], Select]
 
 
-def counted_facets(session: Session, matching: Select, reader: User) -> tuple[int, dict]:
+def counted_facets(
+    session: Session, matching: Select, reader: User, ranking: Ranking | None = None
+) -> tuple[int, dict, list[tuple[int, float]]]:
     """The number of matching pages, and their counts by document, tag (of the annotations the
     reader sees), agency and ground (the largest FACET_SIZE of each), from one statement over
-    the match made once, and the documents' agencies."""
-    placed = matching.selected_columns
-    slim = matching.with_only_columns(placed.document_id, placed.number)
-    with _made_once(session, slim) as pages:
-        rows = session.execute(_counts_by_facet(pages, reader)).all()
+    the match made once, and the documents' agencies. With a ranking (PostgreSQL only), the same
+    statement ranks a page of results from the same match too, returned as (page_id, score) best
+    first: one pass over the index instead of two (a word on a third of 100,000 pages: 36 ms
+    against 32 and 40)."""
+    with _made_once(session, matching) as pages:
+        parts = _counts_by_facet(pages, reader)
+        if ranking is not None:
+            parts.append(_ranked_rows(ranking(pages)))
+        rows = session.execute(union_all(*parts)).all()
     counts: dict[str, list[tuple[str | int, int]]] = {"documents": [], "tags": [], "grounds": []}
-    for facet, key, n in rows:
-        counts[facet].append((int(key) if facet == "documents" else key, n))  # documents in number order on a tie
+    ranked = []
+    for facet, key, n, score in rows:
+        if facet == RESULTS:
+            ranked.append((n, int(key), float(score or 0)))
+        else:
+            counts[facet].append((int(key) if facet == "documents" else key, n))  # documents in number order on a tie
     total = sum(n for _, n in counts["documents"])
     described = _described(session, [key for key, _ in counts["documents"]])
     counts["agencies"] = _by_agency(counts["documents"], described)
     largest = {facet: sorted(found, key=lambda kn: (-kn[1], kn[0]))[:FACET_SIZE] for facet, found in counts.items()}
-    return total, {
+    facets = {
         "documents": [{"id": d, "title": described[d][0], "count": n} for d, n in largest["documents"]],
         "tags": [{"name": name, "count": n} for name, n in largest["tags"]],
         "agencies": [{"name": name, "count": n} for name, n in largest["agencies"]],
         "grounds": [{"ground": ground, "count": n} for ground, n in largest["grounds"]],
     }
+    return total, facets, [(page_id, score) for _, page_id, score in sorted(ranked)]
 
 
-def _counts_by_facet(pages, reader: User):
-    """(facet, key, matching pages) for the documents, tags and grounds of the matching pages."""
+RESULTS = "results"  # the facet column's value on the rows of a ranked page of results
+
+
+def _ranked_rows(ranked: Select) -> Select:
+    """(RESULTS, page id, place in the ranking, score): the ranked page in the facets' columns."""
+    best = ranked.subquery("ranked")
+    place = func.row_number().over(order_by=(best.c.score.desc(), best.c.page_id))
+    return select(literal(RESULTS), cast(best.c.page_id, String), place, cast(best.c.score, Float))
+
+
+def _counts_by_facet(pages, reader: User) -> list[Select]:
+    """Selects of (facet, key, matching pages, no score) for the documents, tags and grounds of the matching pages."""
     by_document = (
-        select(literal("documents").label("facet"), cast(pages.c.document_id, String).label("key"), func.count())
+        select(
+            literal("documents").label("facet"),
+            cast(pages.c.document_id, String).label("key"),
+            func.count().label("n"),
+            cast(null(), Float).label("score"),
+        )
         .select_from(pages)
         .group_by(pages.c.document_id)
     )
@@ -54,7 +99,7 @@ def _counts_by_facet(pages, reader: User):
     boxed = select(RedactionBox.ground.label("key"), RedactionBox.document_id, RedactionBox.page).where(
         RedactionBox.ground.is_not(None)
     )
-    return union_all(by_document, _pages_by("tags", tagged, pages), _pages_by("grounds", boxed, pages))
+    return [by_document, _pages_by("tags", tagged, pages), _pages_by("grounds", boxed, pages)]
 
 
 # SQLite: the places of one search's matching pages, in a temporary table of the connection's
@@ -68,14 +113,16 @@ MATCHES_TABLE = (
 
 
 @contextmanager
-def _made_once(session: Session, slim: Select) -> Iterator:
+def _made_once(session: Session, matching: Select) -> Iterator:
     """The matching pages' places (document_id, number), made once for the three counts. On
     SQLite, into a temporary table keyed by place (the connection's own, emptied before and
     after), so that the tag and ground counts look their few places up in it instead of each
     of 30,000 matches in the annotations' and boxes' indexes (41 ms to 31 ms for a word on a
-    third of 100,000 pages); on PostgreSQL, a materialised CTE."""
+    third of 100,000 pages); on PostgreSQL, a materialised CTE, with the pages' ids to rank."""
+    placed = matching.selected_columns
+    slim = matching.with_only_columns(placed.document_id, placed.number)
     if engine_of(session) != "sqlite":
-        yield slim.cte("matching").prefix_with("MATERIALIZED")
+        yield slim.add_columns(placed.page_id).cte("matching").prefix_with("MATERIALIZED")
         return
     session.execute(text(MATCHES_TABLE))
     session.execute(delete(MATCHES))
@@ -92,7 +139,8 @@ def _pages_by(facet: str, places: Select, pages) -> Select:
     round for a word on 33,331 pages)."""
     document_id, page = places.selected_columns[1], places.selected_columns[2]
     keyed = places.join(pages, (pages.c.document_id == document_id) & (pages.c.number == page)).distinct().subquery()
-    return select(literal(facet).label("facet"), cast(keyed.c.key, String), func.count()).group_by(keyed.c.key)
+    counted = select(literal(facet).label("facet"), cast(keyed.c.key, String), func.count(), cast(null(), Float))
+    return counted.group_by(keyed.c.key)
 
 
 def _described(session: Session, document_ids: list[int]) -> dict[int, tuple[str, str | None]]:

@@ -86,10 +86,6 @@ def hits(
             "FROM page_vectors AS v, CAST(:expression AS tsquery) AS q WHERE v.search_vector @@ q"
         )
         hits = _bound(sql, expression).columns(page_id=Integer, document_id=Integer, number=Integer, score=Float)
-        if not scored:
-            # Made whole first, from the GIN index: asked for the newest hits, PostgreSQL would
-            # otherwise walk the pages backwards and read each one's vector to test it.
-            return hits.cte(name).prefix_with("MATERIALIZED")
         return hits.subquery(name)
     score = "-rank" if scored else "0.0"
     sql = f"SELECT rowid AS page_id, {score} AS score FROM page_search WHERE page_search MATCH :expression"  # noqa: S608

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.access import openable_project_ids, visible_annotations
 from app.models import Annotation, AnnotationTag, Document, Page, Tag, User
 from app.search import index
-from app.search.facets import counted_facets
+from app.search.facets import Ranking, counted_facets
 from app.search.filters import conditions
 from app.search.hits import lit_word_indexes, snippet
 from app.search.index import Fuzzy
@@ -53,29 +53,53 @@ def search(
     projects = openable_project_ids(session, user) if project_id is None else [project_id]
     fuzzy = _fuzzy_words(session, query)
     match = _matching(session, user, query, fuzzy, projects, found.notices, newer_than=newer_than, scored=False)
-    found.total, found.facets = counted_facets(session, match.pages, user)
+    ranking = _ranking_in_one_pass(session, query, fuzzy, found.page)
+    found.total, found.facets, ranked = counted_facets(session, match.pages, user, ranking)
     if not found.total:
         return found
-    rows = _ranked_page(session, user, query, fuzzy, projects, newer_than, found)
-    places = [(row.document_id, row.number) for row in rows]
+    if found.total > RANKED_AT_MOST and query.included:
+        found.ranked = RANKED_AT_MOST
+    if ranking is None:
+        ranked = _ranked_page(session, user, query, fuzzy, projects, newer_than, found)
+    shown = _shown(session, [page_id for page_id, _ in ranked])
+    places = [(page.document_id, page.number) for page in shown.values()]
     tags = _tags_on(session, user, places)
     notes = _notes_on(session, user, places) if _in_notes(query) else {}
-    texts = {} if notes else _texts(session, [row.page_id for row in rows])
     terms = query.lit_words()
-    for row in rows:
-        shown = notes.get((row.document_id, row.number), "") if notes else texts[row.page_id]
+    for page_id, score in ranked:
+        page = shown[page_id]
+        place = (page.document_id, page.number)
         found.results.append(
             {
-                "document": row.document_id,
-                "project": row.project_id,
-                "title": row.title,
-                "page": row.number,
-                "snippet": snippet(shown, terms, fuzzy),
-                "score": round(float(row.score or 0), 4),
-                "tags": tags.get((row.document_id, row.number), []),
+                "document": page.document_id,
+                "project": page.project_id,
+                "title": page.title,
+                "page": page.number,
+                "snippet": snippet(notes.get(place, "") if notes else page.text, terms, fuzzy),
+                "score": round(float(score or 0), 4),
+                "tags": tags.get(place, []),
             }
         )
     return found
+
+
+def _ranking_in_one_pass(session: Session, query: Query, fuzzy: Fuzzy, page: int) -> Ranking | None:
+    """How an engine that does not rank as it reads (index.ranks_as_read: PostgreSQL reads each
+    page's vector out of line to rank it) ranks a page of results in the facets' statement, from
+    the match made once for them: the RANKED_AT_MOST stored last chosen first, then only those
+    ranked. None where _ranked_page does it: on SQLite, for notes, for filters alone (nothing to
+    rank), and beyond the ranked pages of results."""
+    offset = (page - 1) * PER_PAGE
+    if index.ranks_as_read(session) or not query.included or _in_notes(query) or offset >= RANKED_AT_MOST:
+        return None
+
+    def ranking(pages) -> Select:
+        chosen = select(pages.c.page_id).order_by(pages.c.page_id.desc()).limit(RANKED_AT_MOST).subquery()
+        score = index.rank_of(session, chosen.c.page_id, query.included, fuzzy).label("score")
+        best_first = select(chosen.c.page_id, score).order_by(score.desc(), chosen.c.page_id)
+        return best_first.offset(offset).limit(PER_PAGE)
+
+    return ranking
 
 
 def _ranked_page(
@@ -86,32 +110,28 @@ def _ranked_page(
     projects: list[int],
     newer_than: int,
     found: SearchResults,
-) -> list:
-    """The rows of one page of results, best first. A search matching more than RANKED_AT_MOST
-    pages ranks the RANKED_AT_MOST stored last (the newest releases) and lists the rest after
-    them, newest first: ranking every one of 30,000 matches is most of a broad search's time, and
-    says little about a word on a third of the pages. An engine that does not rank as it reads
-    (index.ranks_as_read) ranks only those chosen, after the filters."""
+) -> list[tuple[int, float]]:
+    """(page id, score) of one page of results, best first. A search matching more than
+    RANKED_AT_MOST pages ranks the RANKED_AT_MOST stored last (the newest releases) and lists the
+    rest after them, newest first: ranking every one of 30,000 matches is most of a broad
+    search's time, and says little about a word on a third of the pages. SQLite ranks its hits
+    as it reads them; PostgreSQL's words are ranked by _ranking_in_one_pass, except beyond the
+    ranked pages."""
     offset = (found.page - 1) * PER_PAGE
     if offset >= found.total:
         return []
-    broad = found.total > RANKED_AT_MOST and bool(query.included)
-    ranked_after = bool(query.included) and not index.ranks_as_read(session) and not _in_notes(query)
-    match = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than, scored=not ranked_after)
-    if broad:
-        found.ranked = RANKED_AT_MOST
-    if broad and offset >= RANKED_AT_MOST:
-        unranked = match.pages.add_columns(literal(0.0).label("score"))
-        return session.execute(unranked.order_by(match.newest_first).offset(offset).limit(PER_PAGE)).all()
+    beyond = found.ranked is not None and offset >= RANKED_AT_MOST
+    match = _matching(session, reader, query, fuzzy, projects, [], newer_than=newer_than, scored=not beyond)
+    if beyond:
+        return _newest_unranked(session, match, offset)
     scored = match.pages.add_columns(match.score.label("score"))
-    if not broad and not ranked_after:
+    if found.ranked is None:
         ranked = scored.order_by(match.score.desc(), match.page_id)
-        return session.execute(ranked.offset(offset).limit(PER_PAGE)).all()
-    chosen = scored.order_by(match.newest_first).limit(RANKED_AT_MOST).subquery()
-    score = index.rank_of(session, chosen.c.page_id, query.included, fuzzy) if ranked_after else chosen.c.score
-    columns = [chosen.c[name] for name in ("page_id", "document_id", "project_id", "title", "number")]
-    ranked = select(*columns, score.label("score")).order_by(score.desc(), chosen.c.page_id)
-    return session.execute(ranked.offset(offset).limit(PER_PAGE)).all()
+    else:
+        chosen = scored.order_by(match.newest_first).limit(RANKED_AT_MOST).subquery()
+        ranked = select(chosen.c.page_id, chosen.c.score).order_by(chosen.c.score.desc(), chosen.c.page_id)
+    rows = session.execute(ranked.offset(offset).limit(PER_PAGE))
+    return [(row.page_id, row.score) for row in rows]
 
 
 def count_matching(
@@ -182,9 +202,29 @@ def _noted_rects(session: Session, reader: User, document_id: int, page: int, te
     return rects
 
 
-def _texts(session: Session, page_ids: list[int]) -> dict[int, str]:
-    """The text of each page, fetched for the results shown only (never carried through a sort)."""
-    return dict(session.execute(select(Page.id, Page.text).where(Page.id.in_(page_ids))).all())
+def _newest_unranked(session: Session, match: "Match", offset: int) -> list[tuple[int, float]]:
+    """(page id, no score) of a page of results beyond the ranked ones, newest first. SQLite reads
+    its hits newest first as they stand in the index; PostgreSQL is given them whole first:
+    asked for the newest a page at a time, it walks the pages backwards reading each one's vector
+    (page 300 of a word on 33,331 pages: 0.5 to 1.7 s, against 65 ms)."""
+    if index.ranks_as_read(session):
+        newest = match.pages.order_by(match.newest_first)
+    else:
+        whole = match.pages.cte("whole").prefix_with("MATERIALIZED")
+        newest = select(whole.c.page_id).order_by(whole.c.page_id.desc())
+    rows = session.execute(newest.offset(offset).limit(PER_PAGE))
+    return [(row.page_id, 0.0) for row in rows]
+
+
+def _shown(session: Session, page_ids: list[int]) -> dict:
+    """The place, text and document of each page shown, fetched for the results shown only (a
+    page's text is never carried through a sort)."""
+    rows = session.execute(
+        select(Page.id, Page.document_id, Page.number, Page.text, Document.project_id, Document.title)
+        .join(Document, Document.id == Page.document_id)
+        .where(Page.id.in_(page_ids))
+    )
+    return {row.id: row for row in rows}
 
 
 class Match(NamedTuple):
