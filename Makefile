@@ -2,7 +2,7 @@
 VENV := .venv
 PY := $(VENV)/bin/python
 APT_RUN := tesseract-ocr tesseract-ocr-eng tesseract-ocr-mri tesseract-ocr-osd
-APT_TEST := $(APT_RUN) chromium fonts-dejavu-core postgresql
+APT_TEST := $(APT_RUN) chromium fonts-dejavu-core postgresql redis-server
 
 .PHONY: run test venv system-run system-test migrate bench lint format
 

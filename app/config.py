@@ -22,6 +22,7 @@ SETTINGS = {
     "UPLOAD_FOLDER": (str(ROOT / "uploads"), str, "originals and rendered page images"),
     "SECRET_KEY": (None, str, "signs sessions; default generated once into instance/secret_key"),
     "QUEUE_DATABASE": (None, str, "Huey's SQLite queue file; default instance/queue.db"),
+    "QUEUE_URL": (None, str, "redis://host:6379/0: the queue on Redis, shared by workers on several machines"),
     "QUEUE_IMMEDIATE": (False, _yes, "run jobs where they are queued (tests)"),
     "MAX_UPLOAD_MB": (200, int, "largest accepted file, in MiB"),
     "MAX_PAGES": (2000, int, "largest accepted page count"),
@@ -31,6 +32,7 @@ SETTINGS = {
     "WEB_THREADS": (2, int, "threads in each web process"),
     "PARSE_PROCESSES": (2, int, "parsing processes per document (use both cores)"),
     "WORKER_CONCURRENCY": (2, int, "documents processed at the same time"),
+    "WORKER_LEASE_SECONDS": (30, int, "a document whose worker has not renewed its claim this long is queued again"),
     "OCR_LANGUAGES": ("eng", str, "Tesseract languages, joined with + (eng+mri)"),
     "OCR_DPI": (300, int, "resolution scanned pages are rendered at for OCR"),
     "OPEN_SIGNUP": (False, _yes, "anyone may create an account at /signup (default: by invitation only)"),
@@ -48,10 +50,18 @@ def load_settings(**overrides) -> dict:
     settings.update(overrides)
     settings["DATABASE_URL"] = settings["DATABASE_URL"] or f"sqlite:///{INSTANCE / 'oia-desk.db'}"
     settings["QUEUE_DATABASE"] = settings["QUEUE_DATABASE"] or str(INSTANCE / "queue.db")
-    counts = Path(settings["QUEUE_DATABASE"]).with_name("sign-in-counts.db")
-    settings["SIGN_IN_COUNTS_URL"] = settings["SIGN_IN_COUNTS_URL"] or f"sqlite:///{counts}"
+    settings["SIGN_IN_COUNTS_URL"] = settings["SIGN_IN_COUNTS_URL"] or _shared_counts(settings)
     settings["SECRET_KEY"] = settings["SECRET_KEY"] or _instance_secret_key()
     return settings
+
+
+def _shared_counts(settings: dict) -> str:
+    """Where counters every web process shares live (the sign-in throttle's): on the queue's Redis
+    when there is one, so that web processes on several machines share them; otherwise in a
+    SQLite file beside the queue's, shared by the web processes of one machine."""
+    if settings.get("QUEUE_URL"):
+        return settings["QUEUE_URL"]
+    return f"sqlite:///{Path(settings['QUEUE_DATABASE']).with_name('sign-in-counts.db')}"
 
 
 def create_folders(settings) -> None:

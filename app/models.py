@@ -190,6 +190,9 @@ class Document(Base):
     page_count: Mapped[int | None] = mapped_column(Integer)
     pages_done: Mapped[int] = mapped_column(Integer, default=0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # While processing: when the worker at it last renewed its claim (app.ingest.claims); a claim
+    # older than WORKER_LEASE_SECONDS was left by a worker that died, and the document is queued again.
+    claimed_at: Mapped[datetime | None]
     title: Mapped[str] = mapped_column(String(500))
     # False until a person edits the title; until then the PDF's own title may replace it.
     title_edited: Mapped[bool] = mapped_column(default=False)

@@ -1,9 +1,10 @@
-"""The durable job queue: Huey on its own SQLite file, running jobs registered by name.
+"""The durable job queue: Huey on its own SQLite file, or on Redis (QUEUE_URL) for workers on
+several machines, running jobs registered by name.
 
 Plumbing below the features: a service enqueues a job by name, and the module that does the
 work (app.ingest.jobs, imported by the worker) registers it, so no service imports the work
-it queues. Nothing happens at import: init_queue() chooses the file, or runs jobs at once in
-this process when QUEUE_IMMEDIATE is set (the tests).
+it queues. Nothing happens at import: init_queue() chooses the file or the Redis server, or runs
+jobs at once in this process when QUEUE_IMMEDIATE is set (the tests).
 """
 
 import os
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from flask import Flask
 from huey import SqliteHuey
+from huey.storage import RedisStorage, SqliteStorage
 
 from app.db import make_sessionmaker
 
@@ -31,9 +33,13 @@ def init_app(app: Flask) -> None:
 
 
 def init_queue(settings) -> None:
-    """Queue on settings' QUEUE_DATABASE (or at once, with QUEUE_IMMEDIATE) and run jobs with these settings."""
+    """Queue on settings' QUEUE_URL (Redis), or else its QUEUE_DATABASE file (or at once, with
+    QUEUE_IMMEDIATE), and run jobs with these settings."""
     _state.update(settings=dict(settings), sessions=None, sessions_key=None)
-    huey.storage_kwargs["filename"] = settings["QUEUE_DATABASE"]
+    if settings.get("QUEUE_URL"):
+        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": settings["QUEUE_URL"]}
+    else:
+        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": settings["QUEUE_DATABASE"]}
     huey.immediate = bool(settings.get("QUEUE_IMMEDIATE"))
     huey.storage = huey.create_storage()
 

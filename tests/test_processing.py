@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app import storage
 from app.ingest import pipeline
-from app.ingest.pipeline import claim_document, process_document, requeue_interrupted
+from app.ingest.claims import requeue_abandoned
+from app.ingest.pipeline import claim_document, process_document
 from app.models import Document, Page
 from app.pdf import PdfRefused
 from app.sandbox import TEMP_PREFIX, Limits, Stopped, run_in_children
@@ -145,7 +146,7 @@ def test_interrupted_document_is_requeued_and_finished(api, project, app, sessio
         pages = session.scalars(select(Page).where(Page.document_id == document["id"], Page.number > 2))
         for page in pages:
             session.delete(page)
-    assert requeue_interrupted(sessions) == [document["id"]]
+    assert requeue_abandoned(sessions, app.config["WORKER_LEASE_SECONDS"]) == [document["id"]]
     process_document(document["id"], app.config, sessions)
     shown = api.get(f"/api/documents/{document['id']}").get_json()
     assert (shown["status"], shown["pages_done"], shown["page_count"]) == ("ready", 4, 4)
@@ -165,7 +166,7 @@ def test_every_pages_text_is_stored_before_the_images_after_page_1_are_drawn(api
         seen["drawn"] = sorted(
             path.name for path in storage.page_images_dir(options.upload_folder, options.document_id).iterdir()
         )
-        seen["later"] = numbers
+        seen["later"] = sorted(numbers)  # as the children arrived; drawn in page order
         return draw(options, numbers, limits, processes)
 
     monkeypatch.setattr(pipeline, "_draw_images", watched)

@@ -30,7 +30,7 @@ PAGES = 150
 
 @pytest.fixture
 def environment(tmp_path):
-    return prepare(tmp_path, "w@example.nz", "worker password")
+    return prepare(tmp_path, "w@example.nz", "worker password", WORKER_LEASE_SECONDS=5)
 
 
 def start(command: list[str], env: dict) -> subprocess.Popen:

@@ -14,13 +14,14 @@ from functools import partial
 from pathlib import Path
 
 import orjson
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app import storage
 from app.annotations.service import reanchor_document
 from app.core.grounds import whole_citation
-from app.models import Document, DocumentStatus, Page, RedactionBox
+from app.ingest.claims import Claim, ClaimLost, holds, renew, renewed
+from app.models import Document, DocumentStatus, Page, RedactionBox, utcnow
 from app.pdf import PageContent, PdfRefused
 from app.pdf.extract import (  # loaded here, before forking: children start fast
     draw_page_images,
@@ -61,10 +62,12 @@ class ParseOptions:
 
 
 def process_document(document_id: int, settings: dict, sessions: sessionmaker[Session], render: bool = True) -> None:
-    """Turn a queued document into stored pages and images, or a failed document with a reason."""
+    """Turn a queued document into stored pages and images, or a failed document with a reason;
+    the claim on it renewed meanwhile (app.ingest.claims), and nothing more stored once it is lost."""
     document = claim_document(sessions, document_id)
     if document is None:
         return
+    claim = Claim(document_id, document.attempts)
     folder = settings["UPLOAD_FOLDER"]
     image_dir = storage.page_images_dir(folder, document_id)
     image_dir.mkdir(parents=True, exist_ok=True)
@@ -80,19 +83,28 @@ def process_document(document_id: int, settings: dict, sessions: sessionmaker[Se
     )
     limits = Limits.from_settings(settings)
     try:
-        _read_document(sessions, document_id, options, limits, settings["PARSE_PROCESSES"])
+        with renewed(sessions, claim, settings["WORKER_LEASE_SECONDS"]):
+            _read_document(sessions, claim, options, limits, settings["PARSE_PROCESSES"])
+    except ClaimLost:
+        log.warning("document %s was taken up again by another worker; this one stopped", document_id)
     except Stopped as refused:
-        fail_document(sessions, document_id, str(refused))
-        storage.remove_page_images(folder, document_id)
+        _failed(sessions, claim, str(refused), folder)
     except Exception:
         log.exception("processing document %s failed", document_id)
-        fail_document(sessions, document_id, UNEXPECTED)
-        storage.remove_page_images(folder, document_id)
+        _failed(sessions, claim, UNEXPECTED, folder)
 
 
-def _read_document(sessions, document_id: int, options: ParseOptions, limits: Limits, processes: int) -> None:
+def _failed(sessions: sessionmaker[Session], claim: Claim, reason: str, folder: str) -> None:
+    """The document failed with a reason, its images removed, if the claim is still held."""
+    if fail_document(sessions, claim, reason):
+        storage.remove_page_images(folder, claim.document_id)
+
+
+def _read_document(sessions, claim: Claim, options: ParseOptions, limits: Limits, processes: int) -> None:
+    document_id = claim.document_id
     info = next(run_in_children(_inspect, [options], limits, READ_REFUSALS))
     with sessions.begin() as session:
+        renew(session, claim)
         document = session.get(Document, document_id)
         document.page_count = info.page_count
         if info.title and not document.title_edited:
@@ -111,15 +123,17 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
         batch.append(row)
         found |= facts_from(row["furniture"])
         if row["number"] == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
-            store_pages(sessions, document_id, batch)
+            store_pages(sessions, claim, batch)
             batch, flushed_at = [], time.monotonic()
-    store_pages(sessions, document_id, batch)
+    store_pages(sessions, claim, batch)
     drawing = _draw_images(options, undrawn, limits, processes)  # in children, while this goes on
     try:
         with sessions.begin() as session:
+            renew(session, claim)
             settle_release(session, document_id, options.jurisdiction, found)
-        _read_as_a_release(sessions, document_id, options, limits)
-        with sessions() as session:
+        _read_as_a_release(sessions, claim, options, limits)
+        with sessions.begin() as session:
+            renew(session, claim)
             reanchor_document(session, document_id)  # annotations made on an earlier extraction
         propose(sessions, document_id)  # from redaction boxes and keyword rules
         for _ in drawing:  # the document is ready when its images are
@@ -127,21 +141,26 @@ def _read_document(sessions, document_id: int, options: ParseOptions, limits: Li
     finally:
         drawing.close()
     with sessions.begin() as session:
-        ready = {"status": DocumentStatus.READY, "error": None}
-        session.execute(update(Document).where(Document.id == document_id).values(**ready))
+        ready = {"status": DocumentStatus.READY, "error": None, "claimed_at": None}
+        if session.execute(update(Document).where(holds(claim)).values(**ready)).rowcount != 1:
+            raise ClaimLost(f"document {document_id} was taken up again by another worker")
 
 
-def _read_as_a_release(sessions, document_id: int, options: ParseOptions, limits: Limits) -> None:
+def _read_as_a_release(sessions, claim: Claim, options: ParseOptions, limits: Limits) -> None:
     """The letter, schedule and signature: what reading them finds is extra, so a failure there is
     logged and the document is still read (its pages, boxes and suggestions are what matter). A
     schedule on scanned pages is read twice: the pages are OCRed again as a table's rows, in a
     child, before the transaction that stores the reading begins."""
+    document_id = claim.document_id
     try:
         with sessions() as session:
             scans = schedule_scans(session, document_id, options.jurisdiction)
         table_words = dict(run_in_children(_table_words, [(options, scans)], limits, READ_REFUSALS)) if scans else {}
         with sessions.begin() as session:
+            renew(session, claim)
             read_release(session, document_id, options.jurisdiction, table_words)
+    except ClaimLost:
+        raise
     except Exception:
         log.exception("reading document %s as a release failed; its pages are kept", document_id)
 
@@ -263,25 +282,28 @@ def claim_document(sessions: sessionmaker[Session], document_id: int) -> Documen
             )
             return None
         document.status = DocumentStatus.PROCESSING
+        document.claimed_at = utcnow()
         document.attempts += 1
         document.pages_done = 0
         _delete_pages(session, document_id)
         return document
 
 
-def store_pages(sessions: sessionmaker[Session], document_id: int, rows: list[dict]) -> None:
-    """Insert processed page rows and advance the document's progress, in one transaction."""
+def store_pages(sessions: sessionmaker[Session], claim: Claim, rows: list[dict]) -> None:
+    """Insert processed page rows and advance the document's progress, in one transaction, if
+    the claim is still held (checked first: the document's row is then held until the commit)."""
     if not rows:
         return
+    document_id = claim.document_id
     boxes = [_box_row(document_id, row["number"], box) for row in rows for box in row["boxes"]]
     pages = [{key: value for key, value in row.items() if key not in ("boxes", "furniture")} for row in rows]
     with sessions.begin() as session:
+        advanced = update(Document).where(holds(claim)).values(pages_done=Document.pages_done + len(rows))
+        if session.execute(advanced.values(claimed_at=utcnow())).rowcount != 1:
+            raise ClaimLost(f"document {document_id} was taken up again by another worker")
         session.execute(insert(Page), [{**row, "document_id": document_id} for row in pages])
         if boxes:
             session.execute(insert(RedactionBox), boxes)
-        session.execute(
-            update(Document).where(Document.id == document_id).values(pages_done=Document.pages_done + len(rows))
-        )
 
 
 def _box_row(document_id: int, number: int, box: dict) -> dict:
@@ -292,26 +314,18 @@ def _box_row(document_id: int, number: int, box: dict) -> dict:
     return {"document_id": document_id, "page": number, "x0": x0, "y0": y0, "x1": x1, "y1": y1, **fields}
 
 
-def fail_document(sessions: sessionmaker[Session], document_id: int, reason: str) -> None:
-    """Mark a document failed with a reason, removing any pages stored so far."""
+def fail_document(sessions: sessionmaker[Session], claim: Claim, reason: str) -> bool:
+    """Mark a document failed with a reason, removing any pages stored so far, if the claim is
+    still held; whether it was."""
+    failed = {"status": DocumentStatus.FAILED, "error": reason, "pages_done": 0, "claimed_at": None}
     with sessions.begin() as session:
-        session.execute(delete(Page).where(Page.document_id == document_id))
-        session.execute(
-            update(Document)
-            .where(Document.id == document_id)
-            .values(status=DocumentStatus.FAILED, error=reason, pages_done=0)
-        )
+        if session.execute(update(Document).where(holds(claim)).values(**failed)).rowcount != 1:
+            return False
+        session.execute(delete(Page).where(Page.document_id == claim.document_id))
+        return True
 
 
 def _delete_pages(session: Session, document_id: int) -> None:
     """Remove what an earlier extraction stored: pages and their redaction boxes."""
     session.execute(delete(Page).where(Page.document_id == document_id))
     session.execute(delete(RedactionBox).where(RedactionBox.document_id == document_id))
-
-
-def requeue_interrupted(sessions: sessionmaker[Session]) -> list[int]:
-    """Put documents left 'processing' by a crash back in the queue; return every queued id."""
-    with sessions.begin() as session:
-        processing = Document.status == DocumentStatus.PROCESSING
-        session.execute(update(Document).where(processing).values(status=DocumentStatus.QUEUED))
-        return list(session.scalars(select(Document.id).where(Document.status == DocumentStatus.QUEUED)))

@@ -1,0 +1,195 @@
+"""OIA Desk spread out as a newsroom deploys it on several machines: two web processes and two
+workers, each started by its role (`python -m app.run --web`, `--worker`), sharing only
+PostgreSQL, a Redis queue (QUEUE_URL, Debian's redis-server in a temporary folder on loopback)
+and the upload folder. Releases uploaded through either web process become ready; a worker
+killed with -9 mid-document loses nothing (the other takes the document up again once its claim
+has aged past the lease); search, annotation, page images and export work through either web
+process, and the sign-in throttle's count lives on the same Redis.
+
+Runs in `make test`'s PostgreSQL pass (TEST_DATABASE_URL); the SQLite pass skips it."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+from databases import POSTGRES_URL
+from live import create_project, free_port, multipart, prepare, request
+from pdfs import briefing_pdf
+from sqlalchemy import create_engine, text
+from test_worker import _sign_in_status, wait_for
+
+from app.config import ROOT
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL or not shutil.which("redis-server"),
+    reason="needs PostgreSQL (TEST_DATABASE_URL, make test's second pass) and Debian's redis-server",
+)
+
+RELEASES = 20
+LONG_PAGES = 150
+LEASE_SECONDS = 4
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A throwaway Redis on a loopback port, keeping nothing on disk."""
+    port = free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    wait_for(lambda: _answers(redis.Redis.from_url(url)), 10)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def _answers(client) -> bool:
+    try:
+        return client.ping()
+    except redis.ConnectionError:  # not listening yet
+        return False
+
+
+def start(role: str, env: dict, log: Path, **settings) -> subprocess.Popen:
+    """One role of app.run in its own process group (killed with its children at once)."""
+    with open(log, "ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "app.run", role],
+            env={**env, **{name: str(value) for name, value in settings.items()}},
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=output,
+            stderr=output,
+        )
+
+
+def processes_in_group(group: int) -> int:
+    """How many processes run in a process group: a worker at a document has its parsers too."""
+    count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended while we looked
+            continue
+        count += int(fields[2]) == group
+    return count
+
+
+@pytest.fixture
+def spread_out(tmp_path, redis_url):
+    """Two web processes and two workers on one database, one Redis and one upload folder."""
+    env, token = prepare(
+        tmp_path,
+        "w@example.nz",
+        "worker password",
+        QUEUE_URL=redis_url,
+        WORKER_LEASE_SECONDS=LEASE_SECONDS,
+        WORKER_CONCURRENCY=1,
+    )
+    ports = [free_port(), free_port()]
+    webs = [start("--web", env, tmp_path / f"web-{n}.log", PORT=port) for n, port in enumerate(ports)]
+    workers = [start("--worker", env, tmp_path / f"worker-{n}.log") for n in range(2)]
+    bases = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for base in bases:
+            wait_for(lambda base=base: request(base, token, "/api/projects")[0] == 200, 30)
+        yield {"bases": bases, "token": token, "workers": workers, "env": env}
+    finally:
+        for process in webs + workers:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
+
+
+def upload(base: str, token: str, project_id: int, name: str, pdf: bytes) -> int:
+    body, content_type = multipart(name, pdf)
+    path = f"/api/projects/{project_id}/documents"
+    status, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
+    assert status == 202, answer
+    return answer["documents"][0]["id"]
+
+
+def document(base: str, token: str, document_id: int) -> dict:
+    return request(base, token, f"/api/documents/{document_id}")[1]
+
+
+def stored_pages(env: dict, document_id: int) -> tuple[int, int, int]:
+    """(pages stored, distinct page numbers, attempts at processing it) of a document, read from
+    the database itself."""
+    engine = create_engine(env["DATABASE_URL"])
+    with engine.connect() as connection:
+        counted = connection.execute(
+            text(
+                "SELECT count(*), count(DISTINCT number), (SELECT attempts FROM documents WHERE id = :d) "
+                "FROM pages WHERE document_id = :d"
+            ),
+            {"d": document_id},
+        ).one()
+    engine.dispose()
+    return tuple(counted)
+
+
+def test_two_web_processes_and_two_workers_on_redis_lose_nothing(spread_out):
+    bases, token = spread_out["bases"], spread_out["token"]
+    project = create_project(bases[0], token, "Spread out")
+    uploaded = [
+        upload(bases[n % 2], token, project["id"], f"release-{n}.pdf", briefing_pdf(2 + n)) for n in range(RELEASES)
+    ]
+
+    def all_ready():
+        states = [document(bases[n % 2], token, d)["status"] for n, d in enumerate(uploaded)]
+        assert "failed" not in states
+        return all(state == "ready" for state in states)
+
+    wait_for(all_ready, 120)
+    for n, document_id in enumerate(uploaded):
+        assert stored_pages(spread_out["env"], document_id) == (2 + n, 2 + n, 1)
+
+    # A worker killed outright mid-document: the other takes the document up again.
+    long_id = upload(bases[1], token, project["id"], "long.pdf", briefing_pdf(LONG_PAGES))
+    wait_for(lambda: document(bases[0], token, long_id)["pages_done"] > 0, 60)
+    busy = max(spread_out["workers"], key=lambda worker: processes_in_group(worker.pid))
+    os.killpg(busy.pid, signal.SIGKILL)
+    busy.wait()
+    interrupted = document(bases[0], token, long_id)
+    assert interrupted["status"] == "processing"
+    finished = wait_for(lambda: (d := document(bases[1], token, long_id))["status"] in ("ready", "failed") and d, 120)
+    assert (finished["status"], finished["pages_done"], finished["page_count"]) == ("ready", LONG_PAGES, LONG_PAGES)
+    # Taken up again by the other worker, from the start, and stored once.
+    assert stored_pages(spread_out["env"], long_id) == (LONG_PAGES, LONG_PAGES, 2)
+
+    # Search, annotation, page images and export through either web process.
+    totals = [request(base, token, f"/api/search?q=minister&project={project['id']}")[1]["total"] for base in bases]
+    assert totals[0] == totals[1] > 0
+    body = json.dumps({"page": 1, "start": 0, "end": 3, "tags": ["Risk"], "note": "made through one"}).encode()
+    status, made = request(
+        bases[0], token, f"/api/documents/{long_id}/annotations", "POST", body, {"Content-Type": "application/json"}
+    )
+    assert status == 201, made
+    listed = request(bases[1], token, f"/api/documents/{long_id}/annotations")[1]
+    assert [a["note"] for a in listed["annotations"]] == ["made through one"]
+    status, image = request(bases[1], token, f"/documents/{long_id}/pages/{LONG_PAGES}.png")
+    assert status == 200 and image.startswith(b"\x89PNG")
+    status, exported = request(bases[1], token, f"/api/projects/{project['id']}/export?format=csv")
+    assert status == 200 and b"made through one" in exported
+
+
+def test_the_sign_in_throttle_counts_on_the_queues_redis(spread_out, redis_url, tmp_path):
+    """Failed sign-ins through either web process are counted in one place, the queue's Redis
+    (not the SQLite file a machine alone keeps them in): ten lock the account at the address."""
+    bases = spread_out["bases"]
+    statuses = [_sign_in_status(bases[n % 2], "wrong password") for n in range(10)]
+    assert statuses == [401] * 10
+    assert _sign_in_status(bases[0], "worker password") == 429
+    assert _sign_in_status(bases[1], "worker password") == 429
+    assert redis.Redis.from_url(redis_url).keys("LIMITS*")
+    assert not (tmp_path / "sign-in-counts.db").exists()
