@@ -120,9 +120,8 @@ def cleanup() -> None:
         documents = session.execute(select(Document.id, Document.sha256)).all()
         waiting = ImportJob.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING])
         imports = set(session.scalars(select(ImportJob.id).where(waiting)))
-    removed = storage.remove_leftovers(
-        current_app.config["UPLOAD_FOLDER"], {sha for _, sha in documents}, {id_ for id_, _ in documents}, imports
-    )
+    files = storage.files(current_app.config)
+    removed = storage.remove_leftovers(files, {sha for _, sha in documents}, {id_ for id_, _ in documents}, imports)
     removed += sandbox.remove_leftover_temp()
     click.echo(f"Removed {len(removed)} leftover file(s).", err=True)
 

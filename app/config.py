@@ -20,6 +20,7 @@ SETTINGS = {
     "PORT": (5000, int, "port the web server listens on"),
     "DATABASE_URL": (None, str, "SQLAlchemy URL; default sqlite file instance/oia-desk.db"),
     "UPLOAD_FOLDER": (str(ROOT / "uploads"), str, "originals and rendered page images"),
+    "STORAGE_URL": (None, str, "s3://bucket/prefix: originals and page images in an S3-compatible object store"),
     "SECRET_KEY": (None, str, "signs sessions; default generated once into instance/secret_key"),
     "QUEUE_DATABASE": (None, str, "Huey's SQLite queue file; default instance/queue.db"),
     "QUEUE_URL": (None, str, "redis://host:6379/0: the queue on Redis, shared by workers on several machines"),

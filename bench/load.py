@@ -32,6 +32,7 @@ from pdfs import briefing_pdf, text_pdf
 
 from app import storage
 from app.auth.service import create_token_for, create_user
+from app.config import load_settings
 from app.db import make_sessionmaker
 from app.ingest.pipeline import process_document
 from app.models import Document, Role, User
@@ -51,8 +52,7 @@ def build(running: dict) -> dict:
     image at every page's path."""
     env = running["env"]
     sessions = make_sessionmaker(env["DATABASE_URL"])
-    settings = {**env, "MAX_PAGES": 2000, "PARSE_TIMEOUT_SECONDS": 900, "PARSE_MEMORY_MB": 1536}
-    settings |= {"PARSE_PROCESSES": 2, "OCR_LANGUAGES": "eng", "OCR_DPI": 300}
+    settings = load_settings(DATABASE_URL=env["DATABASE_URL"], UPLOAD_FOLDER=env["UPLOAD_FOLDER"])
     with sessions() as session:
         owner = session.query(User).one()
         project = create_project(session, owner, NewProject(name="Load"))
@@ -66,7 +66,7 @@ def build(running: dict) -> dict:
     for document_id in documents:
         process_document(document_id, settings, sessions, render=False)
     _copy_page_images(env["UPLOAD_FOLDER"], part_pdf(0), documents)
-    return {"project": project_id, "documents": documents, "tokens": tokens}
+    return {"project": project_id, "documents": documents, "tokens": tokens, "pages": PAGES // DOCUMENTS}
 
 
 def part_pdf(part: int) -> bytes:
@@ -124,7 +124,7 @@ def client(job: tuple) -> list[tuple[str, float, int]]:
 
 def _pick(world: dict, role: str) -> tuple[str, str, str, dict | None]:
     document = random.choice(world["documents"])
-    number = random.randint(1, PAGES // DOCUMENTS)
+    number = random.randint(1, world["pages"])
     kinds = [*READS, "create annotation"] if role != "viewer" else list(READS)
     kind = random.choices(kinds, weights=[3, 3, 2, 1, 1][: len(kinds)])[0]
     if kind == "page":
@@ -139,10 +139,11 @@ def _pick(world: dict, role: str) -> tuple[str, str, str, dict | None]:
     return kind, "POST", f"/api/documents/{document}/annotations", body
 
 
-def run_clients(base: str, world: dict, seconds: float, only_static: bool) -> tuple[list, float]:
+def run_clients(bases: list[str], world: dict, seconds: float, only_static: bool) -> tuple[list, float]:
+    """CLIENTS clients for seconds, taking turns at the web servers at bases; every sample and the time taken."""
     roles = ["owner", "editor", "viewer"]
     deadline = time.monotonic() + seconds
-    jobs = [(base, world, roles[n % 3], n, deadline, only_static) for n in range(CLIENTS)]
+    jobs = [(bases[n % len(bases)], world, roles[n % 3], n, deadline, only_static) for n in range(CLIENTS)]
     started = time.monotonic()
     with Pool(CLIENTS) as pool:
         samples = [sample for result in pool.map(client, jobs) for sample in result]
@@ -172,12 +173,12 @@ def main() -> None:
         print(f"Setting up {PAGES} pages in {DOCUMENTS} documents...", file=sys.stderr, flush=True)
         world = build(running)
         base = running["base"]
-        ceiling, ceiling_seconds = run_clients(base, world, CEILING_SECONDS, only_static=True)
+        ceiling, ceiling_seconds = run_clients([base], world, CEILING_SECONDS, only_static=True)
         body, content_type = multipart("incoming.pdf", briefing_pdf(INGESTED_PAGES))
         path = f"/api/projects/{world['project']}/documents"
         _, answer = request(base, running["token"], path, "POST", body, {"Content-Type": content_type})
         incoming = answer["documents"][0]["id"]
-        samples, seconds = run_clients(base, world, SECONDS, only_static=False)
+        samples, seconds = run_clients([base], world, SECONDS, only_static=False)
         status = request(base, running["token"], f"/api/documents/{incoming}")[1]
     print(f"{CLIENTS} clients (processes, one connection each) on loopback; {os.cpu_count()} cores")
     print(f"{PAGES} pages in {DOCUMENTS} documents, 3 members")

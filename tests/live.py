@@ -114,12 +114,32 @@ def create_project(base: str, token: str, name: str) -> dict:
 
 def upload_ready(running: dict, project_id: int, name: str, pdf: bytes) -> int:
     """Upload a PDF through the API, wait until it is read (up to 30 s) and return its id."""
-    body, content_type = multipart(name, pdf)
-    path = f"/api/projects/{project_id}/documents"
-    _, answer = request(running["base"], running["token"], path, "POST", body, {"Content-Type": content_type})
-    document_id = answer["documents"][0]["id"]
+    document_id = upload_queued(running["base"], running["token"], project_id, name, pdf)
     for _ in range(300):
         if request(running["base"], running["token"], f"/api/documents/{document_id}")[1]["status"] == "ready":
             break
         time.sleep(0.1)
     return document_id
+
+
+def upload_queued(base: str, token: str, project_id: int, name: str, pdf: bytes) -> int:
+    """Upload a PDF through the API and return its document's id (queued, not waited for)."""
+    body, content_type = multipart(name, pdf)
+    path = f"/api/projects/{project_id}/documents"
+    status, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
+    assert status == 202, answer
+    return answer["documents"][0]["id"]
+
+
+def start_role(role: list[str], env: dict, log: Path, **settings) -> subprocess.Popen:
+    """`python -m app.run` with a role (["--web"], ["--worker"], or [] for all in one) in its own
+    process group (stopped, or killed, with its children at once), its output in log."""
+    with open(log, "ab") as output:
+        return subprocess.Popen(
+            [sys.executable, "-m", "app.run", *role],
+            env={**env, **{name: str(value) for name, value in settings.items()}},
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=output,
+            stderr=output,
+        )

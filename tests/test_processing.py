@@ -164,7 +164,7 @@ def test_every_pages_text_is_stored_before_the_images_after_page_1_are_drawn(api
         with sessions() as session:
             seen["stored"] = session.scalar(select(func.count()).where(Page.document_id == options.document_id))
         seen["drawn"] = sorted(
-            path.name for path in storage.page_images_dir(options.upload_folder, options.document_id).iterdir()
+            path.name for path in storage.page_images_dir(options.drawing_root, options.document_id).iterdir()
         )
         seen["later"] = sorted(numbers)  # as the children arrived; drawn in page order
         return draw(options, numbers, limits, processes)

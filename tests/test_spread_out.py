@@ -1,10 +1,11 @@
 """OIA Desk spread out as a newsroom deploys it on several machines: two web processes and two
-workers, each started by its role (`python -m app.run --web`, `--worker`), sharing only
-PostgreSQL, a Redis queue (QUEUE_URL, Debian's redis-server in a temporary folder on loopback)
-and the upload folder. Releases uploaded through either web process become ready; a worker
+workers, each started by its role (`python -m app.run --web`, `--worker`) with a local folder of
+its own, sharing only PostgreSQL, a Redis queue (QUEUE_URL, Debian's redis-server in a temporary
+folder on loopback) and an object store (STORAGE_URL, moto's S3 server on loopback). Releases
+uploaded through either web process become ready; a worker
 killed with -9 mid-document loses nothing (the other takes the document up again once its claim
-has aged past the lease); search, annotation, page images and export work through either web
-process, and the sign-in throttle's count lives on the same Redis.
+has aged past the lease); search, annotation, page images (from the object store) and export work
+through either web process, and the sign-in throttle's count lives on the same Redis.
 
 Runs in `make test`'s PostgreSQL pass (TEST_DATABASE_URL); the SQLite pass skips it."""
 
@@ -12,19 +13,16 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import redis
 from databases import POSTGRES_URL
-from live import create_project, free_port, multipart, prepare, request
+from live import create_project, free_port, prepare, request, start_role, upload_queued
 from pdfs import briefing_pdf
+from services import keys, new_bucket, redis_server, s3_server
 from sqlalchemy import create_engine, text
 from test_worker import _sign_in_status, wait_for
-
-from app.config import ROOT
 
 pytestmark = pytest.mark.skipif(
     not POSTGRES_URL or not shutil.which("redis-server"),
@@ -38,38 +36,8 @@ LEASE_SECONDS = 4
 
 @pytest.fixture
 def redis_url(tmp_path):
-    """A throwaway Redis on a loopback port, keeping nothing on disk."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    wait_for(lambda: _answers(redis.Redis.from_url(url)), 10)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-
-
-def _answers(client) -> bool:
-    try:
-        return client.ping()
-    except redis.ConnectionError:  # not listening yet
-        return False
-
-
-def start(role: str, env: dict, log: Path, **settings) -> subprocess.Popen:
-    """One role of app.run in its own process group (killed with its children at once)."""
-    with open(log, "ab") as output:
-        return subprocess.Popen(
-            [sys.executable, "-m", "app.run", role],
-            env={**env, **{name: str(value) for name, value in settings.items()}},
-            cwd=ROOT,
-            start_new_session=True,
-            stdout=output,
-            stderr=output,
-        )
+    with redis_server(tmp_path) as url:
+        yield url
 
 
 def processes_in_group(group: int) -> int:
@@ -85,37 +53,46 @@ def processes_in_group(group: int) -> int:
 
 
 @pytest.fixture
-def spread_out(tmp_path, redis_url):
-    """Two web processes and two workers on one database, one Redis and one upload folder."""
+def object_store():
+    """The AWS variables of a throwaway S3 server and a bucket on it."""
+    with s3_server() as variables:
+        yield variables, new_bucket(variables)
+
+
+@pytest.fixture
+def spread_out(tmp_path, redis_url, object_store):
+    """Two web processes and two workers, each with its own local folder (as on four machines),
+    on one database, one Redis and one object store."""
+    variables, bucket = object_store
     env, token = prepare(
         tmp_path,
         "w@example.nz",
         "worker password",
         QUEUE_URL=redis_url,
+        STORAGE_URL=f"s3://{bucket}/desk",
         WORKER_LEASE_SECONDS=LEASE_SECONDS,
         WORKER_CONCURRENCY=1,
+        **variables,
     )
     ports = [free_port(), free_port()]
-    webs = [start("--web", env, tmp_path / f"web-{n}.log", PORT=port) for n, port in enumerate(ports)]
-    workers = [start("--worker", env, tmp_path / f"worker-{n}.log") for n in range(2)]
+    webs = [
+        start_role(["--web"], env, tmp_path / f"web-{n}.log", PORT=port, UPLOAD_FOLDER=tmp_path / f"web-{n}")
+        for n, port in enumerate(ports)
+    ]
+    workers = [
+        start_role(["--worker"], env, tmp_path / f"worker-{n}.log", UPLOAD_FOLDER=tmp_path / f"worker-{n}")
+        for n in range(2)
+    ]
     bases = [f"http://127.0.0.1:{port}" for port in ports]
     try:
         for base in bases:
             wait_for(lambda base=base: request(base, token, "/api/projects")[0] == 200, 30)
-        yield {"bases": bases, "token": token, "workers": workers, "env": env}
+        yield {"bases": bases, "token": token, "workers": workers, "env": env, "bucket": bucket, "home": tmp_path}
     finally:
         for process in webs + workers:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
                 process.wait(timeout=30)
-
-
-def upload(base: str, token: str, project_id: int, name: str, pdf: bytes) -> int:
-    body, content_type = multipart(name, pdf)
-    path = f"/api/projects/{project_id}/documents"
-    status, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
-    assert status == 202, answer
-    return answer["documents"][0]["id"]
 
 
 def document(base: str, token: str, document_id: int) -> dict:
@@ -142,7 +119,8 @@ def test_two_web_processes_and_two_workers_on_redis_lose_nothing(spread_out):
     bases, token = spread_out["bases"], spread_out["token"]
     project = create_project(bases[0], token, "Spread out")
     uploaded = [
-        upload(bases[n % 2], token, project["id"], f"release-{n}.pdf", briefing_pdf(2 + n)) for n in range(RELEASES)
+        upload_queued(bases[n % 2], token, project["id"], f"release-{n}.pdf", briefing_pdf(2 + n))
+        for n in range(RELEASES)
     ]
 
     def all_ready():
@@ -155,7 +133,7 @@ def test_two_web_processes_and_two_workers_on_redis_lose_nothing(spread_out):
         assert stored_pages(spread_out["env"], document_id) == (2 + n, 2 + n, 1)
 
     # A worker killed outright mid-document: the other takes the document up again.
-    long_id = upload(bases[1], token, project["id"], "long.pdf", briefing_pdf(LONG_PAGES))
+    long_id = upload_queued(bases[1], token, project["id"], "long.pdf", briefing_pdf(LONG_PAGES))
     wait_for(lambda: document(bases[0], token, long_id)["pages_done"] > 0, 60)
     busy = max(spread_out["workers"], key=lambda worker: processes_in_group(worker.pid))
     os.killpg(busy.pid, signal.SIGKILL)
@@ -179,6 +157,9 @@ def test_two_web_processes_and_two_workers_on_redis_lose_nothing(spread_out):
     assert [a["note"] for a in listed["annotations"]] == ["made through one"]
     status, image = request(bases[1], token, f"/documents/{long_id}/pages/{LONG_PAGES}.png")
     assert status == 200 and image.startswith(b"\x89PNG")
+    stored = keys(spread_out["env"], spread_out["bucket"])
+    assert f"desk/pages/{long_id}/{LONG_PAGES}.png" in stored
+    assert not list(spread_out["home"].glob("*/pages/*/*.png"))  # no machine keeps page images of its own
     status, exported = request(bases[1], token, f"/api/projects/{project['id']}/export?format=csv")
     assert status == 200 and b"made through one" in exported
 

@@ -47,12 +47,12 @@ def add_documents(
     """
     if not uploads:
         raise BadInput("Choose at least one PDF file to upload (form field 'file').")
-    folder = settings["UPLOAD_FOLDER"]
+    files = storage.files(settings)
     staged: list[_Staged] = []
-    placed: list[Path] = []
+    placed: list[str] = []  # the SHA-256 of each original this upload stored
     try:
         for upload in uploads:
-            staged.append(_stage(upload, folder, settings["MAX_UPLOAD_MB"]))
+            staged.append(_stage(upload, settings["UPLOAD_FOLDER"], settings["MAX_UPLOAD_MB"]))
         documents, new = [], []
         for item in staged:
             existing = _find(session, project.id, item.sha256) or next(
@@ -61,8 +61,8 @@ def add_documents(
             if existing is not None:
                 documents.append(existing)
                 continue
-            if _place_original(item, folder):
-                placed.append(storage.original_path(folder, item.sha256))
+            if _place_original(item, files):
+                placed.append(item.sha256)
             document = Document(
                 project_id=project.id,
                 sha256=item.sha256,
@@ -76,10 +76,10 @@ def add_documents(
             new.append(document)
         session.commit()
     except IntegrityError:
-        _undo_placing(session, placed)
+        _undo_placing(session, files, placed)
         raise Conflict("The same file is being uploaded to this project right now; try again in a moment.") from None
     except BaseException:
-        _undo_placing(session, placed)
+        _undo_placing(session, files, placed)
         raise
     finally:
         for item in staged:
@@ -116,28 +116,27 @@ def _stage(upload: Upload, folder: str, max_mb: int) -> _Staged:
     return _Staged(filename, path, digest.hexdigest(), size)
 
 
-def _undo_placing(session: Session, placed: list[Path]) -> None:
+def _undo_placing(session: Session, files: storage.Files, placed: list[str]) -> None:
     """Roll back, and remove the originals this upload placed, unless a document stored meanwhile
     uses one: an upload of the same file running at the same time, on PostgreSQL, may have found
     ours already in place and been the one to commit."""
     session.rollback()
     try:
-        in_use = set(session.scalars(select(Document.sha256).where(Document.sha256.in_([p.stem for p in placed]))))
+        in_use = set(session.scalars(select(Document.sha256).where(Document.sha256.in_(placed))))
     except SQLAlchemyError:  # cannot tell: keep them all (cleanup at start-up removes what is unused)
-        in_use = {p.stem for p in placed}
+        in_use = set(placed)
     session.rollback()
-    for path in placed:
-        if path.stem not in in_use:
-            path.unlink(missing_ok=True)
+    for sha256 in placed:
+        if sha256 not in in_use:
+            files.delete(storage.original_key(sha256))
 
 
-def _place_original(item: _Staged, folder: str) -> bool:
-    """Rename a staged file to originals/<sha256>.pdf; False when that file was already there."""
-    target = storage.original_path(folder, item.sha256)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
+def _place_original(item: _Staged, files: storage.Files) -> bool:
+    """Store a staged file as the original of its SHA-256; False when that original was already there."""
+    key = storage.original_key(item.sha256)
+    if files.exists(key):
         return False
-    os.replace(item.path, target)
+    files.put(key, item.path)
     return True
 
 
@@ -175,7 +174,7 @@ def update_metadata(session: Session, document: Document, changes: MetadataChang
     return document
 
 
-def delete_document(session: Session, document: Document, upload_folder: str) -> None:
+def delete_document(session: Session, document: Document, files: storage.Files) -> None:
     """Delete a document with its pages, boxes, annotations and suggestions (the database cascades;
     the search index follows in the same transaction), then its page images, and its original
     unless another project holds the same file. Refused while it is being read."""
@@ -184,15 +183,15 @@ def delete_document(session: Session, document: Document, upload_folder: str) ->
     sha256, document_id = document.sha256, document.id
     session.delete(document)
     session.commit()
-    remove_files(session, upload_folder, document_id, sha256)
+    remove_files(session, files, document_id, sha256)
 
 
-def remove_files(session: Session, upload_folder: str, document_id: int, sha256: str) -> None:
+def remove_files(session: Session, files: storage.Files, document_id: int, sha256: str) -> None:
     """After a document's rows are deleted: its page images, and its original unless another
     document (in any project) holds the same file."""
-    storage.remove_page_images(upload_folder, document_id)
+    files.delete_under(storage.page_images_prefix(document_id))
     if session.scalar(select(Document.id).where(Document.sha256 == sha256).limit(1)) is None:
-        storage.original_path(upload_folder, sha256).unlink(missing_ok=True)
+        files.delete(storage.original_key(sha256))
 
 
 def get_page(session: Session, document: Document, number: int) -> Page:

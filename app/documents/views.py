@@ -1,5 +1,7 @@
 """Document pages (viewer, metadata form, page images) and API."""
 
+import io
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 
 from app import storage
@@ -58,7 +60,7 @@ def api_update(document_id: int):
 def api_delete(document_id: int):
     """DELETE /api/documents/<id> -> 204: the document, its pages, annotations and files."""
     document = service.get_document(db(), signed_in_user(), document_id)
-    service.delete_document(db(), document, current_app.config["UPLOAD_FOLDER"])
+    service.delete_document(db(), document, storage.files(current_app.config))
     return "", 204
 
 
@@ -115,7 +117,7 @@ def delete(document_id: int):
     if request.form.get("confirm") != "yes":
         flash("Tick the box to confirm that the document and its annotations are to be deleted.", "error")
         return redirect(url_for("documents.edit", document_id=document.id))
-    service.delete_document(db(), document, current_app.config["UPLOAD_FOLDER"])
+    service.delete_document(db(), document, storage.files(current_app.config))
     flash(f"Deleted “{title}” with its annotations.", "info")
     return redirect(url_for("projects.show", project_id=project_id))
 
@@ -124,11 +126,22 @@ def delete(document_id: int):
 def page_image(document_id: int, number: int):
     """A page rendered at reading size (or ?size=thumb), cached privately by the browser."""
     service.get_document(db(), signed_in_user(), document_id)
-    thumb = request.args.get("size") == "thumb"
-    path = storage.page_image_path(current_app.config["UPLOAD_FOLDER"], document_id, number, thumb)
-    if not path.is_file():
-        raise NotFound("That page image does not exist yet.")
-    response = send_file(path, mimetype="image/png", max_age=IMAGE_MAX_AGE, conditional=True)
+    key = storage.page_image_key(document_id, number, request.args.get("size") == "thumb")
+    response = _file_response(storage.files(current_app.config), key)
     response.cache_control.public = False
     response.cache_control.private = True
     return response
+
+
+def _file_response(files: storage.Files, key: str):
+    """A stored image, sent as it stands from the upload folder, or streamed through the app from
+    an object store (not a redirect to a signed URL: the object store need not be reachable from
+    readers' browsers, and an address that works for minutes outlives a revoked membership)."""
+    path = files.local_path(key)
+    if path is not None:
+        return send_file(path, mimetype="image/png", max_age=IMAGE_MAX_AGE, conditional=True)
+    stored = files.read(key)
+    if stored is None:
+        raise NotFound("That page image does not exist yet.")
+    data, tag = stored
+    return send_file(io.BytesIO(data), mimetype="image/png", max_age=IMAGE_MAX_AGE, conditional=True, etag=tag)

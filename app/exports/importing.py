@@ -45,14 +45,13 @@ def start_import(session: Session, settings: dict, user: User, project: Project,
     job = ImportJob(project_id=project.id, user_id=user.id, total=len(items))
     session.add(job)
     session.flush()
-    path = storage.import_path(settings["UPLOAD_FOLDER"], job.id)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    files, key = storage.files(settings), storage.import_key(job.id)
     try:
-        path.write_bytes(orjson.dumps(data))
+        files.put_bytes(key, orjson.dumps(data))
         session.commit()
     except BaseException:
         session.rollback()
-        path.unlink(missing_ok=True)
+        files.delete(key)
         raise
     queue.enqueue(queue.IMPORT_ANNOTATIONS, job.id)
     return job
@@ -63,7 +62,7 @@ def run_import(settings: dict, sessions: sessionmaker[Session], job_id: int) -> 
 
     Progress is written in its own short transactions, while no other is open (SQLite has one
     write lock, and the import holds none while it places quotes)."""
-    path = storage.import_path(settings["UPLOAD_FOLDER"], job_id)
+    files, key = storage.files(settings), storage.import_key(job_id)
     with sessions() as session:
         job = session.get(ImportJob, job_id)
         if job is None or job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
@@ -75,7 +74,10 @@ def run_import(settings: dict, sessions: sessionmaker[Session], job_id: int) -> 
             user, project = session.get(User, user_id), session.get(Project, project_id)
             if user is None or project is None:
                 raise BadInput("The project or the person who started this import no longer exists.")
-            data = orjson.loads(path.read_bytes())
+            stored = files.read(key)
+            if stored is None:
+                raise BadInput("The file of this import is missing from storage; upload it again.")
+            data = orjson.loads(stored[0])
             report = import_collection(session, user, project, data, lambda done: _set_job(sessions, job_id, done=done))
         except AppError as error:
             session.rollback()
@@ -85,7 +87,7 @@ def run_import(settings: dict, sessions: sessionmaker[Session], job_id: int) -> 
             done = report.created + len(report.unplaced)
             _set_job(sessions, job_id, status=ImportStatus.DONE, done=done, report_json=outcome)
         finally:
-            path.unlink(missing_ok=True)
+            files.delete(key)
 
 
 def _set_job(sessions: sessionmaker[Session], job_id: int, **values) -> None:

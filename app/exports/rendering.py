@@ -1,7 +1,9 @@
 """Annotated PDFs and PNG clips, drawn by PyMuPDF in a limited child so that it never loads in
 the web process."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 from app import storage
 from app.errors import Conflict
@@ -15,28 +17,29 @@ MAX_CLIPS = 200  # clips in one story package
 def annotated_pdfs(settings: dict, groups: Iterable[tuple[str, list[Excerpt]]]) -> list[tuple[str, bytes]]:
     """(file name, annotated PDF) for each (sha256, excerpts of that document), in that order;
     documents are shared out among PARSE_PROCESSES children."""
-    jobs = [
-        (str(storage.original_path(settings["UPLOAD_FOLDER"], sha)), _file_name(items[0], "pdf"), _marks(items))
-        for sha, items in groups
-    ]
-    order = {name: index for index, (_, name, _) in enumerate(jobs)}
-    shares = max(1, min(settings["PARSE_PROCESSES"], len(jobs)))
-    drawn = _in_children(_draw_pdfs, [jobs[i::shares] for i in range(shares)], settings)
+    groups = list(groups)
+    with _originals(settings, [sha for sha, _ in groups]) as originals:
+        jobs = [(str(originals[sha]), _file_name(items[0], "pdf"), _marks(items)) for sha, items in groups]
+        order = {name: index for index, (_, name, _) in enumerate(jobs)}
+        shares = max(1, min(settings["PARSE_PROCESSES"], len(jobs)))
+        drawn = _in_children(_draw_pdfs, [jobs[i::shares] for i in range(shares)], settings)
     return sorted(drawn, key=lambda pair: order[pair[0]])
 
 
 def clips(settings: dict, items: list[Excerpt]) -> list[tuple[str, bytes]]:
     """(file name, PNG clip) for each excerpt."""
-    jobs = [
-        (
-            str(storage.original_path(settings["UPLOAD_FOLDER"], excerpt.sha256)),
-            clip_name(excerpt),
-            _marks([excerpt])[0],
-            clip_caption(excerpt),
-        )
-        for excerpt in items[:MAX_CLIPS]
-    ]
-    return _in_children(_draw_clips, [jobs], settings)
+    shown = items[:MAX_CLIPS]
+    with _originals(settings, [excerpt.sha256 for excerpt in shown]) as originals:
+        jobs = [(str(originals[e.sha256]), clip_name(e), _marks([e])[0], clip_caption(e)) for e in shown]
+        return _in_children(_draw_clips, [jobs], settings)
+
+
+@contextmanager
+def _originals(settings: dict, shas: list[str]) -> Iterator[dict[str, Path]]:
+    """Each original as a local file while the block runs (an object store's copied out for it)."""
+    files = storage.files(settings)
+    with ExitStack() as stack:
+        yield {sha: stack.enter_context(files.local(storage.original_key(sha))) for sha in set(shas)}
 
 
 def clip_caption(excerpt: Excerpt) -> str:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from pathlib import Path
 
 import orjson
@@ -52,7 +53,7 @@ class ParseOptions:
     """What a parsing child needs, all plain values so that it pickles."""
 
     original: str
-    upload_folder: str
+    drawing_root: str  # page images are drawn under it by key (app.storage.Files.drawn)
     document_id: int
     max_pages: int
     languages: str
@@ -68,39 +69,41 @@ def process_document(document_id: int, settings: dict, sessions: sessionmaker[Se
     if document is None:
         return
     claim = Claim(document_id, document.attempts)
-    folder = settings["UPLOAD_FOLDER"]
-    image_dir = storage.page_images_dir(folder, document_id)
-    image_dir.mkdir(parents=True, exist_ok=True)
-    options = ParseOptions(
-        original=str(storage.original_path(folder, document.sha256)),
-        upload_folder=folder,
-        document_id=document_id,
-        max_pages=settings["MAX_PAGES"],
-        languages=settings["OCR_LANGUAGES"],
-        ocr_dpi=settings["OCR_DPI"],
-        jurisdiction=document.project.jurisdiction,
-        render=render,
-    )
+    files = storage.files(settings)
+    files.drawn(storage.page_images_prefix(document_id)).mkdir(parents=True, exist_ok=True)
     limits = Limits.from_settings(settings)
     try:
-        with renewed(sessions, claim, settings["WORKER_LEASE_SECONDS"]):
-            _read_document(sessions, claim, options, limits, settings["PARSE_PROCESSES"])
+        held = renewed(sessions, claim, settings["WORKER_LEASE_SECONDS"])
+        with held, files.local(storage.original_key(document.sha256)) as original:
+            options = ParseOptions(
+                original=str(original),
+                drawing_root=str(files.drawing_root),
+                document_id=document_id,
+                max_pages=settings["MAX_PAGES"],
+                languages=settings["OCR_LANGUAGES"],
+                ocr_dpi=settings["OCR_DPI"],
+                jurisdiction=document.project.jurisdiction,
+                render=render,
+            )
+            _read_document(sessions, claim, options, limits, settings["PARSE_PROCESSES"], files)
     except ClaimLost:
         log.warning("document %s was taken up again by another worker; this one stopped", document_id)
     except Stopped as refused:
-        _failed(sessions, claim, str(refused), folder)
+        _failed(sessions, claim, str(refused), files)
     except Exception:
         log.exception("processing document %s failed", document_id)
-        _failed(sessions, claim, UNEXPECTED, folder)
+        _failed(sessions, claim, UNEXPECTED, files)
 
 
-def _failed(sessions: sessionmaker[Session], claim: Claim, reason: str, folder: str) -> None:
+def _failed(sessions: sessionmaker[Session], claim: Claim, reason: str, files: storage.Files) -> None:
     """The document failed with a reason, its images removed, if the claim is still held."""
     if fail_document(sessions, claim, reason):
-        storage.remove_page_images(folder, claim.document_id)
+        files.delete_under(storage.page_images_prefix(claim.document_id))
 
 
-def _read_document(sessions, claim: Claim, options: ParseOptions, limits: Limits, processes: int) -> None:
+def _read_document(
+    sessions, claim: Claim, options: ParseOptions, limits: Limits, processes: int, files: storage.Files
+) -> None:
     document_id = claim.document_id
     info = next(run_in_children(_inspect, [options], limits, READ_REFUSALS))
     with sessions.begin() as session:
@@ -120,13 +123,15 @@ def _read_document(sessions, claim: Claim, options: ParseOptions, limits: Limits
     for row in run_in_children(_extract, jobs, limits, READ_REFUSALS):
         if row.pop("images_later"):
             undrawn.append(row["number"])
+        elif options.render:
+            _put_drawn(files, document_id, row["number"])
         batch.append(row)
         found |= facts_from(row["furniture"])
         if row["number"] == 1 or len(batch) >= FLUSH_EVERY_PAGES or time.monotonic() - flushed_at > FLUSH_EVERY_SECONDS:
             store_pages(sessions, claim, batch)
             batch, flushed_at = [], time.monotonic()
     store_pages(sessions, claim, batch)
-    drawing = _draw_images(options, undrawn, limits, processes)  # in children, while this goes on
+    drawing, drawn = _draw_images(options, undrawn, limits, processes)  # in children, while this goes on
     try:
         with sessions.begin() as session:
             renew(session, claim)
@@ -136,8 +141,8 @@ def _read_document(sessions, claim: Claim, options: ParseOptions, limits: Limits
             renew(session, claim)
             reanchor_document(session, document_id)  # annotations made on an earlier extraction
         propose(sessions, document_id)  # from redaction boxes and keyword rules
-        for _ in drawing:  # the document is ready when its images are
-            pass
+        for number in chain(drawn, drawing):  # the document is ready when its images are
+            _put_drawn(files, document_id, number)
     finally:
         drawing.close()
     with sessions.begin() as session:
@@ -194,17 +199,20 @@ def _extract(job):
         yield page_row(page, options.jurisdiction)
 
 
-def _draw_images(options: ParseOptions, numbers: list[int], limits: Limits, processes: int) -> Generator:
+def _draw_images(
+    options: ParseOptions, numbers: list[int], limits: Limits, processes: int
+) -> tuple[Generator, list[int]]:
     """Children drawing the page images of the pages whose text was stored first, taking the next
-    page from a shared counter, in page order: started (the first page drawn) and returned, to be
-    drained (each page's number as it is drawn) or closed (which stops them)."""
+    page from a shared counter, in page order: started and returned, to be drained (each page's
+    number as it is drawn) or closed (which stops them), with the numbers drawn so far (the first,
+    asked for to spawn the children)."""
     if not numbers:
-        return (number for number in ())
+        return (number for number in ()), []
     taken = multiprocessing.get_context("fork").Value("i", 0)
     jobs = [(options, sorted(numbers), taken)] * min(processes, len(numbers))
     drawing = run_in_children(_draw, jobs, limits, READ_REFUSALS)
-    next(drawing, None)  # the children are spawned as the first number is asked for
-    return drawing
+    first = next(drawing, None)  # the children are spawned as the first number is asked for
+    return drawing, [] if first is None else [first]
 
 
 def _draw(job):
@@ -232,10 +240,15 @@ def _turns(counter, last: int) -> Iterator[int]:
 
 
 def _image_paths(options: ParseOptions, number: int) -> tuple[Path, Path]:
-    """Where page `number`'s image and thumbnail go (names are app.storage's)."""
-    return tuple(
-        storage.page_image_path(options.upload_folder, options.document_id, number, thumb) for thumb in (False, True)
-    )
+    """Where a parsing process draws page `number`'s image and thumbnail (keys are app.storage's)."""
+    keys = (storage.page_image_key(options.document_id, number, thumb) for thumb in (False, True))
+    return tuple(Path(options.drawing_root) / key for key in keys)
+
+
+def _put_drawn(files: storage.Files, document_id: int, number: int) -> None:
+    """Store the page's image and thumbnail where they were drawn (in place, in the upload folder)."""
+    for thumb in (False, True):
+        files.put_drawn(storage.page_image_key(document_id, number, thumb))
 
 
 def cites_a_ground(text: str, jurisdiction: str) -> bool:

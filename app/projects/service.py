@@ -8,6 +8,7 @@ from app.documents.service import remove_files
 from app.errors import BadInput, Conflict
 from app.models import DocumentStatus, Membership, Project, Role, User
 from app.projects.schemas import NewProject, ProjectChanges
+from app.storage import Files
 from app.suggestions.service import seed_rules
 from app.tags.service import seed_tag_set
 
@@ -45,7 +46,7 @@ def get_project(session: Session, user: User, project_id: int, need: Role = VIEW
     return session.get(Project, project_id)
 
 
-def delete_project(session: Session, project: Project, confirm: str | None, upload_folder: str) -> None:
+def delete_project(session: Session, project: Project, confirm: str | None, files: Files) -> None:
     """Delete a project and everything in it (documents, pages, annotations, suggestions, tags,
     rules, members, invitations, saved searches, index entries; its files), once its name is typed
     to confirm. Refused while one of its documents is being read."""
@@ -54,8 +55,8 @@ def delete_project(session: Session, project: Project, confirm: str | None, uplo
         raise BadInput("Type the project's name exactly to confirm that you want to delete it.", problem)
     if any(document.status == DocumentStatus.PROCESSING for document in project.documents):
         raise Conflict("A document of this project is being read; delete the project when reading has finished.")
-    files = [(document.id, document.sha256) for document in project.documents]
+    stored = [(document.id, document.sha256) for document in project.documents]
     session.execute(delete(Project).where(Project.id == project.id))  # the database cascades to the rest
     session.commit()
-    for document_id, sha256 in files:
-        remove_files(session, upload_folder, document_id, sha256)
+    for document_id, sha256 in stored:
+        remove_files(session, files, document_id, sha256)

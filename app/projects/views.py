@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
+from app import storage
 from app.access import OWNER, role_in
 from app.auth import signed_in_user
 from app.core.grounds import JURISDICTIONS
@@ -271,7 +272,7 @@ def delete_form(project_id: int):
     project = service.get_project(db(), signed_in_user(), project_id, OWNER)
     name = project.name
     try:
-        service.delete_project(db(), project, request.form.get("confirm"), current_app.config["UPLOAD_FOLDER"])
+        service.delete_project(db(), project, request.form.get("confirm"), storage.files(current_app.config))
     except AppError as error:
         flash(str(error), "error")
         return _settings_page(project, error.status)
@@ -284,5 +285,5 @@ def delete_form(project_id: int):
 def api_delete(project_id: int):
     """DELETE /api/projects/<id> {"confirm": "<its name>"} -> 204."""
     project = service.get_project(db(), signed_in_user(), project_id, OWNER)
-    service.delete_project(db(), project, request_body().confirm, current_app.config["UPLOAD_FOLDER"])
+    service.delete_project(db(), project, request_body().confirm, storage.files(current_app.config))
     return "", 204
