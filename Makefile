@@ -39,7 +39,9 @@ bench: venv system-test
 	$(PY) bench/redactions.py
 	$(PY) bench/export.py
 	$(PY) bench/load.py
+	$(PY) bench/memory.py
 	bash scripts/with-postgres.sh $(PY) bench/search.py
+	bash scripts/with-postgres.sh $(PY) bench/scale.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

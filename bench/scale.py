@@ -58,7 +58,10 @@ def releases() -> list[tuple[str, bytes, bool]]:
     """(name, PDF, scanned) of each release, text ones first."""
     scanned = round(RELEASES * SCANNED_SHARE)
     made = [(f"text-{n}.pdf", release(n, PAGES), False) for n in range(RELEASES - scanned)]
-    return made + [(f"scan-{n}.pdf", scanned_copy(release(1000 + n, PAGES)), True) for n in range(scanned)]
+    return made + [
+        (f"scan-{n}.pdf", scanned_copy(release(1000 + n, PAGES), dpi=200, jpeg_quality=75), True)
+        for n in range(scanned)
+    ]
 
 
 def world_for(bases: list[str], env: dict, owner_token: str) -> dict:

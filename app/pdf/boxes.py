@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import pymupdf
 
+from app.pdf.pixmaps import scaled
+
 GREY_MAX = 0.87  # a neutral fill up to this light can be a box (grey boxes: MBIE, IRD, Treasury)
 NEUTRAL = 0.08  # colour components this close together are grey (not a yellow highlight)
 MIN_SIDE = 4.0  # points: thinner is a rule or an underline, not a box
@@ -104,7 +106,7 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
     if grey is None:
         pixmap = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csGRAY, alpha=False)
     else:
-        pixmap = pymupdf.Pixmap(grey, round(size.width), round(size.height), None)
+        pixmap = scaled(grey, round(size.width), round(size.height))
     grey = np.frombuffer(pixmap.samples, dtype=np.uint8).reshape(pixmap.height, pixmap.stride)[:, : pixmap.width]
     ink = grey < SCAN_DARK
     shaded = (grey >= SCAN_DARK) & (grey <= SCAN_GREY_MAX)  # a grey box's fill (MBIE, IRD, Treasury scans)

@@ -23,6 +23,7 @@ from app.pdf.ocr import (
     reads_sideways,
     upright_turn,
 )
+from app.pdf.pixmaps import scaled
 from app.pdf.png import png_bytes
 from app.pdf.words import join_words, rounded_box
 
@@ -279,7 +280,7 @@ def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
         image = pymupdf.Pixmap(image, 0)
     if image.n != 1:
         image = pymupdf.Pixmap(pymupdf.csGRAY, image)
-    return image if (image.width, image.height) == (width, height) else pymupdf.Pixmap(image, width, height, None)
+    return image if (image.width, image.height) == (width, height) else scaled(image, width, height)
 
 
 def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
@@ -471,7 +472,7 @@ def render_page_images(page: pymupdf.Page, images: tuple[Path, Path], grey: pymu
 def _scaled(pixmap: pymupdf.Pixmap, page: pymupdf.Page, zoom: float) -> pymupdf.Pixmap:
     """A render of the page (as displayed) scaled to zoom pixels per point."""
     size = page.rect * pymupdf.Matrix(zoom, zoom)
-    return pymupdf.Pixmap(pixmap, round(size.width), round(size.height), None)
+    return scaled(pixmap, round(size.width), round(size.height))
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

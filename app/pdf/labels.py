@@ -18,6 +18,7 @@ import pymupdf
 
 from app.pdf.grain import median3
 from app.pdf.ocr import Recognised, ocr_lines_image
+from app.pdf.pixmaps import scaled
 
 MARGIN_POINTS = 4  # above and below the box
 GAP_PIXELS = 24  # white between two strips in the stacked image
@@ -227,7 +228,7 @@ def _enlarged(strip: np.ndarray, scale: int) -> np.ndarray:
         return strip
     height, width = strip.shape
     source = pymupdf.Pixmap(pymupdf.csGRAY, width, height, np.ascontiguousarray(strip).tobytes(), False)
-    larger = pymupdf.Pixmap(source, width * scale, height * scale, None)
+    larger = scaled(source, width * scale, height * scale)
     return np.frombuffer(larger.samples, np.uint8).reshape(larger.height, larger.width)
 
 

@@ -1,0 +1,93 @@
+"""The worker's memory (issue 13): peak resident memory of the worker, with every process it
+starts (its consumer processes and their parsing and OCR processes), while it reads the generated
+400-page text release and a 200-page scan (200 dpi, JPEG) at once, uploaded together through the web
+process. Sampled ten times a second from /proc: the sum over the worker's process group. Target:
+under 1 GB. BENCH_MEMORY_SCAN_PAGES (200) makes the scan smaller.
+"""
+
+import os
+import signal
+import tempfile
+import time
+from pathlib import Path
+
+from common import verdict
+from live import create_project, free_port, prepare, request, start_role, upload_queued
+from pdfs import briefing_pdf, scanned_copy
+
+TEXT_PAGES = 400
+SCAN_PAGES = int(os.environ.get("BENCH_MEMORY_SCAN_PAGES", 200))
+TARGET_BYTES = 1024**3
+
+
+def group_memory(group: int) -> tuple[int, int, int]:
+    """(proportional resident bytes, resident bytes, processes) summed over the process group.
+    Forked processes share their parent's pages until they write them: the resident sum counts a
+    shared page once per process, the proportional sum (PSS) shares it out, so it adds up."""
+    proportional = resident = count = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:
+                continue
+            rollup = (stat.parent / "smaps_rollup").read_text().splitlines()
+            values = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup[1:] if line.endswith("kB")}
+            proportional += values["Pss"]
+            resident += values["Rss"]
+            count += 1
+        except (OSError, IndexError, KeyError):  # the process ended while we looked
+            continue
+    return proportional, resident, count
+
+
+def main() -> None:
+    print(f"Making a {SCAN_PAGES}-page scan...", flush=True)
+    scan = scanned_copy(briefing_pdf(SCAN_PAGES), dpi=200, jpeg_quality=75)
+    text = briefing_pdf(TEXT_PAGES)
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        env, token = prepare(home, "memory@example.nz", "a long memory password")
+        port = free_port()
+        web = start_role(["--web"], env, home / "web.log", PORT=port)
+        worker = start_role(["--worker"], env, home / "worker.log")
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    if request(base, token, "/api/projects")[0] == 200:
+                        break
+                except OSError:
+                    time.sleep(0.1)
+            project = create_project(base, token, "Memory")
+            started = time.monotonic()
+            ids = [
+                upload_queued(base, token, project["id"], name, pdf)
+                for name, pdf in (("text.pdf", text), ("scan.pdf", scan))
+            ]
+            peak, peak_resident, most = 0, 0, 0
+            while True:
+                proportional, resident, processes = group_memory(worker.pid)
+                peak, peak_resident, most = max(peak, proportional), max(peak_resident, resident), max(most, processes)
+                shown = [request(base, token, f"/api/documents/{d}")[1] for d in ids]
+                states = [document["status"] for document in shown]
+                if all(state in ("ready", "failed") for state in states):
+                    break
+                time.sleep(0.1)
+            seconds = time.monotonic() - started
+        finally:
+            for process in (web, worker):
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=60)
+    for document in shown:
+        if document["status"] == "failed":
+            print(f"{document['filename']} failed: {document['error']}")
+    print(
+        f"worker reading a {TEXT_PAGES}-page text release and a {SCAN_PAGES}-page scan at once ({states}, "
+        f"{seconds:.0f} s): peak memory {peak / 2**20:.0f} MiB (proportional set size, summed over up to {most} "
+        f"processes; the resident sizes' sum, counting shared pages once per process, {peak_resident / 2**20:.0f} "
+        f"MiB) (target < {TARGET_BYTES / 2**20:.0f} MiB) {verdict(peak < TARGET_BYTES)}"
+    )
+
+
+if __name__ == "__main__":
+    main()
