@@ -4,7 +4,7 @@ ruled and unruled tables, headings that wrap, and tables running over pages."""
 import pytest
 from schedules import DOCUMENTS, page_words, schedule_pdf
 
-from app.core.schedules import decision_of, fuller, read_schedule
+from app.core.schedules import ScheduleRow, decision_of, fuller, read_schedule
 
 LAYOUTS = {
     "ruled, the usual order": (
@@ -262,7 +262,36 @@ def test_of_two_readings_of_a_schedule_the_one_that_says_more_is_kept():
     whole = read_schedule(pages)
     lost = [(t, *box) for t, *box in pages[1] if t not in ("6(c)", "Released")]  # a ground and some decisions
     partial = read_schedule([pages[0], lost])
-    assert fuller(partial, whole) is whole
-    assert fuller(whole, partial) is whole
-    assert fuller(whole, read_schedule(pages)) is whole  # as much said: the first
-    assert fuller(partial, partial[:-1]) is partial  # a row fewer says less
+    assert fuller(partial, whole) == whole
+    assert fuller(whole, partial) == whole
+    assert fuller(whole, read_schedule(pages)) == whole  # as much said: the first
+    assert fuller(partial, partial[:-1]) == partial  # a row fewer says less
+
+
+def _row(number: str, decision: str, grounds: list[str]) -> ScheduleRow:
+    return ScheduleRow(number=number, date=None, title="A paper", decision=decision, grounds=grounds, page=1)
+
+
+@pytest.mark.parametrize(
+    ("kept", "again", "merged"),
+    [
+        (["9(2)(ba)"], ["9(2)(ba)(i)"], ["9(2)(ba)(i)"]),  # the last bracket lost in the kept reading
+        (["9(2)(h)"], ["9(2)(a)", "9(2)(h)"], ["9(2)(a)", "9(2)(h)"]),  # a ground lost
+        (["9(2)(f)(iv)", "9(2)(b)"], ["9(2)(f)(iv)", "9(2)(b)(ii)"], ["9(2)(f)(iv)", "9(2)(b)(ii)"]),
+        ([], ["6(c)"], ["6(c)"]),
+        (["9(2)(ba)(i)"], ["9(2)(ba)"], ["9(2)(ba)(i)"]),  # the other cites less: kept
+        (["9(2)(b)(i)"], ["9(2)(b)(ii)"], ["9(2)(b)(i)"]),  # they disagree: kept as read
+        (["9(2)(b)"], ["9(2)(ba)"], ["9(2)(b)"]),  # (ba) is another ground, not (b) more fully
+        (["9(2)(a)"], ["9(2)(a)"], ["9(2)(a)"]),
+    ],
+)
+def test_a_row_takes_the_other_readings_grounds_where_they_cite_more(kept, again, merged):
+    first = [_row("1", "released", []), _row("2", "withheld in full", kept), _row("3", "released", [])]
+    second = [_row("1", "released", []), _row("2", "withheld in full", again)]  # a row short: says less
+    assert [row.grounds for row in fuller(first, second)] == [[], merged, []]
+
+
+def test_grounds_are_not_taken_from_a_row_read_with_another_decision_or_another_place():
+    first = [_row("1", "withheld in full", ["9(2)(a)"]), _row("2", "released in part", ["9(2)(h)"])]
+    second = [_row("1", "released in part", ["9(2)(a)", "9(2)(h)"]), _row("3", "released in part", ["9(2)(a)"])]
+    assert [row.grounds for row in fuller(first, second)] == [["9(2)(a)"], ["9(2)(h)"]]

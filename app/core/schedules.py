@@ -14,7 +14,7 @@ import re
 import statistics
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rapidfuzz.distance import Levenshtein
@@ -170,8 +170,37 @@ def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list
 def fuller(first: list[ScheduleRow], second: list[ScheduleRow]) -> list[ScheduleRow]:
     """Of two readings of one schedule (a scan read twice), the one that says more: more rows with
     a number or date, a decision, and grounds where the decision withheld something; the first
-    when they say as much."""
-    return second if _said(second) > _said(first) else first
+    when they say as much. Each of its rows then takes the other reading's grounds for the same
+    row (the same number or date, the same decision) where they cite more: a ground OCR lost in
+    one reading, or the last bracket of one (9(2)(ba) read again as 9(2)(ba)(i)). Grounds that
+    disagree otherwise (9(2)(b)(i) against 9(2)(b)(ii)) are left as the kept reading has them."""
+    kept, other = (second, first) if _said(second) > _said(first) else (first, second)
+    again = _by_place(other)
+    return [_with_more_grounds(row, again.get(_place(row))) for row in kept]
+
+
+def _place(row: ScheduleRow) -> str | None:
+    """What tells a row apart in two readings: its number, or else its date."""
+    return row.number or (row.date.isoformat() if row.date else None)
+
+
+def _by_place(rows: list[ScheduleRow]) -> dict[str, ScheduleRow]:
+    """The rows by place, leaving out places two rows share (which one is which is not known)."""
+    places = [_place(row) for row in rows]
+    return {place: row for place, row in zip(places, rows, strict=True) if place and places.count(place) == 1}
+
+
+def _with_more_grounds(row: ScheduleRow, again: ScheduleRow | None) -> ScheduleRow:
+    if again is None or again.decision != row.decision or not _cites_more(again.grounds, row.grounds):
+        return row
+    return replace(row, grounds=again.grounds)
+
+
+def _cites_more(more: list[str], fewer: list[str]) -> bool:
+    """Whether `more` cites every ground of `fewer`, or a fuller form of it (its brackets and
+    more), and something besides."""
+    covered = all(any(g == ground or g.startswith(ground + "(") for g in more) for ground in fewer)
+    return covered and sorted(more) != sorted(fewer)
 
 
 def _said(rows: list[ScheduleRow]) -> int:
