@@ -45,7 +45,7 @@ SCANS = {
 }
 # Seeds 64, 3100, 4242 and 777 were looked at while reading schedules better; 2027, 91, 5555 and
 # 31337 were added unseen, after the last change made for the others.
-OTHER_SEEDS = (64, 3100, 4242, 777, 2027, 91, 5555, 31337)
+OTHER_SEEDS = (64, 3100, 4242, 777, 2027, 91, 5555, 31337, 8128, 60221, 1999, 7)
 LETTER_FIELDS = ("agency", "reference", "request_date", "response_date", "grounds", "extension", "transferred")
 REAL = Path(ROOT).parent / "shared" / "corpus" / "nz"
 
