@@ -97,6 +97,12 @@ def backup(path: str) -> None:
     except AppError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Backed up the {made['database']} database and {made['files']} file(s) into {path}.", err=True)
+    if current_app.config.get("STORAGE_URL"):
+        click.echo(
+            "The originals and page images in the object store (STORAGE_URL) were not copied: "
+            "back them up with the store's own tools (versioning, replication).",
+            err=True,
+        )
 
 
 @click.command("restore")

@@ -78,3 +78,12 @@ def test_a_backup_goes_only_into_an_empty_folder(runner, tmp_path, user):
     assert refused.exit_code != 0 and "not empty" in refused.output
     missing = runner.invoke(args=["restore", str(tmp_path / "nothing")])
     assert missing.exit_code != 0 and "holds no backup" in missing.output
+
+
+def test_a_backup_with_files_in_an_object_store_says_they_were_not_copied(make_app, tmp_path):
+    """The files live in the object store there: the command copies the database and says so."""
+    runner = make_app(STORAGE_URL="s3://newsroom-files/desk").test_cli_runner()
+    made = runner.invoke(args=["backup", str(tmp_path / "backup")])
+    assert made.exit_code == 0, made.output
+    assert "object store (STORAGE_URL) were not copied" in made.output
+    assert (tmp_path / "backup").is_dir()
