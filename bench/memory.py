@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from common import verdict
-from live import create_project, free_port, prepare, request, start_role, upload_queued
+from live import create_project, descendants, free_port, prepare, request, start_role, upload_queued
 from pdfs import briefing_pdf, scanned_copy
 
 TEXT_PAGES = 400
@@ -25,22 +25,12 @@ def tree_memory(root: int) -> tuple[int, int, int]:
     its descendants (parsing processes put themselves in process groups of their own). Forked
     processes share their parent's pages until they write them: the resident sum counts a shared
     page once per process, the proportional sum (PSS) shares it out, so it adds up."""
-    parents = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError):  # the process ended while we looked
-            continue
-    tree, grown = {root}, True
-    while grown:
-        more = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grown = bool(more)
+    tree = {root} | descendants(root)
     proportional = resident = 0
     for pid in tree:
         try:
             rollup = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
-        except OSError:
+        except OSError:  # the process ended while we looked
             continue
         values = {line.split(":")[0]: int(line.split()[1]) * 1024 for line in rollup if line.endswith("kB")}
         proportional += values.get("Pss", 0)

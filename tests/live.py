@@ -143,3 +143,20 @@ def start_role(role: list[str], env: dict, log: Path, **settings) -> subprocess.
             stdout=output,
             stderr=output,
         )
+
+
+def descendants(root: int) -> set[int]:
+    """The pids of every process below root (its children, theirs, and so on), read from /proc:
+    a process group would miss the parsing processes, which put themselves in groups of their own."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError):  # the process ended while we looked
+            continue
+    found: set[int] = set()
+    grown = {root}
+    while grown:
+        grown = {pid for pid, parent in parents.items() if parent in grown} - found
+        found |= grown
+    return found
