@@ -12,7 +12,16 @@ import time
 from pathlib import Path
 
 from common import verdict
-from live import create_project, descendants, free_port, prepare, request, start_role, upload_queued
+from live import (
+    create_project,
+    descendants,
+    free_port,
+    prepare,
+    request,
+    start_role,
+    upload_queued,
+    wait_until_up,
+)
 from pdfs import briefing_pdf, scanned_copy
 
 TEXT_PAGES = 400
@@ -50,12 +59,7 @@ def main() -> None:
         worker = start_role(["--worker"], env, home / "worker.log")
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(300):
-                try:
-                    if request(base, token, "/api/projects")[0] == 200:
-                        break
-                except OSError:
-                    time.sleep(0.1)
+            wait_until_up(base)
             project = create_project(base, token, "Memory")
             started = time.monotonic()
             ids = [

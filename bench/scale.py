@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from common import verdict
-from live import create_project, free_port, prepare, request, start_role, upload_queued
+from live import create_project, free_port, prepare, request, start_role, upload_queued, wait_until_up
 from load import READS, run_clients
 from pdfs import scanned_copy, text_pdf
 from services import new_bucket, redis_server, s3_server
@@ -158,19 +158,12 @@ def all_in_one(home: Path) -> dict:
 def _measured(processes: list[subprocess.Popen], bases: list[str], env: dict, token: str) -> dict:
     try:
         for base in bases:
-            wait_until(lambda base=base: _answers(base, token), 60)
+            wait_until_up(base)
         return ingest_under_load(bases, token, world_for(bases, env, token))
     finally:
         for process in processes:
             os.killpg(process.pid, 15)
             process.wait(timeout=60)
-
-
-def _answers(base: str, token: str) -> bool:
-    try:
-        return request(base, token, "/api/projects")[0] == 200
-    except OSError:
-        return False
 
 
 def report(name: str, measured: dict) -> None:

@@ -59,14 +59,15 @@ def live_server(home: Path, email: str, password: str, **settings):
         process = subprocess.Popen([sys.executable, "-m", "app.run"], env=env, cwd=ROOT, stdout=log, stderr=log)
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_until_up(base)
+            wait_until_up(base)
             yield {"base": base, "token": token, "home": home, "env": env}
         finally:
             process.terminate()
             process.wait(timeout=30)
 
 
-def _wait_until_up(base: str) -> None:
+def wait_until_up(base: str) -> None:
+    """Return once the server at base answers (up to 30 s)."""
     for _ in range(150):
         try:
             urllib.request.urlopen(f"{base}/login", timeout=1)  # noqa: S310 - our own server
