@@ -529,3 +529,23 @@ def test_a_search_of_words_reads_the_pages_it_matches_from_the_narrow_index_of_p
         ]
     assert "COVERING INDEX ix_pages_place" in plans[0]
     assert "ix_pages_place" not in plans[1]
+
+
+def test_a_page_deleted_while_its_search_runs_is_left_out_not_a_crash(app, api, project, corpus, monkeypatch):
+    """A document deleted between the ranking of its pages and the fetch of their text (another
+    request, another process) drops out of that page of results; the rest are still shown."""
+    from app.search import service
+
+    fetch = service._shown
+
+    def document_deleted_meanwhile(session, page_ids):
+        other = Api(app.test_client(), "")
+        other.headers = api.headers
+        assert other.delete(f"/api/documents/{corpus['foreign']}").status_code == 204
+        return fetch(session, page_ids)
+
+    monkeypatch.setattr(service, "_shown", document_deleted_meanwhile)
+    answer = api.get("/api/search", query_string={"q": "supply chain", "project": project["id"]})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    documents = {result["document"] for result in answer.get_json()["results"]}
+    assert corpus["defence"] in documents and corpus["foreign"] not in documents

@@ -67,7 +67,9 @@ def search(
     notes = _notes_on(session, user, places) if _in_notes(query) else {}
     terms = query.lit_words()
     for page_id, score in ranked:
-        page = shown[page_id]
+        page = shown.get(page_id)
+        if page is None:  # deleted (its document removed) since it was ranked
+            continue
         place = (page.document_id, page.number)
         found.results.append(
             {
