@@ -7,11 +7,15 @@ with ground truth, and on generated scans whose text is known exactly:
   - OCRmyPDF, when its command is found (set OCRMYPDF=/path/to/ocrmypdf; it is not a dependency).
 Orientation: the same scan baked in at 0, 90, 180 and 270 degrees with no /Rotate (a corpus
 file), read by our pipeline, which turns pages upright, next to plain OCR of the page as it lies.
+Hard scans: word recall at the fixed OCR_DPI and at the resolution each page's print needs.
 Speed: seconds per scanned page through the worker's pipeline (two parsing processes) next to
-the Tesseract CLI alone on the same page images, two at a time, so both cores are busy in both.
+the Tesseract CLI alone on the same page images at OCR_DPI, two at a time, so both cores are
+busy in both: the way every scanned page was read before it was read in-process at a
+resolution chosen for its print.
 """
 
 import collections
+import contextlib
 import os
 import re
 import shutil
@@ -28,7 +32,8 @@ from pdfs import CORPUS, scanned_pdf
 
 from app.config import load_settings
 from app.ingest.pipeline import process_document
-from app.pdf.extract import extract_page, open_pdf, scan_image
+from app.pdf.extract import extract_page, open_pdf, reading_dpi, scan_image
+from app.pdf.grain import without_grain
 from app.pdf.ocr import TESSERACT_ENV
 
 DPI = load_settings()["OCR_DPI"]
@@ -64,10 +69,12 @@ def generated_scan() -> tuple[bytes, str]:
     return scanned_pdf(lines, dpi=200, fontsize=12), "\n".join(GENERATED_TEXT)
 
 
-def ours(page: pymupdf.Page) -> str:
+def ours(page: pymupdf.Page, dpi: int | None = None) -> str:
+    """Our reading of a page: at the resolution its print needs (as the pipeline reads it), or at dpi."""
     from app.pdf.ocr import ocr_page_image
 
-    return ocr_page_image(scan_image(page, DPI).save, "eng", DPI).text
+    dpi = dpi or reading_dpi(page, DPI)
+    return ocr_page_image(without_grain(scan_image(page, dpi)), "eng", dpi).text
 
 
 def pymupdf_ocr(page: pymupdf.Page) -> str:
@@ -116,7 +123,11 @@ def accuracy() -> None:
         ]
         for label, path, truth in cases:
             page = pymupdf.open(path)[0]
-            results = {"ours (Tesseract TSV)": ours(page), "PyMuPDF get_textpage_ocr": pymupdf_ocr(page)}
+            results = {
+                f"ours, fixed {DPI} dpi (before)": ours(page, DPI),
+                f"ours, {reading_dpi(page, DPI)} dpi for its print": ours(page),
+                "PyMuPDF get_textpage_ocr": pymupdf_ocr(page),
+            }
             found = ocrmypdf(path)
             results["OCRmyPDF 17"] = found
             for engine, text in results.items():
@@ -124,7 +135,49 @@ def accuracy() -> None:
                     print(f"  {label:34} {engine:26} not measured: set OCRMYPDF to an ocrmypdf command")
                     continue
                 recall, precision = recall_precision(truth, text)
-                print(f"  {label:34} {engine:26} recall {recall:.3f}  precision {precision:.3f}")
+                print(f"  {label:34} {engine:34} recall {recall:.3f}  precision {precision:.3f}")
+
+
+HARD_VOCABULARY = (
+    "briefing minister defence industry programme supply chain resilience workstream risk quarter "
+    "sustainment repair contracts undermine local capability production partners negotiation wellington "
+    "policy optimisation advice officials recommend note reputational withheld section ombudsman release "
+    "information request agency cabinet budget procurement vehicles delayed fiscal 2024 2025 $4.5m 9(2)(a) "
+    "OPS-306 Māori Ōtautahi Treasury"
+)
+
+
+def hard_scans() -> None:
+    """Word recall and OCR time on rough scans (skewed up to 1.2 degrees, grain, speckle) of three
+    faces at 8 to 14 pt scanned at 150, 200 and 300 dpi: read at the fixed OCR_DPI (before) and at
+    the resolution each page's print needs (now). Words drawn at random, so no dictionary helps."""
+    import random
+
+    from pdfs import rough_scan
+
+    totals = collections.defaultdict(float)
+    recalls = collections.defaultdict(list)
+    cases = [(f, s, d) for f in ("helv", "tiro", "cour") for s in (8, 9, 10, 12, 14) for d in (150, 200, 300)]
+    for seed, (face, size, scan_dpi) in enumerate(cases):
+        rng, vocabulary = random.Random(seed), HARD_VOCABULARY.split()
+        truth = " ".join(rng.choice(vocabulary) for _ in range(240 if size < 10 else 160))
+        doc = pymupdf.open()
+        doc.new_page(width=595, height=842).insert_textbox((60, 60, 535, 800), truth, fontsize=size, fontname=face)
+        scan, _ = rough_scan(doc.tobytes(), [{"boxes": []}], scan_dpi, seed)
+        page = pymupdf.open(stream=scan, filetype="pdf")[0]
+        for name, dpi in ((f"fixed {DPI} dpi (before)", DPI), ("for its print (now)", None)):
+            started = time.perf_counter()
+            found = ours(page, dpi)
+            totals[name] += time.perf_counter() - started
+            recalls[name].append(recall_precision(truth, found)[0])
+            recalls[(name, size)].append(recall_precision(truth, found)[0])
+    print(f"Hard scans, {len(cases)} pages (helv, tiro, cour; 8-14 pt; scanned at 150/200/300 dpi; rough):")
+    for name in (f"fixed {DPI} dpi (before)", "for its print (now)"):
+        by_size = "  ".join(f"{size} pt {statistics.mean(recalls[(name, size)]):.3f}" for size in (8, 9, 10, 12, 14))
+        print(
+            f"  {name:26} recall mean {statistics.mean(recalls[name]):.4f}, worst page {min(recalls[name]):.3f} "
+            f"({by_size}); {totals[name] / len(cases):.2f} s/page"
+        )
 
 
 def scans_pdf() -> bytes:
@@ -138,7 +191,9 @@ def scans_pdf() -> bytes:
 
 
 def tesseract_alone(pdf: bytes, folder: Path) -> float:
-    """Wall seconds for the Tesseract CLI on the page images, two at a time."""
+    """Wall seconds for the Tesseract CLI on the page images at OCR_DPI, two at a time: how the
+    pipeline read every scanned page before (a command a page, at a fixed resolution), without
+    the rest of its work, so a floor under its time then."""
     images = []
     for page in pymupdf.open(stream=pdf, filetype="pdf"):
         path = folder / f"page-{page.number}.pgm"  # the format the pipeline writes, too
@@ -159,6 +214,36 @@ def tesseract_alone(pdf: bytes, folder: Path) -> float:
     return time.perf_counter() - started
 
 
+class CommandReader:
+    """Tesseract as the pipeline ran it before: the command, once a page, on a PGM file."""
+
+    def read_tsv(self, image: pymupdf.Pixmap, dpi: int, layout: int, variables: dict | None = None) -> str:
+        options = [item for name, value in (variables or {}).items() for item in ("-c", f"{name}={value}")]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "page.pgm"
+            image.save(path)
+            command = ["tesseract", str(path), "stdout", "-l", "eng", "--psm", str(layout), "--dpi", str(dpi)]
+            return subprocess.run(
+                [*command, *options, "tsv"], env=TESSERACT_ENV, check=True, capture_output=True
+            ).stdout.decode()
+
+
+@contextlib.contextmanager
+def as_before():
+    """The pipeline as it read scans before: the command, every page at OCR_DPI (the forked parsing
+    processes inherit the change)."""
+    import app.pdf.extract
+    import app.pdf.ocr
+
+    saved = app.pdf.ocr.reader, app.pdf.extract.reading_dpi
+    app.pdf.ocr.reader = lambda languages: CommandReader()
+    app.pdf.extract.reading_dpi = lambda page, highest: highest
+    try:
+        yield
+    finally:
+        app.pdf.ocr.reader, app.pdf.extract.reading_dpi = saved
+
+
 def pipeline(pdf: bytes, folder: Path) -> float:
     """Wall seconds for the worker's pipeline on the same PDF (OCR, text, page images)."""
     sessions, document_id, settings = stored_document(pdf, folder, PARSE_PROCESSES=2)
@@ -172,19 +257,22 @@ def pipeline(pdf: bytes, folder: Path) -> float:
 def speed(rounds: int = 3) -> None:
     pdf = scans_pdf()
     pages = pymupdf.open(stream=pdf, filetype="pdf").page_count
-    print(f"Speed on {pages} scanned pages, both cores busy, {rounds} rounds (baseline and pipeline in turn):")
-    ratios = []
+    print(f"Speed on {pages} scanned pages, both cores busy, {rounds} rounds (the three in turn), seconds a page:")
+    speedups = []
     for round_number in range(1, rounds + 1):
         with tempfile.TemporaryDirectory() as tmp:
             alone = tesseract_alone(pdf, Path(tmp)) / pages
-            ours_seconds = pipeline(pdf, Path(tmp)) / pages
-        ratios.append(ours_seconds / alone)
+            with as_before():
+                before = pipeline(pdf, Path(tmp)) / pages
+            now = pipeline(pdf, Path(tmp)) / pages
+        speedups.append(before / now)
         print(
-            f"  round {round_number}: Tesseract CLI alone (baseline) {alone:.2f} s/page, "
-            f"OIA Desk pipeline {ours_seconds:.2f} s/page ({ratios[-1]:.2f} x)"
+            f"  round {round_number}: Tesseract command alone at {DPI} dpi {alone:.2f}; pipeline before "
+            f"(baseline) {before:.2f}; pipeline now {now:.2f} ({speedups[-1]:.2f} x the pages a second)"
         )
-    median = statistics.median(ratios)
-    print(f"  median {median:.2f} x; target <= 1.2: {'meets' if median <= 1.2 else 'MISSES'}")
+    median = statistics.median(speedups)
+    verdict = "meets" if median >= 1.5 else "MISSES"
+    print(f"  median {median:.2f} x the baseline's pages a second; target >= 1.5: {verdict}")
 
 
 def orientation() -> None:
@@ -214,11 +302,12 @@ def orientation() -> None:
 def _confidence(page: pymupdf.Page) -> float:
     from app.pdf.ocr import ocr_page_image
 
-    return ocr_page_image(scan_image(page, DPI).save, "eng", DPI).confidence
+    return ocr_page_image(scan_image(page, DPI), "eng", DPI).confidence
 
 
 if __name__ == "__main__":
     os.chdir(ROOT)
     accuracy()
+    hard_scans()
     orientation()
     speed()

@@ -48,8 +48,8 @@ def test_a_grainy_page_is_read_better_cleaned():
     """On the rough scan Tesseract misreads words of every line; cleaned, it reads them."""
     rough, _ = rough_scan(_letter(), [{"boxes": []}], 200, seed=12)
     grey = scan_image(pymupdf.open(stream=rough, filetype="pdf")[0], 300)
-    raw = ocr_page_image(grey.save, "eng", 300)
-    cleaned = ocr_page_image(without_grain(grey).save, "eng", 300)
+    raw = ocr_page_image(grey, "eng", 300)
+    cleaned = ocr_page_image(without_grain(grey), "eng", 300)
     words = " ".join(LINES).split()
     assert sum(w in cleaned.text.split() for w in words) >= 0.95 * len(words)
     assert cleaned.confidence > raw.confidence + 5

@@ -38,6 +38,7 @@ class PageContent:
     furniture: list[str] = field(default_factory=list)  # watermark and stamp lines kept out of text
     accent_words: list[int] = field(default_factory=list)  # words in a colour other than the body's
     images_later: bool = False  # its page images are still to be drawn (draw_page_images)
+    ocr_dpi: int | None = None  # the resolution a scan was read at (app.pdf.print_size chooses it)
 
 
 def looks_like_pdf(head: bytes) -> bool:

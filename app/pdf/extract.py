@@ -25,6 +25,7 @@ from app.pdf.ocr import (
 )
 from app.pdf.pixmaps import scaled
 from app.pdf.png import png_bytes
+from app.pdf.print_size import MEASURE_DPI, ocr_dpi_for, x_height_points
 from app.pdf.words import join_words, rounded_box
 
 pymupdf.TOOLS.mupdf_display_errors(False)
@@ -124,15 +125,24 @@ def extract_page(
         page = doc[number - 1]
         content = _read_text(page, number)
         cover = _image_cover(page)
-        # A scan is rendered once, in grey at the OCR resolution; boxes, page images and OCR share it.
-        grey = scan_image(page, ocr_dpi) if _is_scan(cover, content.text) else None
-        boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
+        # A scan is rendered once, in grey at the resolution its print needs; boxes, page images
+        # and OCR share it.
+        scanned, grey, small, dpi = cover >= SCAN_IMAGE_COVER, None, None, ocr_dpi
+        if _is_scan(cover, content.text):
+            dpi, small = _measured(page, ocr_dpi)
+            grey = scan_image(page, dpi)
+        boxes = find_boxes(page, scanned=scanned, grey=grey)
+        if boxes and grey is not None and dpi < ocr_dpi:  # labels beside boxes are small print: full resolution
+            dpi = ocr_dpi
+            grey = scan_image(page, dpi)
+            boxes = find_boxes(page, scanned=scanned, grey=grey)
         later = images is not None and text_first and grey is None
         if images is not None and not later:
-            render_page_images(page, images, grey if grey and _scanned_in_grey(page) else None)
+            render_page_images(page, images, small if small and _scanned_in_grey(page) else None)
         if grey is not None:
             unturned = page.rotation
-            content = _read_by_ocr(page, number, languages, grey, ocr_dpi, boxes, settled)
+            content = _read_by_ocr(page, number, languages, grey, dpi, boxes, settled)
+            content.ocr_dpi = dpi
             if images is not None and page.rotation != unturned:  # OCR turned the page upright
                 render_page_images(page, images)
         content.boxes = boxes
@@ -283,6 +293,19 @@ def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
     return image if (image.width, image.height) == (width, height) else scaled(image, width, height)
 
 
+def reading_dpi(page: pymupdf.Page, highest: int) -> int:
+    """The resolution OCR reads a scanned page at: as low as its print's size allows (app.pdf.print_size),
+    at most highest."""
+    return _measured(page, highest)[0]
+
+
+def _measured(page: pymupdf.Page, highest: int) -> tuple[int, pymupdf.Pixmap]:
+    """reading_dpi, and the grey image its print was measured on (at MEASURE_DPI: the page images
+    of a grey scan are made from it, which is their size when MEASURE_DPI is READING_DPI)."""
+    small = scan_image(page, MEASURE_DPI)
+    return ocr_dpi_for(x_height_points(small), highest), small
+
+
 def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
     """The page's only image, decoded, when it is upright, fills the page, is grey or colour, and
     nothing else is drawn on the page (a stamp typed over a scan must show, and be read)."""
@@ -364,7 +387,7 @@ def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: in
             _lighten_grey_box(grey, area, box.shade)
         else:
             _whiten_box(grey, area, zoom)
-    return ocr_page_image(without_grain(grey).save, languages, dpi)  # PNM: no encoding cost
+    return ocr_page_image(without_grain(grey), languages, dpi)
 
 
 def _read_labels(
@@ -383,7 +406,7 @@ def _read_labels(
 def table_words(page: pymupdf.Page, languages: str, dpi: int) -> list:
     """A scanned page read again as the rows of a table (app.pdf.ocr.TABLE_LAYOUT): its words in
     unrotated points, for reading a schedule of documents, not for the page's own text."""
-    recognised = ocr_page_image(without_grain(scan_image(page, dpi)).save, languages, dpi, TABLE_LAYOUT)
+    recognised = ocr_page_image(without_grain(scan_image(page, dpi)), languages, dpi, TABLE_LAYOUT)
     return _unrotated_words(page, recognised, dpi)
 
 
@@ -457,8 +480,8 @@ def _transformed(box: tuple, m: pymupdf.Matrix) -> tuple[float, float, float, fl
 
 
 def render_page_images(page: pymupdf.Page, images: tuple[Path, Path], grey: pymupdf.Pixmap | None = None) -> None:
-    """Write the reading-size and thumbnail PNGs of a page, each atomically; scaled down from
-    `grey` (a grey render of a grey scan) when given, rendered in colour otherwise."""
+    """Write the reading-size and thumbnail PNGs of a page, each atomically; from `grey` (a grey
+    render of a grey scan, at READING_DPI or more) when given, rendered in colour otherwise."""
     reading, small = READING_DPI / 72, THUMB_WIDTH_PX / max(page.rect.width, 1)
     if grey is None:  # each drawn at its size: drawing the thumbnail costs a tenth of scaling it down
         pixmap = page.get_pixmap(matrix=pymupdf.Matrix(reading, reading), alpha=False)
@@ -470,9 +493,10 @@ def render_page_images(page: pymupdf.Page, images: tuple[Path, Path], grey: pymu
 
 
 def _scaled(pixmap: pymupdf.Pixmap, page: pymupdf.Page, zoom: float) -> pymupdf.Pixmap:
-    """A render of the page (as displayed) scaled to zoom pixels per point."""
+    """A render of the page (as displayed) scaled to zoom pixels per point (itself when it is that size)."""
     size = page.rect * pymupdf.Matrix(zoom, zoom)
-    return scaled(pixmap, round(size.width), round(size.height))
+    width, height = round(size.width), round(size.height)
+    return pixmap if (pixmap.width, pixmap.height) == (width, height) else scaled(pixmap, width, height)
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -170,7 +170,7 @@ def _read_sheet(
     """Each image's words (x0, x1, text), left to right, read in one Tesseract run of them stacked."""
     stacked, spans = _stack(images)
     sheet = pymupdf.Pixmap(pymupdf.csGRAY, stacked.shape[1], stacked.shape[0], stacked.tobytes(), False)
-    recognised = ocr_lines_image(sheet.save, languages, dpi, whitelist)
+    recognised = ocr_lines_image(sheet, languages, dpi, whitelist)
     found: list[list[tuple[int, int, str]]] = [[] for _ in images]
     for text, (x0, y0, x1, y1) in recognised.words:
         middle = (y0 + y1) / 2

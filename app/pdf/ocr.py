@@ -1,4 +1,6 @@
-"""Tesseract OCR on a page image, giving words with pixel boxes in reading order."""
+"""Tesseract OCR on a page image, giving words with pixel boxes in reading order: read in this
+process (app.pdf.tesseract), but for the rare question of which way up a page is, which asks the
+`tesseract` command."""
 
 import csv
 import io
@@ -8,8 +10,11 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import pymupdf
+
 from app.pdf import PdfRefused
 from app.pdf.furniture import is_stamp
+from app.pdf.tesseract import reader
 from app.pdf.words import join_words
 
 # Tesseract's own OpenMP threads cost 4x the CPU for the same output on 2 cores
@@ -51,27 +56,22 @@ def reads_poorly(recognised: Recognised) -> bool:
 # taken as one column of lines, which keeps the small print in a table's last columns that the
 # layout analysis of a rough scan drops as specks (rows right on rough 150 dpi schedules: 0.88
 # against 0.94 for one seed, bench/release.py).
-PAGE_LAYOUT = "3"
-TABLE_LAYOUT = "4"
+PAGE_LAYOUT = 3
+TABLE_LAYOUT = 4
+LINES_LAYOUT = 6  # a uniform block of lines
 
 
-def ocr_page_image(
-    write_image: Callable[[str], None], languages: str, dpi: int, layout: str = PAGE_LAYOUT
-) -> Recognised:
-    """Run the Tesseract CLI on an image rendered at dpi, which write_image(path) writes as PNM,
-    and parse its TSV output."""
-    # PNM carries no resolution: without --dpi Tesseract guesses 70 and drops small print.
-    return parse_tsv(_on_image(write_image, ["-l", languages, "--psm", layout, "--dpi", str(dpi), "tsv"]))
+def ocr_page_image(image: pymupdf.Pixmap, languages: str, dpi: int, layout: int = PAGE_LAYOUT) -> Recognised:
+    """Tesseract's reading of a grey pixmap rendered at dpi (the resolution must be given: a
+    bare image makes Tesseract guess 70 and drop small print)."""
+    return parse_tsv(reader(languages).read_tsv(image, dpi, layout))
 
 
-def ocr_lines_image(
-    write_image: Callable[[str], None], languages: str, dpi: int, whitelist: str | None = None
-) -> Recognised:
+def ocr_lines_image(image: pymupdf.Pixmap, languages: str, dpi: int, whitelist: str | None = None) -> Recognised:
     """Tesseract on an image of separate lines of print (a uniform block), reading only the
     characters in whitelist when given (which also loses the spaces between words)."""
-    options = ["-l", languages, "--psm", "6", "--dpi", str(dpi)]
-    options += ["-c", f"tessedit_char_whitelist={whitelist}"] if whitelist else []
-    return parse_tsv(_on_image(write_image, [*options, "tsv"]))
+    variables = {"tessedit_char_whitelist": whitelist} if whitelist else None
+    return parse_tsv(reader(languages).read_tsv(image, dpi, LINES_LAYOUT, variables))
 
 
 def upright_turn(write_image: Callable[[str], None], dpi: int, min_confidence: float) -> int:
