@@ -15,12 +15,12 @@ resolution chosen for its print.
 """
 
 import collections
-import contextlib
 import os
 import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -214,34 +214,31 @@ def tesseract_alone(pdf: bytes, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-class CommandReader:
-    """Tesseract as the pipeline ran it before: the command, once a page, on a PGM file."""
-
-    def read_tsv(self, image: pymupdf.Pixmap, dpi: int, layout: int, variables: dict | None = None) -> str:
-        options = [item for name, value in (variables or {}).items() for item in ("-c", f"{name}={value}")]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "page.pgm"
-            image.save(path)
-            command = ["tesseract", str(path), "stdout", "-l", "eng", "--psm", str(layout), "--dpi", str(dpi)]
-            return subprocess.run(
-                [*command, *options, "tsv"], env=TESSERACT_ENV, check=True, capture_output=True
-            ).stdout.decode()
+# The code as it read scans before issue 13's change (the command once a page, every page at
+# OCR_DPI): checked out from git and run beside today's, on the same pages, in the same run.
+BEFORE_COMMIT = "428c3db"
+BEFORE_RUN = """
+import sys, pathlib
+sys.path[:0] = ["bench", "tests", "."]
+import ocr
+pdf, folder = pathlib.Path(sys.argv[1]).read_bytes(), pathlib.Path(sys.argv[2])
+print(ocr.pipeline(pdf, folder))
+"""
 
 
-@contextlib.contextmanager
-def as_before():
-    """The pipeline as it read scans before: the command, every page at OCR_DPI (the forked parsing
-    processes inherit the change)."""
-    import app.pdf.extract
-    import app.pdf.ocr
-
-    saved = app.pdf.ocr.reader, app.pdf.extract.reading_dpi
-    app.pdf.ocr.reader = lambda languages: CommandReader()
-    app.pdf.extract.reading_dpi = lambda page, highest: highest
-    try:
-        yield
-    finally:
-        app.pdf.ocr.reader, app.pdf.extract.reading_dpi = saved
+def pipeline_before(pdf: bytes, folder: Path) -> float:
+    """Wall seconds for the pipeline of BEFORE_COMMIT on the PDF, in a checkout of that commit."""
+    checkout, work = folder / "before-code", folder / "before-work"
+    if not checkout.exists():
+        checkout.mkdir()
+        archive = subprocess.run(["git", "archive", BEFORE_COMMIT], cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", str(checkout)], input=archive.stdout, check=True)
+    work.mkdir()
+    (folder / "scans.pdf").write_bytes(pdf)
+    run = [sys.executable, "-c", BEFORE_RUN, str(folder / "scans.pdf"), str(work)]
+    answer = subprocess.run(run, cwd=checkout, check=True, capture_output=True, text=True)
+    shutil.rmtree(work)
+    return float(answer.stdout.strip().splitlines()[-1])
 
 
 def pipeline(pdf: bytes, folder: Path) -> float:
@@ -261,10 +258,12 @@ def speed(rounds: int = 3) -> None:
     speedups = []
     for round_number in range(1, rounds + 1):
         with tempfile.TemporaryDirectory() as tmp:
-            alone = tesseract_alone(pdf, Path(tmp)) / pages
-            with as_before():
-                before = pipeline(pdf, Path(tmp)) / pages
-            now = pipeline(pdf, Path(tmp)) / pages
+            folders = [Path(tmp) / name for name in ("alone", "before", "now")]
+            for folder in folders:
+                folder.mkdir()
+            alone = tesseract_alone(pdf, folders[0]) / pages
+            before = pipeline_before(pdf, folders[1]) / pages
+            now = pipeline(pdf, folders[2]) / pages
         speedups.append(before / now)
         print(
             f"  round {round_number}: Tesseract command alone at {DPI} dpi {alone:.2f}; pipeline before "
