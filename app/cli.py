@@ -118,16 +118,25 @@ def restore(path: str) -> None:
 
 
 @click.command("cleanup")
+@click.option(
+    "--older-than",
+    "older_than",
+    type=click.IntRange(min=0),
+    default=storage.LEFTOVER_GRACE_SECONDS,
+    show_default=True,
+    help="seconds: files written since are kept (0 removes every leftover: only while the app is stopped)",
+)
 @with_appcontext
-def cleanup() -> None:
+def cleanup(older_than: int) -> None:
     """Remove interrupted uploads, files no document refers to and the temporary folders of stopped
-    parsing processes (run while nothing is uploading or processing)."""
+    parsing processes. Safe while the app runs: what was written in the last hour is kept."""
     with _sessions()() as session:
         documents = session.execute(select(Document.id, Document.sha256)).all()
         waiting = ImportJob.status.in_([ImportStatus.QUEUED, ImportStatus.RUNNING])
         imports = set(session.scalars(select(ImportJob.id).where(waiting)))
     files = storage.files(current_app.config)
-    removed = storage.remove_leftovers(files, {sha for _, sha in documents}, {id_ for id_, _ in documents}, imports)
+    shas, ids = {sha for _, sha in documents}, {id_ for id_, _ in documents}
+    removed = storage.remove_leftovers(files, shas, ids, imports, grace_seconds=older_than)
     removed += sandbox.remove_leftover_temp()
     click.echo(f"Removed {len(removed)} leftover file(s).", err=True)
 

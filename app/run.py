@@ -115,11 +115,11 @@ def serve_alone() -> None:
 
 
 def all_in_one() -> None:
-    """Clean leftovers, open the port, start WEB_PROCESSES web processes sharing it and the
-    worker, then wait until interrupted. The app is made here first, so the settings (and the
-    secret key generated on first use) are settled before any child reads them."""
+    """Open the port (first: a second `make run` stops there), clean leftovers, start
+    WEB_PROCESSES web processes sharing it and the worker, then wait until interrupted. The app
+    is made here first, so the settings (and the secret key generated on first use) are settled
+    before any child reads them."""
     app = create_app()
-    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cleanup"], check=True)
     where = (app.config["HOST"], app.config["PORT"])
     try:
         listening = socket.create_server(where, backlog=1024)
@@ -128,6 +128,7 @@ def all_in_one() -> None:
             f"OIA Desk cannot listen on {where[0]}:{where[1]}: {error.strerror}. Is it running already? "
             "PORT sets another port."
         )
+    subprocess.run([sys.executable, "-m", "flask", "--app", "app", "cleanup"], check=True)
     shared = {"pass_fds": [listening.fileno()], "env": {**os.environ, LISTENING_SOCKET: str(listening.fileno())}}
     children = [Supervised(WEB, "web process", **shared) for _ in range(app.config["WEB_PROCESSES"])]
     children.append(Supervised(WORKER, "worker"))

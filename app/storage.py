@@ -10,12 +10,17 @@ its parsing processes draw page images there before they are put in the store.
 
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
 ORIGINALS, PAGES, IMPORTS = "originals/", "pages/", "imports/"
+# Files younger than this are never taken for leftovers: an upload is staged, stored and only then
+# given its document row, so a running app has files no row refers to yet (a second `make run`
+# started beside a running one cleans up too).
+LEFTOVER_GRACE_SECONDS = 3600
 
 
 def original_key(sha256: str) -> str:
@@ -101,7 +106,9 @@ class Files:
     def delete_under(self, prefix: str) -> None:
         raise NotImplementedError
 
-    def keys_under(self, prefix: str) -> list[str]:
+    def keys_under(self, prefix: str, written_before: float | None = None) -> list[str]:
+        """The keys under prefix, sorted; with written_before (a time.time() value), only those
+        last written before then."""
         raise NotImplementedError
 
 
@@ -148,11 +155,14 @@ class LocalFiles(Files):
     def delete_under(self, prefix: str) -> None:
         shutil.rmtree(self._path(prefix), ignore_errors=True)
 
-    def keys_under(self, prefix: str) -> list[str]:
+    def keys_under(self, prefix: str, written_before: float | None = None) -> list[str]:
         root = self._path(prefix)
         if not root.is_dir():
             return []
-        return sorted(str(path.relative_to(self.folder)) for path in root.rglob("*") if path.is_file())
+        paths = [path for path in root.rglob("*") if path.is_file()]
+        if written_before is not None:
+            paths = [path for path in paths if _modified(path) < written_before]
+        return sorted(str(path.relative_to(self.folder)) for path in paths)
 
 
 class S3Files(Files):
@@ -215,11 +225,14 @@ class S3Files(Files):
             objects = [{"Key": name} for name in names[first : first + 1000]]
             self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": objects, "Quiet": True})
 
-    def keys_under(self, prefix: str) -> list[str]:
+    def keys_under(self, prefix: str, written_before: float | None = None) -> list[str]:
         keys, skip = [], len(self._name(""))
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self._name(prefix))
         for listed in pages:
-            keys += [found["Key"][skip:] for found in listed.get("Contents", [])]
+            found = listed.get("Contents", [])
+            if written_before is not None:
+                found = [item for item in found if item["LastModified"].timestamp() < written_before]
+            keys += [item["Key"][skip:] for item in found]
         return sorted(keys)
 
 
@@ -235,26 +248,42 @@ def files(settings) -> Files:
 
 
 def remove_leftovers(
-    files: Files, known_sha256: set[str], known_documents: set[int], waiting_imports: set[int] = frozenset()
+    files: Files,
+    known_sha256: set[str],
+    known_documents: set[int],
+    waiting_imports: set[int] = frozenset(),
+    grace_seconds: float = LEFTOVER_GRACE_SECONDS,
 ) -> list[str]:
     """Delete interrupted uploads, originals no document refers to, images of deleted documents and
-    half-drawn ones, and the files of imports that no longer wait for the worker; what was removed."""
+    half-drawn ones, and the files of imports that no longer wait for the worker; what was removed.
+    Nothing written in the last grace_seconds is touched: it may be an upload or a drawing under
+    way in a running app (whose document row is not yet committed)."""
+    written_before = time.time() - grace_seconds
     removed = []
     for staged in (incoming_dir(str(files.folder)), files.folder / "scratch"):
-        if staged.exists():
-            removed += [str(path) for path in staged.iterdir()]
-            shutil.rmtree(staged, ignore_errors=True)
-    for key in files.keys_under(ORIGINALS):
+        for path in sorted(staged.iterdir()) if staged.exists() else []:
+            if _modified(path) < written_before:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+                removed.append(str(path))
+    for key in files.keys_under(ORIGINALS, written_before):
         if Path(key).stem not in known_sha256:
             files.delete(key)
             removed.append(key)
-    for key in files.keys_under(PAGES):
+    for key in files.keys_under(PAGES, written_before):
         document = key.removeprefix(PAGES).split("/")[0]
         if not (document.isdigit() and int(document) in known_documents) or key.endswith(".tmp"):
             files.delete(key)
             removed.append(key)
-    for key in files.keys_under(IMPORTS):
+    for key in files.keys_under(IMPORTS, written_before):
         if not (Path(key).stem.isdigit() and int(Path(key).stem) in waiting_imports):
             files.delete(key)
             removed.append(key)
     return removed
+
+
+def _modified(path: Path) -> float:
+    """When a file or folder was last written (0 when it is gone meanwhile)."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0

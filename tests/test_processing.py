@@ -228,13 +228,20 @@ def test_cleanup_removes_leftovers_and_keeps_what_documents_use(api, project, ru
         folder / "pages" / "999" / "1.png",
         folder / "pages" / str(document["id"]) / "2.png.tmp",
     ]
-    for path in leftovers:
+    fresh = [folder / "incoming" / "tmpnew.part", folder / "originals" / f"{'1' * 64}.pdf"]  # an upload under way
+    two_hours_ago = time.time() - 7200
+    for path in leftovers + fresh:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"left over")
+    for path in leftovers:
+        os.utime(path, (two_hours_ago, two_hours_ago))
     result = runner.invoke(args=["cleanup"])
     assert result.exit_code == 0
     assert [p.exists() for p in leftovers] == [False, False, False, False]
     assert kept_original.exists() and kept_image.exists()
+    assert all(path.exists() for path in fresh)  # written in the last hour: kept
+    assert runner.invoke(args=["cleanup", "--older-than", "0"]).exit_code == 0
+    assert not any(path.exists() for path in fresh)
 
 
 def test_scanned_page_is_read_by_ocr_with_word_boxes(api, project):
