@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from flask import Flask, current_app, g, request
+import orjson
+from flask import Flask, Response, current_app, g, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -22,6 +24,22 @@ SECURITY_HEADERS = {
 HSTS = "max-age=31536000; includeSubDomains"
 # Pages and API answers hold confidential work: no cache anywhere keeps them.
 NOT_STORED = ("text/html", "application/json")
+
+
+class FastJson(DefaultJSONProvider):
+    """The API's answers written by orjson, about ten times faster than the standard library's
+    json (a page of 400 words with their boxes is most of a page read's JSON); the same keys in
+    the same order, and what orjson does not write itself (dates, dataclasses) goes through
+    Flask's own conversions, as before. Non-ASCII text is written as UTF-8, not escaped."""
+
+    OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+    OPTIONS |= orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_APPEND_NEWLINE
+
+    def response(self, *args, **kwargs) -> Response:
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(*args, **kwargs)
+        body = orjson.dumps(self._prepare_response_obj(args, kwargs), default=self.default, option=self.OPTIONS)
+        return self._app.response_class(body, mimetype=self.mimetype)
 
 
 def db() -> Session:
@@ -55,6 +73,7 @@ def init_app(app: Flask) -> None:
     """Bind the database, bound ids in routes, trust the configured proxies, and add security
     headers to every response."""
     app.extensions["sessions"] = make_sessionmaker(app.config["DATABASE_URL"])
+    app.json = FastJson(app)
     app.add_template_filter(long_date)
     app.url_map.converters["int"] = IdConverter
     proxies = app.config["TRUSTED_PROXIES"]
