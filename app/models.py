@@ -4,6 +4,7 @@ import json
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
+import orjson
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -292,7 +293,7 @@ class Page(Base):
     def words(self) -> list[dict]:
         """The words as dicts with text and box."""
         return [
-            {"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in json.loads(self.words_json)
+            {"text": t, "x0": x0, "y0": y0, "x1": x1, "y1": y1} for t, x0, y0, x1, y1 in orjson.loads(self.words_json)
         ]
 
 

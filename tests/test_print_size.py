@@ -70,9 +70,17 @@ def test_the_resolution_gives_the_print_sixteen_pixels_of_x_height(x_height, hig
     assert ocr_dpi_for(x_height, highest) == dpi
 
 
+@pytest.mark.parametrize(
+    "scanned_at, dpi", [(150, 300), (199, 300), (200, LOWEST_DPI), (300, LOWEST_DPI), (None, LOWEST_DPI)]
+)
+def test_a_coarse_scan_is_read_at_the_highest_resolution_whatever_its_print(scanned_at, dpi):
+    assert ocr_dpi_for(6.3, 300, scanned_at) == dpi
+
+
 def test_big_print_is_read_at_a_lower_resolution_and_small_print_at_the_full_one():
     assert reading_dpi(_scan("helv", 12, 200), 300) == LOWEST_DPI
     assert reading_dpi(_scan("helv", 8, 300), 300) >= 275
+    assert reading_dpi(_scan("helv", 12, 150), 300) == 300  # a coarse scan: enlarged in full
 
 
 def _opened(folder, pdf: bytes) -> pymupdf.Document:

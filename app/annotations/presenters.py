@@ -1,6 +1,6 @@
 """The JSON views of annotations."""
 
-import json
+import orjson
 
 from app.core.grounds import explain
 from app.models import Annotation, AnnotationChange
@@ -18,7 +18,7 @@ def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | No
         "exact": annotation.exact,
         "prefix": annotation.prefix,
         "suffix": annotation.suffix,
-        "rects": json.loads(annotation.rects_json),
+        "rects": orjson.loads(annotation.rects_json),
         "tags": [t.full_name for t in annotation.tags],
         "colours": [t.colour for t in annotation.tags],
         "note": annotation.note,
@@ -36,7 +36,7 @@ def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | No
                 "action": c.action,
                 "user": c.user.email if c.user else None,
                 "at": c.at.isoformat(),
-                "changes": json.loads(c.changes_json),
+                "changes": orjson.loads(c.changes_json),
             }
             for c in changes
         ]
