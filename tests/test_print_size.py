@@ -6,7 +6,7 @@ import re
 
 import pymupdf
 import pytest
-from pdfs import rough_scan
+from pdfs import rough_scan, scanned_pdf
 
 from app.pdf.extract import extract_page, open_pdf, reading_dpi, scan_image
 from app.pdf.ocr import ocr_lines_image, ocr_page_image
@@ -86,6 +86,13 @@ def test_big_print_is_read_at_a_lower_resolution_and_small_print_at_the_full_one
 def _opened(folder, pdf: bytes) -> pymupdf.Document:
     (folder / "scan.pdf").write_bytes(pdf)
     return open_pdf(folder / "scan.pdf")
+
+
+def test_a_scan_made_at_200_dpi_counts_as_200_not_a_hair_under():
+    """Its image's size over the page's, in floating point, comes to 199.99998."""
+    lines = [(72, 100 + 24 * i, "Sustainment and repair contracts could undermine capability.") for i in range(20)]
+    page = pymupdf.open(stream=scanned_pdf(lines, dpi=200, fontsize=12), filetype="pdf")[0]
+    assert reading_dpi(page, 300) == LOWEST_DPI
 
 
 def _words(text: str) -> list[str]:

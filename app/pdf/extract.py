@@ -306,14 +306,14 @@ def _measured(page: pymupdf.Page, highest: int) -> tuple[int, pymupdf.Pixmap]:
     return ocr_dpi_for(x_height_points(small), highest, _scan_resolution(page)), small
 
 
-def _scan_resolution(page: pymupdf.Page) -> float | None:
-    """Pixels per inch of the largest image drawn on the page (None when there is none)."""
+def _scan_resolution(page: pymupdf.Page) -> int | None:
+    """Pixels per inch of the largest image drawn on the page, to the nearest (None when there is none)."""
     infos = page.get_image_info()
     if not infos:
         return None
     largest = max(infos, key=lambda info: abs(pymupdf.Rect(info["bbox"])))
     drawn = pymupdf.Rect(largest["bbox"])
-    return max(largest["width"], largest["height"]) / max(drawn.width / 72, drawn.height / 72, 1 / 72)
+    return round(max(largest["width"], largest["height"]) / max(drawn.width / 72, drawn.height / 72, 1 / 72))
 
 
 def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
