@@ -148,3 +148,15 @@ def test_a_forked_child_reads_with_its_own_tesseract():
     assert "Sustainment" in queue.get(timeout=60)
     child.join(60)
     assert child.exitcode == 0
+
+
+def test_a_language_tesseract_has_no_data_for_is_refused_with_a_sentence():
+    from app.pdf import PdfRefused
+
+    page = pymupdf.open().new_page(width=300, height=60)
+    page.insert_text((10, 35), "Sustainment", fontsize=16)
+    image = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
+    assert "Sustainment" in ocr_page_image(image, "eng", 300).text
+    with pytest.raises(PdfRefused, match="no language data for “xyz”"):
+        reader("xyz")
+    assert "Sustainment" in ocr_page_image(image, "eng", 300).text  # English is read again after the refusal

@@ -90,6 +90,7 @@ def reader(languages: str) -> Reader:
         return kept
     if kept is not None and ours:
         kept.end()
+    _local.reader = None  # not the ended one, should the new one be refused
     _local.reader, _local.pid = Reader(languages), os.getpid()
     return _local.reader
 
