@@ -120,22 +120,16 @@ def extract_page(
     """Read page `number` (from 1): words and text, OCR when it is a scan; render the page image and
     its thumbnail to images (two paths) if given. text_first: a page that is not a scan leaves its
     images for later (content.images_later; draw_page_images draws them), so that its text is
-    stored sooner; a scan's are drawn now, from the image OCR reads."""
+    stored sooner; a scan's are drawn now, from the image its print was measured on."""
     try:
         page = doc[number - 1]
         content = _read_text(page, number)
         cover = _image_cover(page)
-        # A scan is rendered once, in grey at the resolution its print needs; boxes, page images
-        # and OCR share it.
-        scanned, grey, small, dpi = cover >= SCAN_IMAGE_COVER, None, None, ocr_dpi
+        scanned = cover >= SCAN_IMAGE_COVER
         if _is_scan(cover, content.text):
-            dpi, small = _measured(page, ocr_dpi)
-            grey = scan_image(page, dpi)
-        boxes = find_boxes(page, scanned=scanned, grey=grey)
-        if boxes and grey is not None and dpi < ocr_dpi:  # labels beside boxes are small print: full resolution
-            dpi = ocr_dpi
-            grey = scan_image(page, dpi)
-            boxes = find_boxes(page, scanned=scanned, grey=grey)
+            grey, small, dpi, boxes = _scan_for_ocr(page, scanned, ocr_dpi)
+        else:
+            grey, small, dpi, boxes = None, None, ocr_dpi, find_boxes(page, scanned=scanned)
         later = images is not None and text_first and grey is None
         if images is not None and not later:
             render_page_images(page, images, small if small and _scanned_in_grey(page) else None)
@@ -291,6 +285,22 @@ def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:
     if image.n != 1:
         image = pymupdf.Pixmap(pymupdf.csGRAY, image)
     return image if (image.width, image.height) == (width, height) else scaled(image, width, height)
+
+
+def _scan_for_ocr(
+    page: pymupdf.Page, scanned: bool, highest: int
+) -> tuple[pymupdf.Pixmap, pymupdf.Pixmap, int, list[FoundBox]]:
+    """A page to be OCRed, rendered once in grey at the resolution its print needs (at most
+    highest; boxes and OCR share that image), the image its print was measured on (its page
+    images come from it), that resolution, and its redaction boxes. A page with boxes is read at
+    highest: the grounds printed beside them are small."""
+    dpi, small = _measured(page, highest)
+    grey = scan_image(page, dpi)
+    boxes = find_boxes(page, scanned=scanned, grey=grey)
+    if boxes and dpi < highest:
+        dpi, grey = highest, scan_image(page, highest)
+        boxes = find_boxes(page, scanned=scanned, grey=grey)
+    return grey, small, dpi, boxes
 
 
 def reading_dpi(page: pymupdf.Page, highest: int) -> int:
