@@ -255,6 +255,9 @@ def speed(rounds: int = 3) -> None:
     pdf = scans_pdf()
     pages = pymupdf.open(stream=pdf, filetype="pdf").page_count
     print(f"Speed on {pages} scanned pages, both cores busy, {rounds} rounds (the three in turn), seconds a page:")
+    if subprocess.run(["git", "cat-file", "-e", BEFORE_COMMIT], cwd=ROOT, capture_output=True).returncode != 0:
+        print(f"  not measured: the baseline is commit {BEFORE_COMMIT}, and this copy has no git history holding it")
+        return
     speedups, against_alone = [], []
     for round_number in range(1, rounds + 1):
         with tempfile.TemporaryDirectory() as tmp:
