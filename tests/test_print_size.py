@@ -8,7 +8,7 @@ import pymupdf
 import pytest
 from pdfs import rough_scan, scanned_pdf
 
-from app.pdf.extract import extract_page, open_pdf, reading_dpi, scan_image
+from app.pdf.extract import extract_page, reading_dpi, scan_image
 from app.pdf.ocr import ocr_lines_image, ocr_page_image
 from app.pdf.print_size import LOWEST_DPI, MEASURE_DPI, ocr_dpi_for, x_height_points
 from app.pdf.tesseract import reader
@@ -83,11 +83,6 @@ def test_big_print_is_read_at_a_lower_resolution_and_small_print_at_the_full_one
     assert reading_dpi(_scan("helv", 12, 150), 300) == 300  # a coarse scan: enlarged in full
 
 
-def _opened(folder, pdf: bytes) -> pymupdf.Document:
-    (folder / "scan.pdf").write_bytes(pdf)
-    return open_pdf(folder / "scan.pdf")
-
-
 def test_a_scan_made_at_200_dpi_counts_as_200_not_a_hair_under():
     """Its image's size over the page's, in floating point, comes to 199.99998."""
     lines = [(72, 100 + 24 * i, "Sustainment and repair contracts could undermine capability.") for i in range(20)]
@@ -99,9 +94,9 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[a-z]+", text.lower())
 
 
-def test_a_page_read_at_its_chosen_resolution_loses_no_word_and_keeps_its_boxes_in_place(tmp_path):
+def test_a_page_read_at_its_chosen_resolution_loses_no_word_and_keeps_its_boxes_in_place():
     """12 pt print is read at 200 dpi: every word, and the word boxes in points where the print is."""
-    doc = _opened(tmp_path, rough_scan(_page("helv", 12), [{"boxes": []}], 300, 5)[0])
+    doc = pymupdf.open(stream=rough_scan(_page("helv", 12), [{"boxes": []}], 300, 5)[0], filetype="pdf")
     content = extract_page(doc, 1, None, "eng", 300)
     assert content.ocr_dpi == LOWEST_DPI
     expected = _words(" ".join(PARAGRAPH.split()[:60]))
@@ -110,8 +105,8 @@ def test_a_page_read_at_its_chosen_resolution_loses_no_word_and_keeps_its_boxes_
     assert 55 < first[1] < 110 and 60 < first[2] < 90  # where insert_textbox put it (turned by up to 1.2 degrees)
 
 
-def test_a_page_with_a_box_is_read_at_full_resolution_for_its_label(tmp_path):
-    doc = _opened(tmp_path, rough_scan(_page("helv", 12, boxed=True), [{"boxes": []}], 300, 5)[0])
+def test_a_page_with_a_box_is_read_at_full_resolution_for_its_label():
+    doc = pymupdf.open(stream=rough_scan(_page("helv", 12, boxed=True), [{"boxes": []}], 300, 5)[0], filetype="pdf")
     content = extract_page(doc, 1, None, "eng", 300)
     assert content.ocr_dpi == 300
     [box] = content.boxes

@@ -14,12 +14,10 @@ import pymupdf
 
 from app.pdf import PdfRefused
 from app.pdf.furniture import is_stamp
-from app.pdf.tesseract import reader
+from app.pdf.tesseract import SINGLE_THREADED, reader
 from app.pdf.words import join_words
 
-# Tesseract's own OpenMP threads cost 4x the CPU for the same output on 2 cores
-# (FACTS.md); we run one single-threaded Tesseract per parsing process instead.
-TESSERACT_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+TESSERACT_ENV = {**os.environ, **SINGLE_THREADED}  # for the command
 TESSERACT_TIMEOUT_SECONDS = 300
 # Mean word confidence below which a page may be upside down (upright print reads at 85-95,
 # the same print upside down at about 35).

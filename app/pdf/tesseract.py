@@ -14,6 +14,10 @@ import threading
 from app.pdf import PdfRefused
 
 LIBRARY = "libtesseract.so.5"
+# Tesseract's own OpenMP threads cost four times the processor for the same reading on two cores
+# (FACTS.md): every Tesseract runs single-threaded, and pages are read in parallel by the
+# parsing processes instead. OpenMP reads this from the environment when the library loads.
+SINGLE_THREADED = {"OMP_THREAD_LIMIT": "1"}
 # What the C API leaves out of the TSV it gives: the header the command line prints.
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 _local = threading.local()  # a reader per thread: one Tesseract API is not to be shared
@@ -96,12 +100,10 @@ def reader(languages: str) -> Reader:
 
 
 def _loaded() -> ctypes.CDLL:
-    """libtesseract, loaded once, its OpenMP threads limited to one first: Tesseract's own
-    threads cost four times the processor for the same reading on two cores (FACTS.md); pages
-    are read in parallel by the parsing processes instead."""
+    """libtesseract, loaded once, single-threaded (SINGLE_THREADED)."""
     global _library
     if _library is None:
-        os.environ["OMP_THREAD_LIMIT"] = "1"  # read by OpenMP when the library loads
+        os.environ.update(SINGLE_THREADED)
         try:
             library = ctypes.CDLL(LIBRARY)
         except OSError as error:
