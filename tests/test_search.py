@@ -9,7 +9,8 @@ from conftest import Api, create_user, sign_in, upload
 from pdfs import FONT_FILE, scanned_pdf
 
 from app.auth import service as auth_service
-from app.search.query import Clause, Filter, Term, parse
+from app.search.hits import snippet
+from app.search.query import WORD, Clause, Filter, Term, ascii_words, parse, words_of
 
 DEFENCE = [
     "Supply chain resilience in Ukraine and the Pacific.",
@@ -549,3 +550,26 @@ def test_a_page_deleted_while_its_search_runs_is_left_out_not_a_crash(app, api, 
     assert answer.status_code == 200, answer.get_data(as_text=True)
     documents = {result["document"] for result in answer.get_json()["results"]}
     assert corpus["defence"] in documents and corpus["foreign"] not in documents
+
+
+ASCII_TEXTS = [
+    "".join(chr(code) for code in range(128)),
+    "OPS_306, c++ and 9(2)(a)\t--tabs\x0bvertical\x1cseparator\x00null",
+    "Line 4: supply chain resilience and sustainment, part 3.\nBriefing to the Minister",
+    "",
+    "   ",
+]
+
+
+@pytest.mark.parametrize("text", ASCII_TEXTS)
+def test_ascii_words_are_the_words_the_pattern_finds(text):
+    assert ascii_words(text) == WORD.findall(text.lower())
+    assert words_of(text) == WORD.findall(text.lower())
+
+
+def test_a_snippet_of_ascii_text_marks_words_split_at_any_separator():
+    query = parse("ops")
+    text = "Filed as OPS_306 under s 9(2)(a); ops\x1cnotes follow."
+    assert snippet(text, query.lit_words(), {}) == (
+        "Filed as <mark>OPS</mark>_306 under s 9(2)(a); <mark>ops</mark> notes follow."  # runs of space made one
+    )

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from html import escape
 from itertools import islice
 
-from app.search.query import WORD, Term, fold
+from app.search.query import WORD, Term, ascii_words, fold, words_of
 
 SNIPPET_TOKENS = 30  # words shown in a snippet
 ELLIPSIS = "…"
@@ -83,10 +83,10 @@ def snippet(text: str, terms: list[Term], fuzzy_words: dict[str, Collection[str]
 
 
 def _folded_words(text: str) -> list[str]:
-    """The index's words of a text, folded, in order (WORD finds the same words in a lower-cased
-    ASCII text as in the text itself)."""
+    """The index's words of a text, folded, in order, each where WORD finds it in the text itself
+    (folding a whole text that is not ASCII could join or split words)."""
     if text.isascii():
-        return WORD.findall(text.lower())
+        return ascii_words(text)
     return [fold(word) for word in WORD.findall(text)]
 
 
@@ -109,7 +109,7 @@ def lit_word_indexes(words: list[dict], terms: list[Term], fuzzy_words: dict[str
     """Indexes of a page's stored words (PDF words, "OPS-306," one of them) holding a hit."""
     tokens, owners = [], []
     for index, word in enumerate(words):
-        for token in WORD.findall(fold(word["text"])):
+        for token in words_of(word["text"]):
             tokens.append(token)
             owners.append(index)
     return sorted({owners[i] for i in lit_tokens(tokens, terms, fuzzy_words)})
