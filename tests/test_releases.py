@@ -294,3 +294,15 @@ def test_the_letters_facts_are_corrected_in_a_form(app, api, treasury, user):
     assert api.get(f"/api/documents/{treasury['id']}/release").get_json()["request_date"] == "2024-03-01"
     later = browser.post(f"/documents/{treasury['id']}/release", data={**form, "request_date": "2024-05-01"})
     assert later.status_code == 400 and "cannot be dated before the request" in later.get_data(as_text=True)
+
+
+def test_a_schedule_running_past_the_fifteenth_page_is_listed_whole(api, project):
+    headings = {"number": "No.", "date": "Date", "title": "Description", "decision": "Decision", "grounds": "Grounds"}
+    pdf, expected = schedule_pdf(headings, ruled=False, rows_per_page=2, repeat_heading=True)
+    release = pymupdf.open(stream=pdf, filetype="pdf")
+    for number in range(12):  # the letter runs on, so the schedule starts on page 14 and ends on 19
+        release.new_page(pno=1, width=595, height=842).insert_text((56, 80), f"Letter, page {number + 2}.")
+    document = upload(api, project["id"], ("long-schedule.pdf", release.tobytes())).get_json()["documents"][0]
+    schedule = api.get(f"/api/documents/{document['id']}/release").get_json()["schedule"]
+    assert [row["number"] for row in schedule] == [row["number"] for row in expected]
+    assert (schedule[0]["page"], schedule[-1]["page"]) == (14, 19)

@@ -4,7 +4,7 @@ ruled and unruled tables, headings that wrap, and tables running over pages."""
 import pytest
 from schedules import DOCUMENTS, page_words, schedule_pdf
 
-from app.core.schedules import ScheduleRow, decision_of, fuller, read_schedule
+from app.core.schedules import SCHEDULE_STARTS_BY, ScheduleRow, decision_of, fuller, read_schedule
 
 LAYOUTS = {
     "ruled, the usual order": (
@@ -295,3 +295,35 @@ def test_grounds_are_not_taken_from_a_row_read_with_another_decision_or_another_
     first = [_row("1", "withheld in full", ["9(2)(a)"]), _row("2", "released in part", ["9(2)(h)"])]
     second = [_row("1", "released in part", ["9(2)(a)", "9(2)(h)"]), _row("3", "released in part", ["9(2)(a)"])]
     assert [row.grounds for row in fuller(first, second)] == [["9(2)(a)"], ["9(2)(h)"]]
+
+
+def test_a_schedule_starting_on_the_last_page_it_may_is_read_to_its_end():
+    headings = {"number": "No.", "date": "Date", "title": "Description", "decision": "Decision", "grounds": "Grounds"}
+    pdf, expected = schedule_pdf(headings, False, 2, True)
+    schedule = page_words(pdf)[1:]  # after the letter: one page of heading and two rows, and so on
+    filler = [[("Appendix", 40.0, 70.0, 100.0, 82.0)]] * (SCHEDULE_STARTS_BY - 1)
+    rows = read_schedule(iter(filler + schedule))
+    assert [row.number for row in rows] == [row["number"] for row in expected]
+    assert (rows[0].page, rows[-1].page) == (SCHEDULE_STARTS_BY, SCHEDULE_STARTS_BY + len(schedule) - 1)
+    assert rows[-1].page > SCHEDULE_STARTS_BY + 1  # it ran on past the pages it may start on
+
+
+def test_a_schedule_starting_after_the_first_pages_is_not_a_release_schedule():
+    headings = {"number": "No.", "date": "Date", "title": "Description", "decision": "Decision", "grounds": "Grounds"}
+    pdf, _ = schedule_pdf(headings, False, 6, True)
+    filler = [[("Appendix", 40.0, 70.0, 100.0, 82.0)]] * SCHEDULE_STARTS_BY
+    assert read_schedule(filler + page_words(pdf)[1:]) == []
+
+
+def test_read_schedule_takes_no_page_after_its_table_ends():
+    headings = {"number": "No.", "date": "Date", "title": "Description", "decision": "Decision", "grounds": "Grounds"}
+    pdf, expected = schedule_pdf(headings, False, 6, True)
+    taken = []
+
+    def pages():
+        for words in [*page_words(pdf), [("Briefing", 40.0, 70.0, 100.0, 82.0)]] * 30:
+            taken.append(words)
+            yield words
+
+    assert len(read_schedule(pages())) == len(expected)
+    assert len(taken) < 10

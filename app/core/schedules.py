@@ -13,7 +13,7 @@ columns when the next page's first number follows on."""
 import re
 import statistics
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -22,7 +22,7 @@ from rapidfuzz.distance import Levenshtein
 from app.core.grounds import cut_short, find_citations, snap_ground
 from app.core.letters import find_dates
 
-SCHEDULE_PAGES = 15  # a schedule follows the letter on a release's first pages
+SCHEDULE_STARTS_BY = 15  # a schedule follows the letter: it starts on one of a release's first pages
 Word = tuple[str, float, float, float, float]  # text, x0, y0, x1, y1
 
 HEADINGS = {
@@ -137,11 +137,14 @@ class _Table:
         return {kind for kind, _ in self.columns}
 
 
-def read_schedule(pages: list[list[Word]], jurisdiction: str = "nz-oia") -> list[ScheduleRow]:
+def read_schedule(pages: Iterable[list[Word]], jurisdiction: str = "nz-oia") -> list[ScheduleRow]:
     """The rows of the first schedule of documents among the pages' words, in order; [] when there
-    is none."""
+    is none. It must start by page SCHEDULE_STARTS_BY, and is read to its end however many pages
+    it runs over; pages are taken one at a time, none after it."""
     table: _Table | None = None
-    for number, words in enumerate(pages[:SCHEDULE_PAGES], 1):
+    for number, words in enumerate(pages, 1):
+        if table is None and number > SCHEDULE_STARTS_BY:
+            break
         lines = _lines(_upright(_without_rules(words)))
         if table is None:
             found = _find_heading(lines)

@@ -1,6 +1,7 @@
 """A release read as a release: its response letter and schedule of documents, read at ingest,
 corrected by people, and the letter's dates measured against the Act's time limit."""
 
+import itertools
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from app.core.bundles import TOP_CHARACTERS, locate
 from app.core.comparison import SAME_PAPER, ComparedPage, compare, signature, similarity
 from app.core.grounds import explain
 from app.core.letters import LETTER_PAGES, Letter, read_letter
-from app.core.schedules import SCHEDULE_PAGES, ScheduleRow, fuller, read_schedule
+from app.core.schedules import SCHEDULE_STARTS_BY, ScheduleRow, fuller, read_schedule
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
 from app.errors import BadInput
 from app.models import Document, Page, Project, RedactionBox, Release
@@ -35,11 +36,10 @@ def read_release(session: Session, document_id: int, jurisdiction: str, table_wo
     table's rows (page number -> words, see schedule_scans); the reading that says more is kept."""
     texts = list(session.scalars(select(Page.text).where(Page.document_id == document_id).order_by(Page.number)))
     letter = read_letter(texts[: LETTER_PAGES + 1], jurisdiction)
-    first_words = _first_words(session, document_id)
-    rows = read_schedule(first_words, jurisdiction)
+    rows = read_schedule(_page_words(session, document_id), jurisdiction)
     if table_words:
-        again = [table_words.get(number, words) for number, words in enumerate(first_words, 1)]
-        rows = fuller(rows, read_schedule(again, jurisdiction))
+        pages = enumerate(_page_words(session, document_id), 1)
+        rows = fuller(rows, read_schedule((table_words.get(number, words) for number, words in pages), jurisdiction))
     schedule = _rows(rows)
     if schedule:
         after = max(row["page"] for row in schedule) + 1
@@ -62,24 +62,31 @@ def schedule_scans(session: Session, document_id: int, jurisdiction: str) -> lis
     """The scanned pages (number, rotation) that the release's schedule is printed on, as read
     from their stored words: the pages to read again as a table's rows. A release whose first
     pages hold no scan has none (and its schedule is not read here)."""
-    scanned = select(Page.number, Page.rotation).where(
-        Page.document_id == document_id, Page.ocr.is_(True), Page.number <= SCHEDULE_PAGES
+    first_scan = select(Page.id).where(
+        Page.document_id == document_id, Page.ocr.is_(True), Page.number <= SCHEDULE_STARTS_BY
     )
-    scans = dict(session.execute(scanned).all())
-    if not scans:
+    if session.scalar(first_scan.limit(1)) is None:
         return []
-    pages = {row.page for row in read_schedule(_first_words(session, document_id), jurisdiction)}
-    return [(number, scans[number]) for number in sorted(pages & scans.keys())]
-
-
-def _first_words(session: Session, document_id: int) -> list[list[tuple]]:
-    """The words of the release's first SCHEDULE_PAGES pages, as read_schedule takes them."""
-    pages = session.scalars(
-        select(Page.words_json)
-        .where(Page.document_id == document_id, Page.number <= SCHEDULE_PAGES)
-        .order_by(Page.number)
+    pages = {row.page for row in read_schedule(_page_words(session, document_id), jurisdiction)}
+    scanned = select(Page.number, Page.rotation).where(
+        Page.document_id == document_id, Page.ocr.is_(True), Page.number.in_(pages)
     )
-    return [[tuple(word) for word in json.loads(words)] for words in pages]
+    return sorted((number, rotation) for number, rotation in session.execute(scanned))
+
+
+def _page_words(session: Session, document_id: int) -> Iterator[list[tuple]]:
+    """The words of the release's pages in order, as read_schedule takes them: fetched
+    SCHEDULE_STARTS_BY pages at a time as it asks for them (it stops where its schedule ends)."""
+    for first in itertools.count(1, SCHEDULE_STARTS_BY):
+        pages = session.scalars(
+            select(Page.words_json)
+            .where(Page.document_id == document_id, Page.number >= first, Page.number < first + SCHEDULE_STARTS_BY)
+            .order_by(Page.number)
+        ).all()
+        if not pages:
+            return
+        for words in pages:
+            yield [tuple(word) for word in json.loads(words)]
 
 
 def _letter_fields(letter: Letter | None) -> dict:
