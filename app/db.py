@@ -2,6 +2,8 @@
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import MetaData, create_engine, event
@@ -24,6 +26,20 @@ def begin_writing(session: Session) -> None:
     transaction so far is ended (it must hold no changes)."""
     if reading_only.get():
         session.commit()
+        reading_only.set(False)
+
+
+@contextmanager
+def reading_session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session that only reads, outside any request (an answer streamed out after its request
+    ended, when reading_only has been reset): on SQLite its transaction begins as a reader's, so a
+    long export holds up no writer (begun as a writer's, it kept every writer waiting until it
+    was sent, and they gave up with "database is locked")."""
+    reading_only.set(True)
+    try:
+        with sessions() as session:
+            yield session
+    finally:
         reading_only.set(False)
 
 

@@ -7,12 +7,15 @@ from datetime import date
 from typing import Annotated, Any, TypeVar
 
 from flask import current_app, request
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
 
 from app.db import LARGEST_ID
 from app.errors import BadInput
 
 Body = TypeVar("Body", bound=BaseModel)
+# The largest whole number a body may hold: what every integer column holds (PostgreSQL's
+# integer; SQLite's is wider). Larger, a page number could not even be looked up (a 500).
+LARGEST_NUMBER = 2**31 - 1
 
 # What each kind of pydantic error means, said to a person; {name} fields come from the error's ctx.
 PROBLEMS = {
@@ -28,6 +31,7 @@ PROBLEMS = {
     "string_too_short": "cannot be empty",
     "too_long": "must have at most {max_length} items",
     "greater_than_equal": "must be at least {ge}",
+    "finite_number": "must be a finite number",
 }
 
 
@@ -56,7 +60,14 @@ OptionalDate = Annotated[optional_text(40), AfterValidator(_date)]  # "" or null
 class Schema(BaseModel):
     """A request body: unknown fields are refused and no type is coerced (no "3" for 3)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable_numbers(cls, value: Any) -> Any:
+        if _too_large(value):
+            raise ValueError(f"can hold no number larger than {LARGEST_NUMBER:,}")
+        return value
 
     def given(self) -> dict[str, Any]:
         """The fields the request actually sent, for partial updates, as validated (a date, not
@@ -87,6 +98,15 @@ def validated(schema: type[Body], data: Any) -> Body:
     except ValidationError as error:
         problems = {_field(e): _problem(e) for e in error.errors()}
         raise BadInput(_sentence(schema, problems), fields=problems) from None
+
+
+def _too_large(value: Any) -> bool:
+    """Whether a field's value is, or holds, a whole number beyond ±LARGEST_NUMBER."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return abs(value) > LARGEST_NUMBER
+    if isinstance(value, list | tuple):
+        return any(_too_large(item) for item in value)
+    return False
 
 
 def _holds_nul(value: Any) -> bool:

@@ -382,3 +382,20 @@ def test_a_large_import_runs_in_the_worker_with_progress_then_its_report(api, pr
     with api.client.application.extensions["sessions"]() as session:
         intruder = Api(api.client.application.test_client(), create_token_for(session, other.email))
     assert intruder.get(f"/api/imports/{job['id']}").status_code == 404
+
+
+def test_an_export_streaming_out_holds_no_lock_that_writers_wait_on(api, project, release, settings):
+    import sqlite3
+
+    response = api.get(f"/api/projects/{project['id']}/export", query_string={"format": "csv"}, buffered=False)
+    stream = iter(response.response)
+    try:
+        assert next(stream)  # the export has begun reading, in a session of its own, and is not done
+        if settings["DATABASE_URL"].startswith("sqlite:///"):  # PostgreSQL's readers never block writers
+            writer = sqlite3.connect(settings["DATABASE_URL"].removeprefix("sqlite:///"), timeout=1)
+            writer.execute("BEGIN IMMEDIATE")  # "database is locked" after a second if the export held the lock
+            writer.rollback()
+            writer.close()
+        annotate(api, release["document"]["id"], page=1, start=0, end=3, tags=["Risk"])
+    finally:
+        response.close()

@@ -185,6 +185,79 @@ def test_sql_and_search_syntax_in_every_query_parameter_of_every_read_answer_wit
         assert session.scalar(select(func.count()).select_from(Page)) == 1
 
 
+# Values each field of a good body is given in turn (and each field is left out once): wrong
+# types, numbers no column holds, rectangles that are no rectangle, text at and past its limit.
+HOSTILE_FIELD_VALUES = [None, "", "x" * 5000, -1, 0, 2**31, 2**63, -(2**63), 1e308, [], {}, [None], "\x00", "😀"]
+HOSTILE_FIELD_VALUES += [True, "2024-02-30", [1, 2], [-1, 10**9], [2**63, 2**63], [0, 0, 1e308, 1e308], [5, 5, 1, 1]]
+HOSTILE_FIELD_VALUES += [[-1e9, -1e9, 1e9, 1e9], [0, 0, 0, 0], ["Risk"] * 500, ["x" * 3000], "9(2)(a)" * 100, "private"]
+
+
+def _one_field_wrong(body: dict):
+    for name in body:
+        for value in HOSTILE_FIELD_VALUES:
+            yield {**body, name: value}
+        yield {key: value for key, value in body.items() if key != name}
+
+
+def test_every_field_of_every_body_takes_hostile_values_without_a_500(api, project):
+    lines = [(72, 100, "Cabinet paper: supply chain resilience.")]
+    d = upload(api, project["id"], ("a.pdf", text_pdf([lines]))).get_json()["documents"][0]["id"]
+    p = project["id"]
+    a = api.post(f"/api/documents/{d}/annotations", json={"page": 1, "start": 0, "end": 7, "tags": ["Risk"]})
+    good_bodies = [
+        ("POST", f"/api/documents/{d}/annotations", {"page": 1, "start": 0, "end": 7, "tags": ["Risk"], "note": "n"}),
+        ("POST", f"/api/documents/{d}/annotations", {"page": 1, "words": [0, 2], "tags": ["Risk"]}),
+        (
+            "POST",
+            f"/api/documents/{d}/annotations",
+            {"page": 1, "rect": [10, 10, 50, 50], "tags": ["Redaction"], "ground": "6(a)"},
+        ),
+        ("PATCH", f"/api/annotations/{a.get_json()['id']}", {"note": "x", "tags": ["Risk"], "visibility": "private"}),
+        ("PATCH", f"/api/documents/{d}", {"title": "t", "agency": "MFAT", "date_released": "2024-01-01"}),
+        ("PATCH", f"/api/documents/{d}/release", {"reference": "r", "request_date": "2023-12-01", "extension_days": 5}),
+        ("POST", f"/api/projects/{p}/tags", {"name": "New", "colour": "#aabbcc"}),
+        (
+            "POST",
+            f"/api/projects/{p}/rules",
+            {"tag": "Risk", "scope": "phrase", "phrases": ["supply"], "regex": "su+"},
+        ),
+        ("POST", f"/api/projects/{p}/saved-searches", {"name": "s", "query": "supply"}),
+        ("POST", f"/api/projects/{p}/term-lists", {"terms": ["supply", "chain"]}),
+        ("POST", f"/api/projects/{p}/search/tag", {"q": "supply", "tag": "Risk", "as": "suggestions"}),
+        ("POST", f"/api/projects/{p}/invitations", {"email": "y@example.nz", "role": "viewer"}),
+        ("POST", "/api/tokens", {"name": "t", "expires_at": "2027-01-01"}),
+        ("PATCH", f"/api/projects/{p}", {"name": "P2"}),
+    ]
+    tried = 0
+    for method, path, good in good_bodies:
+        first = api.open(path, method=method, json=good)
+        assert first.status_code < 300, (method, path, first.get_data(as_text=True))
+        for body in _one_field_wrong(good):
+            answer = api.open(path, method=method, json=body)
+            assert answer.status_code < 500, (method, path, body, answer.get_data(as_text=True)[:200])
+            if answer.status_code >= 400:
+                error = answer.get_json()["error"]
+                assert error.endswith(".") and "Traceback" not in error, error  # a sentence
+            elif method == "POST" and path.endswith("/annotations"):  # made: its clip and exports still work
+                made = answer.get_json()["id"]
+                assert api.get(f"/api/annotations/{made}/clip.png").status_code < 500, body
+                for kind in ("csv", "pdf"):
+                    assert api.get(f"/api/projects/{p}/export", query_string={"format": kind}).status_code < 500
+                api.delete(f"/api/annotations/{made}")
+            tried += 1
+    assert tried > 1000
+
+
+def test_a_number_no_column_holds_is_refused_with_a_sentence(api, project):
+    lines = [(72, 100, "Cabinet paper: supply chain resilience.")]
+    d = upload(api, project["id"], ("a.pdf", text_pdf([lines]))).get_json()["documents"][0]["id"]
+    answer = api.post(f"/api/documents/{d}/annotations", json={"page": 2**63, "start": 0, "end": 7, "tags": ["Risk"]})
+    assert answer.status_code == 400
+    assert answer.get_json()["fields"] == {"page": "can hold no number larger than 2,147,483,647"}
+    answer = api.post(f"/api/documents/{d}/annotations", json={"page": 1, "words": [0, 2**40], "tags": ["Risk"]})
+    assert answer.status_code == 400 and "2,147,483,647" in answer.get_json()["error"]
+
+
 def test_a_file_name_cannot_reach_outside_the_upload_folder(api, project, settings, tmp_path):
     from pathlib import Path
 

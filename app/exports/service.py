@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.core.bundles import place_of
 from app.core.grounds import explain
+from app.db import reading_session
 from app.errors import BadInput
 from app.models import Annotation, AnnotationTag, Document, Page, Project, Suggestion, SuggestionSource, Tag, User
 from app.tags.service import resolve_tags
@@ -131,8 +132,9 @@ def excerpts(session: Session, project: Project, selection: Selection) -> Iterat
 
 def streamed(sessions: sessionmaker[Session], project_id: int, selection: Selection, write) -> Iterator:
     """write(excerpts) run in a session of its own, which outlives the request that started it,
-    so that a large export streams; check the selection with the request's session first."""
-    with sessions() as session:
+    so that a large export streams; check the selection with the request's session first. It
+    only reads."""
+    with reading_session(sessions) as session:
         project = session.get(Project, project_id)
         yield from write(excerpts(session, project, selection))
 
