@@ -1,5 +1,6 @@
 """Per-request database sessions, response headers, and the reverse proxies trusted."""
 
+from collections.abc import Callable
 from datetime import date
 
 import orjson
@@ -58,6 +59,13 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def only_reads(view: Callable) -> Callable:
+    """Mark a view that takes a POST (a body too large for a query string) but only reads: its
+    transactions begin as a reader's, as a GET's do, and keep no writer waiting while it works."""
+    view.only_reads = True
+    return view
+
+
 def long_date(iso: str) -> str:
     """A date as a New Zealand letter writes it: "2024-04-12" -> "12 April 2024"."""
     day = date.fromisoformat(iso)
@@ -82,7 +90,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _reading_only():
-        reading_only.set(request.method in ("GET", "HEAD"))
+        view = current_app.view_functions.get(request.endpoint)
+        reading_only.set(request.method in ("GET", "HEAD") or getattr(view, "only_reads", False))
 
     @app.before_request
     def _no_nul_characters():

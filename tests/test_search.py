@@ -573,3 +573,29 @@ def test_a_snippet_of_ascii_text_marks_words_split_at_any_separator():
     assert snippet(text, query.lit_words(), {}) == (
         "Filed as <mark>OPS</mark>_306 under s 9(2)(a); <mark>ops</mark> notes follow."  # runs of space made one
     )
+
+
+def test_counting_a_list_of_names_keeps_no_writer_waiting(api, project, corpus, settings, monkeypatch):
+    import sqlite3
+
+    from app.search import terms as term_lists
+
+    counted = term_lists.count_terms
+    writer_waited = []
+
+    def count_while_another_writes(*args):
+        if settings["DATABASE_URL"].startswith("sqlite:///"):  # PostgreSQL's readers never block writers
+            writer = sqlite3.connect(settings["DATABASE_URL"].removeprefix("sqlite:///"), timeout=0.5)
+            try:
+                writer.execute("BEGIN IMMEDIATE")
+                writer.rollback()
+            except sqlite3.OperationalError as error:  # "database is locked": the list's request held it
+                writer_waited.append(str(error))
+            writer.close()
+        return counted(*args)
+
+    monkeypatch.setattr(term_lists, "count_terms", count_while_another_writes)
+    answer = api.post(f"/api/projects/{project['id']}/term-lists", json={"terms": ["supply chain", "munitions"]})
+    assert answer.status_code == 200
+    assert [row["pages"] for row in answer.get_json()["terms"]] == [3, 1]
+    assert writer_waited == []

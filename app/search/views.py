@@ -13,7 +13,7 @@ from app.search.query import FILTER_KEYS
 from app.search.schemas import NewSavedSearch, SavedSearchChanges, TagAllHits, TermList
 from app.tags.service import list_tags
 from app.validation import accepts, request_body, validated, whole_number_argument
-from app.web import db
+from app.web import db, only_reads
 
 bp = Blueprint("search", __name__)
 
@@ -110,6 +110,7 @@ def api_undo_tag_batch(batch_id: int):
 
 @bp.post("/api/projects/<int:project_id>/term-lists")
 @accepts(TermList)
+@only_reads
 def api_term_list(project_id: int):
     """POST /api/projects/<id>/term-lists {"terms": [...]} or a multipart `file` (a line a term,
     or a CSV column) -> {"terms": [{"term", "query", "pages", "documents", "link"}]}; ?format=csv."""
@@ -213,6 +214,7 @@ def undo_tag_batch_form(batch_id: int):
 
 
 @bp.route("/projects/<int:project_id>/terms", methods=["GET", "POST"])
+@only_reads
 def terms_page(project_id: int):
     """Lists of names: paste or upload terms, see where each appears, download the table."""
     project = get_project(db(), signed_in_user(), project_id)
