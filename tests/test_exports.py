@@ -399,3 +399,39 @@ def test_an_export_streaming_out_holds_no_lock_that_writers_wait_on(api, project
         annotate(api, release["document"]["id"], page=1, start=0, end=3, tags=["Risk"])
     finally:
         response.close()
+
+
+HOSTILE_JSON = [None, "", "x" * 3000, -1, 0, 2**63, 1e308, [], {}, [None], True, "😀", {"type": "X"}, [{}], "9(2)(a)"]
+
+
+def _places(node, path=()):
+    """Every place in a JSON tree (the first two items of each array), as a path of keys."""
+    yield path
+    children = node.items() if isinstance(node, dict) else enumerate(node[:2]) if isinstance(node, list) else []
+    for key, child in children:
+        yield from _places(child, (*path, key))
+
+
+def _with(tree, path, value):
+    """A copy of the tree with the value at path replaced."""
+    if not path:
+        return value
+    copied = json.loads(json.dumps(tree))
+    node = copied
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    return copied
+
+
+def test_an_import_with_anything_anywhere_gets_a_report_or_a_sentence_never_a_500(api, project, release):
+    collection = json.loads(export(api, project, format="jsonld").get_data(as_text=True))
+    tried = 0
+    for path in list(_places(collection)):
+        for value in HOSTILE_JSON:
+            answer = api.post(f"/api/projects/{project['id']}/import", json=_with(collection, path, value))
+            assert answer.status_code in (200, 400), (path, value, answer.get_data(as_text=True)[:200])
+            report = answer.get_json()
+            assert set(report) == {"created", "unplaced"} if answer.status_code == 200 else report["error"]
+            tried += 1
+    assert tried > 1000

@@ -157,7 +157,7 @@ def _items(data) -> list[dict]:
         raise BadInput("Send the JSON-LD of an export: an AnnotationCollection, AnnotationPage or Annotation.")
     kind = data.get("type")
     if kind == "AnnotationCollection":
-        items = (data.get("first") or {}).get("items")
+        items = _dict(data.get("first")).get("items")
     elif kind == "AnnotationPage":
         items = data.get("items")
     elif kind == "Annotation":
@@ -173,12 +173,12 @@ def _items(data) -> list[dict]:
 
 def _place(texts: dict, item: dict) -> tuple[int, dict]:
     """The document id and the annotation body for one item, or BadInput with the reason."""
-    target = item.get("target") if isinstance(item.get("target"), dict) else {}
-    found = texts.get(target.get("sha256"))
+    target = _dict(item.get("target"))
+    found = texts.get(target.get("sha256")) if isinstance(target.get("sha256"), str) else None
     if found is None:
         raise BadInput("No document in this project has the file this annotation was made on.")
     document_id, pages = found
-    bodies = [b for b in item.get("body") or [] if isinstance(b, dict)]
+    bodies = [b for b in _list(item.get("body")) if isinstance(b, dict)]
     body = {
         "tags": [b.get("value") for b in bodies if b.get("purpose") == "tagging"],
         "note": _capped(next((b.get("value") for b in bodies if b.get("purpose") == "commenting"), None), MAX_NOTE),
@@ -187,6 +187,16 @@ def _place(texts: dict, item: dict) -> tuple[int, dict]:
     if ground:
         body["ground"] = ground
     return document_id, body | _anchor(pages, target)
+
+
+def _dict(value) -> dict:
+    """A JSON object of the export, or an empty one where something else stands."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    """A JSON array of the export, or an empty one where something else stands."""
+    return value if isinstance(value, list) else []
 
 
 def _capped(value, limit: int):
@@ -215,7 +225,7 @@ def _tags(session: Session, project: Project, names: list) -> list[str]:
 
 
 def _anchor(pages: dict[int, str], target: dict) -> dict:
-    selectors = [s for s in target.get("selector") or [] if isinstance(s, dict)]
+    selectors = [s for s in _list(target.get("selector")) if isinstance(s, dict)]
     quote = next((s for s in selectors if s.get("type") == "TextQuoteSelector"), None)
     page_number, rect = _fragment(selectors)
     if quote is None:
@@ -226,7 +236,9 @@ def _anchor(pages: dict[int, str], target: dict) -> dict:
             raise BadInput("The annotation has neither a quote nor a page and rectangle.")
         return {"page": page_number, "rect": rect}
     position = next((s.get("refinedBy") for s in selectors if isinstance(s.get("refinedBy"), dict)), {})
-    return _relocate(pages, quote, page_number, position.get("start"))
+    start = position.get("start")
+    whole = isinstance(start, int) and not isinstance(start, bool)
+    return _relocate(pages, quote, page_number, start if whole else None)
 
 
 def _fragment(selectors: list[dict]) -> tuple[int | None, list[float] | None]:
