@@ -57,6 +57,16 @@ def error_response(message: str, status: int, fields: dict[str, str] | None = No
     return render_template("error.html", message=message, status=status), status
 
 
+def _too_large(app: Flask) -> str:
+    """Why a request was too large: its size, or (a form of many small parts) the number of its
+    parts, which Werkzeug limits too."""
+    length = request.content_length
+    if length is not None and length <= app.config["MAX_CONTENT_LENGTH"]:
+        most = app.config["MAX_FORM_PARTS"]
+        return f"The upload has more than {most:,} parts; send at most {most - 1:,} files at a time."
+    return f"The upload is larger than the limit of {app.config['MAX_UPLOAD_MB']} MB."
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers that turn every failure into a sentence."""
 
@@ -70,7 +80,7 @@ def init_app(app: Flask) -> None:
         if error.code == 429 and (error.description or "").endswith("."):  # a limit's own sentence
             sentence = error.description
         if error.code == 413:
-            sentence = f"The upload is larger than the limit of {app.config['MAX_UPLOAD_MB']} MB."
+            sentence = _too_large(app)
         if error.code == 400 and error.description and "CSRF" in error.description:
             sentence = "The form expired or was sent from elsewhere. Reload the page and try again."
         return error_response(sentence, error.code or 500)

@@ -1,5 +1,6 @@
 """Every kind of bad upload ends in a sentence a person understands, and nothing is left behind."""
 
+import io
 from pathlib import Path
 
 import pymupdf
@@ -16,6 +17,14 @@ def leftover_files(settings) -> list[str]:
 
 def document_rows(api, project) -> list[dict]:
     return api.get(f"/api/projects/{project['id']}/documents").get_json()["documents"]
+
+
+def test_a_form_of_more_parts_than_allowed_says_so_not_that_it_is_too_large(api, project, settings):
+    many = {"file": [(io.BytesIO(b"%PDF-1.7 small"), f"{n}.pdf") for n in range(1001)]}
+    response = api.post(f"/api/projects/{project['id']}/documents", data=many, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "The upload has more than 1,000 parts; send at most 999 files at a time."}
+    assert leftover_files(settings) == []
 
 
 @pytest.mark.parametrize(
