@@ -138,6 +138,61 @@ def test_a_ground_printed_white_inside_a_scanned_box_is_read():
     assert "Advice on the contract" in content.text
 
 
+def _read_as_a_scan(draw, colour: bool = False) -> list[dict]:
+    """The boxes read on a page drawn, scanned at 200 dpi (in colour if asked) and OCRed."""
+    from app.pdf.extract import extract_page
+
+    page = page_with(draw)
+    pixmap = page.get_pixmap(dpi=200, colorspace=pymupdf.csRGB if colour else pymupdf.csGRAY)
+    doc = pymupdf.open()
+    doc.new_page(width=595, height=842).insert_image(doc[0].rect, stream=pixmap.tobytes("png"))
+    doc = pymupdf.open(stream=doc.tobytes(), filetype="pdf")
+    content = extract_page(doc, 1, None, "eng", 300)
+    words = [{"text": t, "x0": a, "y0": b, "x1": c, "y1": d} for t, a, b, c, d in content.words]
+    return read_page(content.text, words, content.boxes, True, "nz-oia").boxes
+
+
+def _banner_and_a_box(page, banner_colour=(0, 0, 0)):
+    page.draw_rect((60, 80, 535, 100), color=banner_colour, fill=banner_colour)
+    page.insert_text((66, 95), "Cabinet Committee Background Information", fontsize=13, color=(1, 1, 1))
+    page.insert_text((72, 140), "The contract was signed by the supplier.", fontsize=11)
+    page.draw_rect((72, 150, 300, 164), color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text((310, 161), "s 9(2)(a)", fontsize=9)
+
+
+def test_a_black_heading_band_printed_white_on_a_scan_is_no_redaction():
+    [found] = _read_as_a_scan(_banner_and_a_box)
+    assert found["rect"][1] > 140 and found["ground"] == "9(2)(a)"  # the box, not the band
+
+
+def test_a_coloured_heading_band_on_a_colour_scan_is_no_redaction():
+    def draw(page):
+        _banner_and_a_box(page, banner_colour=(0.1, 0.2, 0.4))  # navy, as the Corrections bands
+        page.draw_rect((60, 300, 535, 318), color=(0.1, 0.2, 0.4), fill=(0.1, 0.2, 0.4))
+        page.insert_text((66, 313), "Contacts", fontsize=11, color=(1, 1, 1))  # one word: colour tells
+
+    [found] = _read_as_a_scan(draw, colour=True)
+    assert found["rect"][1] > 140 and found["ground"] == "9(2)(a)"
+
+
+def test_dark_shapes_in_a_logo_on_a_page_of_text_are_no_redaction():
+    def draw(page):
+        logo = np.full((60, 160), 255, dtype=np.uint8)
+        logo[20:40, 10:34] = logo[20:40, 44:68] = 20  # dark shapes, as in a ministry's logo
+        page.insert_image((40, 30, 200, 90), pixmap=pymupdf.Pixmap(pymupdf.csGRAY, 160, 60, logo.tobytes(), False))
+        for level, rect in ((120, (0, 650, 595, 842)), (180, (400, 0, 595, 200))):  # a footer, a corner
+            band = np.full((40, 100), level, dtype=np.uint8)
+            page.insert_image(
+                rect, pixmap=pymupdf.Pixmap(pymupdf.csGRAY, 100, 40, band.tobytes(), False), keep_proportion=False
+            )
+        for n in range(20):
+            page.insert_text((72, 220 + 20 * n), f"Line {n} of the aide memoire's own text.", fontsize=11)
+
+    page = page_with(draw)
+    assert sum(abs(pymupdf.Rect(i["bbox"])) for i in page.get_image_info()) >= 0.3 * abs(page.rect)  # looks scanned
+    assert find_boxes(page, scanned=True) == []
+
+
 LABELLED = [  # (ground, as printed beside or inside its box)
     ("9(2)(j)", "s9(2)(j)"),
     ("9(2)(f)(iv)", "9(2)(f)(iv)"),

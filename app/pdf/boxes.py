@@ -20,6 +20,11 @@ SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
 TOUCH = 1.0  # points: vector boxes this close side by side are one box
 MIN_FILL = 0.8  # share of a region's bounding box that must be ink
 GAP, RING, PAPER, MIN_PAPER = 2, 2, 160, 0.6  # a box sits on paper: most pixels just around it are light
+SCAN_COVER = 0.3  # images drawn together over this share of a page make it a scan (or part of one)
+# A scanned box is black or grey: a dark region whose pixels differ this much between their colour
+# channels (a navy heading band, a logo's red shapes) is design. Black and grey boxes in colour
+# scans stay under 20; navy bands measure 60 and more.
+SCAN_CHROMA = 32
 
 
 @dataclass
@@ -123,7 +128,52 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
             found = FoundBox(_rounded(rect), "image", shade=shade)
             if not any(_iou(found.rect, b.rect) > 0.5 for b in boxes):
                 boxes.append(found)
-    return boxes
+    return _neutral(page, [box for box in boxes if _in_a_scan(box, _scans(page))])
+
+
+def _scans(page: pymupdf.Page) -> list[pymupdf.Rect]:
+    """Where scans are drawn on the page: its images joined where they touch (a scan in strips is
+    one), those covering SCAN_COVER of the page at least (not a logo, a banner or a photo), in
+    unrotated points."""
+    blocks: list[pymupdf.Rect] = []
+    for info in page.get_image_info():
+        block = pymupdf.Rect(info["bbox"])
+        while touching := [b for b in blocks if _touch(b, block)]:
+            for other in touching:
+                blocks.remove(other)
+                block |= other
+        blocks.append(block)
+    return [block for block in blocks if abs(block) >= SCAN_COVER * abs(page.cropbox)]
+
+
+def _touch(a: pymupdf.Rect, b: pymupdf.Rect) -> bool:
+    return a.x0 - TOUCH <= b.x1 and b.x0 - TOUCH <= a.x1 and a.y0 - TOUCH <= b.y1 and b.y0 - TOUCH <= a.y1
+
+
+def _in_a_scan(box: FoundBox, scans: list[pymupdf.Rect]) -> bool:
+    x0, y0, x1, y1 = box.rect
+    centre = pymupdf.Point((x0 + x1) / 2, (y0 + y1) / 2)
+    return any(centre in scan for scan in scans)
+
+
+def _neutral(page: pymupdf.Page, boxes: list[FoundBox]) -> list[FoundBox]:
+    """The boxes that are black or grey in colour (SCAN_CHROMA): all of them on a page whose
+    images are grey; on one in colour, seen again in colour at SCAN_DPI."""
+    if not boxes or all(info.get("colorspace", 3) == 1 for info in page.get_image_info()):
+        return boxes
+    zoom = SCAN_DPI / 72
+    colour = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False)
+    pixels = np.frombuffer(colour.samples, dtype=np.uint8).reshape(colour.height, colour.stride)
+    rgb = pixels[:, : colour.width * 3].reshape(colour.height, colour.width, 3).astype(np.int16)
+    chroma = rgb.max(axis=2) - rgb.min(axis=2)
+    to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
+    kept = []
+    for box in boxes:
+        area = (pymupdf.Rect(box.rect) * to_pixels).irect & pymupdf.IRect(0, 0, colour.width, colour.height)
+        inside = chroma[area.y0 : area.y1, area.x0 : area.x1]
+        if inside.size == 0 or float(np.median(inside)) <= SCAN_CHROMA:
+            kept.append(box)
+    return kept
 
 
 def _solid_regions(

@@ -10,7 +10,7 @@ import numpy as np
 import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
-from app.pdf.boxes import FoundBox, find_boxes
+from app.pdf.boxes import SCAN_COVER, FoundBox, find_boxes
 from app.pdf.furniture import is_furniture
 from app.pdf.grain import without_grain
 from app.pdf.labels import read_labels
@@ -35,7 +35,6 @@ READING_DPI = 150
 THUMB_WIDTH_PX = 150
 # A page is OCRed when it has this little text and an image covering this much of it.
 SPARSE_TEXT_CHARS = 50
-SCAN_IMAGE_COVER = 0.3
 WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the page
 BOX_EDGE_POINTS = 1.5  # points beyond a box's edge that are blanked too
 INK = 128  # grey level below which a pixel of a box is ink
@@ -125,7 +124,7 @@ def extract_page(
         page = doc[number - 1]
         content = _read_text(page, number)
         cover = _image_cover(page)
-        scanned = cover >= SCAN_IMAGE_COVER
+        scanned = cover >= SCAN_COVER
         if _is_scan(cover, content.text):
             grey, small, dpi, boxes = _scan_for_ocr(page, scanned, ocr_dpi)
         else:
@@ -266,7 +265,7 @@ def _image_cover(page: pymupdf.Page) -> float:
 def _is_scan(cover: float, text: str) -> bool:
     if len("".join(text.split())) >= SPARSE_TEXT_CHARS:
         return False
-    return cover >= SCAN_IMAGE_COVER or (cover > 0 and not text.strip())
+    return cover >= SCAN_COVER or (cover > 0 and not text.strip())
 
 
 def scan_image(page: pymupdf.Page, dpi: int) -> pymupdf.Pixmap:

@@ -33,6 +33,8 @@ OUT_OF_SCOPE = re.compile(r"\b(?:out\s+of|outside(?:\s+the)?|not\s+in)\s+scope\b
 HAS_TEXT = re.compile(r"[^\W_]")  # a letter or a digit
 FEW_FLOW_WORDS = 6  # a labelled grey box on a scan may take in a paragraph number or a stray word
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
+PLAIN_WORD = re.compile(r"[^\W\d_]{3,}(?:['’-][^\W\d_]+)*")  # Minister's, co-operation
+BAND_LETTERS = 8  # letters of plain words read on a dark box of a scan that make it a heading band
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
 
 
@@ -57,6 +59,7 @@ class _Box:
     inside: list[int] = field(default_factory=list)  # words whose centre lies in the box
     leaked: list[int] = field(default_factory=list)  # of those, text of the document's own flow
     shading: bool = False  # a grey fill over readable text of the flow: no redaction at all
+    band: bool = False  # white print on a dark band of a scan (a heading): no redaction at all
     ground: dict | None = None
     labelled: bool = False  # its ground or out-of-scope mark is printed on it, not beside it
     code: str | None = None
@@ -77,7 +80,7 @@ def read_page(
     for box in read:
         box.inside = [i for i, w in enumerate(words) if _under(w, box.rect)]
         _read_inside(box, words, cited_words, ocr)
-    read = [box for box in read if not box.shading]
+    read = [box for box in read if not (box.shading or box.band)]
     for box, nearest in zip(read, _pair([b.rect for b in read], citations), strict=True):
         inside = _ground_inside(box, citations)
         box.labelled = bool(inside) or box.out_of_scope
@@ -134,7 +137,10 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
         if not rest or anchored:
             box.code, anchored = CODE.fullmatch(words[codes[0]]["text"].strip(".,;[]")).group(1), True
     if ocr and box.shade < DARK_SHADE:
-        return  # on a scan, a dark box was whitened before OCR: nothing under it can be read
+        # On a scan, a dark box was whitened before OCR: nothing under it can be read, and what
+        # OCR read on it was printed in white; plain words there, and no label, make a heading band.
+        box.band = not anchored and _plain_letters(words, text_words) >= BAND_LETTERS
+        return
     flow = (
         text_words
         if not anchored
@@ -151,6 +157,13 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
         box.shading = bool(flow) and not (ocr and anchored and len(flow) <= FEW_FLOW_WORDS)
     if not ocr:
         box.leaked = flow  # a scan has no text layer to leak: what OCR reads on a grey box is print
+
+
+def _plain_letters(words: list[dict], indexes: list[int]) -> int:
+    """Letters in the words of three letters or more that are no label's (OCR's specks make
+    shorter ones)."""
+    plain = [_bare(words[i]) for i in indexes]
+    return sum(sum(map(str.isalpha, w)) for w in plain if PLAIN_WORD.fullmatch(w) and w not in LABEL_WORDS)
 
 
 def _ground_inside(box: _Box, citations: list[dict]) -> dict | None:
