@@ -5,7 +5,7 @@ import numpy as np
 import pymupdf
 import pytest
 
-from app.pdf.boxes import FoundBox, find_boxes
+from app.pdf.boxes import FoundBox, _iou, find_boxes
 from app.redactions.reading import read_page
 
 LINE = 24
@@ -191,6 +191,29 @@ def test_dark_shapes_in_a_logo_on_a_page_of_text_are_no_redaction():
     page = page_with(draw)
     assert sum(abs(pymupdf.Rect(i["bbox"])) for i in page.get_image_info()) >= 0.3 * abs(page.rect)  # looks scanned
     assert find_boxes(page, scanned=True) == []
+
+
+def test_grey_blocks_joined_by_a_watermark_across_them_are_each_a_box():
+    def draw(page):
+        grey = (0.67, 0.67, 0.67)  # as Fisheries NZ's blocks, over runs of lines with a ragged end
+        for top, widths in ((260, (416, 416, 400, 416, 300)), (330, (413, 413, 413, 380, 413, 250))):
+            for n, width in enumerate(widths):
+                page.draw_rect((98, top + 12 * n, 98 + width, top + 12 * n + 12), color=None, fill=grey)
+        page.insert_text((98, 258), "s 9(2)(ba)(i)", fontsize=7)
+        watermark = pymupdf.Matrix(1, 0, 0, 1, 0, 0).prerotate(50)
+        page.insert_text(
+            (60, 560),
+            "Proactively Released",
+            fontsize=64,
+            color=(0.45, 0.45, 0.45),
+            morph=(pymupdf.Point(60, 560), watermark),
+        )
+
+    found = sorted(find_boxes(as_scan(page_with(draw)), scanned=True), key=lambda box: box.rect[1])
+    truth = [(98, 260, 514, 320), (98, 330, 511, 402)]
+    assert len(found) == 2, [box.rect for box in found]
+    for box, block in zip(found, truth, strict=True):
+        assert _iou(box.rect, block) >= 0.8, (box.rect, block)
 
 
 LABELLED = [  # (ground, as printed beside or inside its box)

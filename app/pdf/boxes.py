@@ -183,7 +183,7 @@ def _solid_regions(
     not), fill their shape, sit on paper and keep off the page's edge."""
     height, width = fill.shape
     regions = []
-    for x0, y0, x1, y1 in _regions(_erode(solid, SOLID)):
+    for x0, y0, x1, y1 in _regions(_erode(_long_runs(solid, round(least[0])), SOLID)):
         if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
             continue  # touches the edge: a scanner's border, not a box
         if _band_fill(fill[y0:y1, x0:x1]) < MIN_FILL:
@@ -193,6 +193,21 @@ def _solid_regions(
         if x1 - x0 >= least[0] and y1 - y0 >= least[1]:
             regions.append((x0, y0, x1, y1))
     return regions
+
+
+def _long_runs(mask: np.ndarray, shortest: int) -> np.ndarray:
+    """The pixels of mask in runs along a row of `shortest` pixels or more: every box is at least
+    that wide, while the strokes of a large watermark's letters crossing it are not, and would
+    otherwise join the boxes of a page into one shape."""
+    padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    rows, edges = np.nonzero(np.diff(padded, axis=1))  # each run's start, then its end, row by row
+    starts, ends, at = edges[0::2], edges[1::2], rows[0::2]
+    long = ends - starts >= shortest
+    marks = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int32)
+    np.add.at(marks, (at[long], starts[long]), 1)
+    np.add.at(marks, (at[long], ends[long]), -1)
+    return np.cumsum(marks, axis=1)[:, :-1] > 0
 
 
 def _band_fill(ink: np.ndarray) -> float:
