@@ -28,8 +28,8 @@ from pdfs import rough_scan, scanned_copy
 
 from app.config import load_settings
 from app.ingest.pipeline import cites_a_ground
-from app.pdf.boxes import find_boxes
-from app.pdf.extract import SCAN_IMAGE_COVER, _image_cover, _read_by_ocr, _read_text, scan_image
+from app.pdf.boxes import SCAN_COVER, find_boxes
+from app.pdf.extract import _image_cover, _read_by_ocr, _read_text, scan_image
 from app.redactions.reading import read_page
 
 SETTINGS = load_settings()
@@ -53,7 +53,7 @@ def read(page: pymupdf.Page, scanned: bool) -> tuple[dict, float, float]:
     grey = scan_image(page, SETTINGS["OCR_DPI"]) if scanned else None
     read_ms = (time.perf_counter() - started) * 1000
     started = time.perf_counter()
-    boxes = find_boxes(page, scanned=cover >= SCAN_IMAGE_COVER, grey=grey)
+    boxes = find_boxes(page, scanned=cover >= SCAN_COVER, grey=grey)
     detect_ms = (time.perf_counter() - started) * 1000
     if scanned:
         started = time.perf_counter()
