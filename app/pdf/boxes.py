@@ -15,11 +15,12 @@ SCAN_DPI = 72
 SCAN_DARK = 70  # grey level (0-255) below which a scanned pixel is ink
 SCAN_GREY_MAX = 215  # up to this level a scanned pixel may be a grey box's fill
 GREY_FLAT = 20  # most of a grey box's fill lies this close to its median level (a photo's does not)
-MIN_GREY = (15, 7)  # points across and down: a smaller grey patch is print, not a box
+MIN_GREY = (15, 9)  # points across and down: a smaller grey patch is print (or a piece of a watermark), not a box
 SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
 TOUCH = 1.0  # points: vector boxes this close side by side are one box
 MIN_FILL = 0.8  # share of a region's bounding box that must be ink
 GAP, RING, PAPER, MIN_PAPER = 2, 2, 160, 0.6  # a box sits on paper: most pixels just around it are light
+ASKEW = 0.07  # a scanned page turns by 4 degrees at most: its box's edge drifts this much a column
 SCAN_COVER = 0.3  # images drawn together over this share of a page make it a scan (or part of one)
 # A scanned box is black or grey: a dark region whose pixels differ this much between their colour
 # channels (a navy heading band, a logo's red shapes) is design. Black and grey boxes in colour
@@ -225,9 +226,17 @@ def _band_fill(ink: np.ndarray) -> float:
     spans = last - first + 1
     low, high = np.percentile(spans, [10, 90])
     long_and_even = inked.shape[1] >= 4 * np.median(spans) and high - low <= max(2, 0.25 * np.median(spans))
-    if not long_and_even:  # only a long box shows its turn; anything else must fill its rectangle
+    if not long_and_even or not _slightly_askew(first):  # only a long box shows its turn; all else must fill
         return float(ink.mean())
     return float(inked.sum() / spans.sum())
+
+
+def _slightly_askew(tops: np.ndarray) -> bool:
+    """Whether a band's top edge, column by column, rises or falls no more than a scan turns a
+    page (ASKEW): a stroke of a watermark's letters at 45 degrees is a long, even band too."""
+    ends = max(1, len(tops) // 10)
+    drift = abs(float(np.median(tops[-ends:])) - float(np.median(tops[:ends])))
+    return drift <= max(2.0, ASKEW * len(tops))
 
 
 def _on_paper(grey: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> bool:
