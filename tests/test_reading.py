@@ -175,6 +175,26 @@ def test_a_coloured_heading_band_on_a_colour_scan_is_no_redaction():
     assert found["rect"][1] > 140 and found["ground"] == "9(2)(a)"
 
 
+def test_a_block_of_black_lines_ending_beside_plain_words_on_a_scan_is_a_redaction():
+    def draw(page):
+        for n, width in enumerate((420, 420, 420, 150)):  # three lines and a part, then the line goes on
+            page.draw_rect((72, 200 + 14 * n, 72 + width, 200 + 14 * n + 14), color=None, fill=(0, 0, 0))
+        page.insert_text((230, 252), "fishers may feel that increasing catch", fontsize=11)
+        page.insert_text((500, 210), "s 9(2)(g)(i)", fontsize=8)
+
+    [found] = _read_as_a_scan(draw)
+    assert found["ground"] == "9(2)(g)(i)" and found["rect"][1] < 202
+
+
+def test_plain_words_read_on_a_dark_box_of_a_scan_make_a_band_only_when_they_fill_its_height():
+    words = line(254, (230, "fishers"), (270, "may"), (290, "feel"), (315, "that"), (340, "increasing"))
+    band = FoundBox((72, 242, 492, 258), "image")  # one line: white print on a heading band
+    block = FoundBox((72, 200, 492, 258), "image")  # four lines: the words end the last, beside the box
+    text = " ".join(w["text"] for w in words)
+    assert read_page(text, words, [band], True, "nz-oia").boxes == []
+    assert len(read_page(text, words, [block], True, "nz-oia").boxes) == 1
+
+
 def test_dark_shapes_in_a_logo_on_a_page_of_text_are_no_redaction():
     def draw(page):
         logo = np.full((60, 160), 255, dtype=np.uint8)

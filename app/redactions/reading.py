@@ -35,6 +35,7 @@ FEW_FLOW_WORDS = 6  # a labelled grey box on a scan may take in a paragraph numb
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
 PLAIN_WORD = re.compile(r"[^\W\d_]{3,}(?:['’-][^\W\d_]+)*")  # Minister's, co-operation
 BAND_LETTERS = 8  # letters of plain words read on a dark box of a scan that make it a heading band
+BAND_LINES = 2.5  # ... when the box is no taller than this many times their height: one line (two are 3 and more)
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
 
 
@@ -139,7 +140,7 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
     if ocr and box.shade < DARK_SHADE:
         # On a scan, a dark box was whitened before OCR: nothing under it can be read, and what
         # OCR read on it was printed in white; plain words there, and no label, make a heading band.
-        box.band = not anchored and _plain_letters(words, text_words) >= BAND_LETTERS
+        box.band = not anchored and _a_line_of_print(box, words, text_words)
         return
     flow = (
         text_words
@@ -159,11 +160,16 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
         box.leaked = flow  # a scan has no text layer to leak: what OCR reads on a grey box is print
 
 
-def _plain_letters(words: list[dict], indexes: list[int]) -> int:
-    """Letters in the words of three letters or more that are no label's (OCR's specks make
-    shorter ones)."""
-    plain = [_bare(words[i]) for i in indexes]
-    return sum(sum(map(str.isalpha, w)) for w in plain if PLAIN_WORD.fullmatch(w) and w not in LABEL_WORDS)
+def _a_line_of_print(box: _Box, words: list[dict], indexes: list[int]) -> bool:
+    """Whether what OCR read on a dark box of a scan is one line of plain words as tall as the
+    box (BAND_LINES): print on a band. Plain words in the lower part of a taller box are the rest
+    of a line that a block of redacted lines ends in, beside the box and not on it."""
+    plain = [i for i in indexes if PLAIN_WORD.fullmatch(_bare(words[i])) and _bare(words[i]) not in LABEL_WORDS]
+    letters = sum(sum(map(str.isalpha, _bare(words[i]))) for i in plain)
+    if letters < BAND_LETTERS:
+        return False
+    height = sorted(words[i]["y1"] - words[i]["y0"] for i in plain)[len(plain) // 2]
+    return box.rect[3] - box.rect[1] <= BAND_LINES * height
 
 
 def _ground_inside(box: _Box, citations: list[dict]) -> dict | None:
