@@ -193,6 +193,8 @@ def test_plain_words_read_on_a_dark_box_of_a_scan_make_a_band_only_when_they_fil
     text = " ".join(w["text"] for w in words)
     assert read_page(text, words, [band], True, "nz-oia").boxes == []
     assert len(read_page(text, words, [block], True, "nz-oia").boxes) == 1
+    misread = FoundBox(band.rect, "image", label="Pad eeteine 9(2)(a) OIA")  # a white label OCR garbled
+    assert [b["ground"] for b in read_page(text, words, [misread], True, "nz-oia").boxes] == ["9(2)(a)"]
 
 
 def test_dark_shapes_in_a_logo_on_a_page_of_text_are_no_redaction():

@@ -118,14 +118,20 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
     shaded = (grey >= SCAN_DARK) & (grey <= SCAN_GREY_MAX)  # a grey box's fill (MBIE, IRD, Treasury scans)
     to_unrotated = pymupdf.Matrix(1 / zoom, 1 / zoom) * page.derotation_matrix
     boxes: list[FoundBox] = []
-    for fill, solid, least in ((ink, ink, (MIN_SIDE * 1.5,) * 2), (shaded | ink, shaded, MIN_GREY)):
+    passes = (
+        (ink, ink, (MIN_SIDE * 1.5,) * 2, False),
+        # Grey in runs along a row as long as the narrowest grey box: the strokes of a large grey
+        # watermark crossing the page would otherwise join its grey boxes into one shape.
+        (shaded | ink, _long_runs(shaded, MIN_GREY[0]), MIN_GREY, True),
+    )
+    for fill, solid, least, grey_pass in passes:
         for x0, y0, x1, y1 in _solid_regions(grey, fill, solid, least):
             rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
             fill_levels = grey[y0:y1, x0:x1][shaded[y0:y1, x0:x1]]
             median = float(np.median(fill_levels)) if fill_levels.size else 0.0
-            if solid is shaded and np.mean(np.abs(fill_levels - median) <= GREY_FLAT) < MIN_FILL:
+            if grey_pass and np.mean(np.abs(fill_levels - median) <= GREY_FLAT) < MIN_FILL:
                 continue  # uneven grey: a picture, not a fill
-            shade = 0.0 if solid is ink else round(median / 255, 2)
+            shade = round(median / 255, 2) if grey_pass else 0.0
             found = FoundBox(_rounded(rect), "image", shade=shade)
             if not any(_iou(found.rect, b.rect) > 0.5 for b in boxes):
                 boxes.append(found)
@@ -184,7 +190,7 @@ def _solid_regions(
     not), fill their shape, sit on paper and keep off the page's edge."""
     height, width = fill.shape
     regions = []
-    for x0, y0, x1, y1 in _regions(_erode(_long_runs(solid, round(least[0])), SOLID)):
+    for x0, y0, x1, y1 in _regions(_erode(solid, SOLID)):
         if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
             continue  # touches the edge: a scanner's border, not a box
         if _band_fill(fill[y0:y1, x0:x1]) < MIN_FILL:
@@ -196,15 +202,14 @@ def _solid_regions(
     return regions
 
 
-def _long_runs(mask: np.ndarray, shortest: int) -> np.ndarray:
-    """The pixels of mask in runs along a row of `shortest` pixels or more: every box is at least
-    that wide, while the strokes of a large watermark's letters crossing it are not, and would
-    otherwise join the boxes of a page into one shape."""
+def _long_runs(mask: np.ndarray, shortest: float) -> np.ndarray:
+    """The pixels of mask in runs along a row of `shortest` pixels or more (a watermark's
+    strokes crossing a row are shorter)."""
     padded = np.zeros((mask.shape[0], mask.shape[1] + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     rows, edges = np.nonzero(np.diff(padded, axis=1))  # each run's start, then its end, row by row
     starts, ends, at = edges[0::2], edges[1::2], rows[0::2]
-    long = ends - starts >= shortest
+    long = ends - starts >= round(shortest)
     marks = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int32)
     np.add.at(marks, (at[long], starts[long]), 1)
     np.add.at(marks, (at[long], ends[long]), -1)

@@ -140,7 +140,8 @@ def _read_inside(box: _Box, words: list[dict], cited_words: set[int], ocr: bool)
     if ocr and box.shade < DARK_SHADE:
         # On a scan, a dark box was whitened before OCR: nothing under it can be read, and what
         # OCR read on it was printed in white; plain words there, and no label, make a heading band.
-        box.band = not anchored and _a_line_of_print(box, words, text_words)
+        labelled = bool(box.label and GROUND_PIECE.search(box.label))  # its strip, read again, cites one
+        box.band = not (anchored or labelled) and _a_line_of_print(box, words, text_words)
         return
     flow = (
         text_words
