@@ -135,7 +135,8 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
             found = FoundBox(_rounded(rect), "image", shade=shade)
             if not any(_iou(found.rect, b.rect) > 0.5 for b in boxes):
                 boxes.append(found)
-    return _neutral(page, [box for box in boxes if _in_a_scan(box, _scans(page))])
+    scans = _scans(page)
+    return _neutral(page, [box for box in boxes if _in_a_scan(box, scans)])
 
 
 def _scans(page: pymupdf.Page) -> list[pymupdf.Rect]:
@@ -163,10 +164,15 @@ def _in_a_scan(box: FoundBox, scans: list[pymupdf.Rect]) -> bool:
     return any(centre in scan for scan in scans)
 
 
+def scanned_in_grey(page: pymupdf.Page) -> bool:
+    """Whether every image on the page is grey or black and white, so a grey render loses nothing."""
+    return all(info.get("colorspace", 3) == 1 for info in page.get_image_info())
+
+
 def _neutral(page: pymupdf.Page, boxes: list[FoundBox]) -> list[FoundBox]:
     """The boxes that are black or grey in colour (SCAN_CHROMA): all of them on a page whose
     images are grey; on one in colour, seen again in colour at SCAN_DPI."""
-    if not boxes or all(info.get("colorspace", 3) == 1 for info in page.get_image_info()):
+    if not boxes or scanned_in_grey(page):
         return boxes
     zoom = SCAN_DPI / 72
     colour = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False)

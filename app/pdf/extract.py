@@ -10,7 +10,7 @@ import numpy as np
 import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
-from app.pdf.boxes import SCAN_COVER, FoundBox, find_boxes
+from app.pdf.boxes import SCAN_COVER, FoundBox, find_boxes, scanned_in_grey
 from app.pdf.furniture import is_furniture
 from app.pdf.grain import without_grain
 from app.pdf.labels import read_labels
@@ -131,7 +131,7 @@ def extract_page(
             grey, small, dpi, boxes = None, None, ocr_dpi, find_boxes(page, scanned=scanned)
         later = images is not None and text_first and grey is None
         if images is not None and not later:
-            render_page_images(page, images, small if small and _scanned_in_grey(page) else None)
+            render_page_images(page, images, small if small and scanned_in_grey(page) else None)
         if grey is not None:
             unturned = page.rotation
             content = _read_by_ocr(page, number, languages, grey, dpi, boxes, settled)
@@ -350,11 +350,6 @@ def _whole_page_image(page: pymupdf.Page) -> pymupdf.Pixmap | None:
     if image.colorspace is None or image.colorspace.n not in (1, 3) or image.colorspace.name.startswith(PALETTES):
         return None
     return image
-
-
-def _scanned_in_grey(page: pymupdf.Page) -> bool:
-    """Whether every image on the page is grey or black and white, so a grey render loses nothing."""
-    return all(info.get("colorspace", 3) == 1 for info in page.get_image_info())
 
 
 def _read_by_ocr(
