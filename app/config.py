@@ -28,7 +28,7 @@ SETTINGS = {
     "MAX_UPLOAD_MB": (200, int, "largest accepted file, in MiB"),
     "MAX_PAGES": (2000, int, "largest accepted page count"),
     "PARSE_TIMEOUT_SECONDS": (900, int, "wall time allowed to process one document"),
-    "PARSE_MEMORY_MB": (1536, int, "address-space limit of each parsing process, in MiB"),
+    "PARSE_MEMORY_MB": (1536, int, "address space a parsing process may add to the worker's, in MiB"),
     "WEB_PROCESSES": (2, int, "web processes `make run` starts, sharing its port"),
     "WEB_THREADS": (2, int, "threads in each web process"),
     "PARSE_PROCESSES": (2, int, "parsing processes per document (use both cores)"),

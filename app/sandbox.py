@@ -108,6 +108,17 @@ def _receive(child: _Child, limits: Limits) -> Iterator:
         raise Stopped(limits.memory_sentence() if kind == "memory" else payload)
 
 
+def _address_space() -> int:
+    """Bytes of address space this process holds now: a forked child starts with its parent's
+    (a long test run's, or a worker's with Tesseract loaded), and its limit counts what it adds
+    to them (a child of a grown parent otherwise failed a release at the limit before reading it)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _spawn(task: Callable[[object], Iterable], job: object, limits: Limits, refusals: tuple) -> _Child:
     receiver, sender = Pipe(duplex=False)
     temp = tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-")  # the parent's pid: cleanup spares it
@@ -127,7 +138,7 @@ def _child_main(task: Callable, job: object, limits: Limits, sender: Connection,
     os.environ["TMPDIR"] = tempfile.tempdir = temp
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the parent, which stops us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    memory = limits.memory_mb * 1024 * 1024
+    memory = _address_space() + limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     cpu = max(1, int(limits.deadline - time.monotonic()) + 1)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 5))

@@ -133,12 +133,35 @@ def huge_page_pdf() -> bytes:
     return doc.tobytes()
 
 
+def large_page_pdf() -> bytes:
+    """A page 40 inches square: its page image at 150 dpi takes about 110 MB to render."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=2880, height=2880)
+    page.insert_text((72, 72), "A large plan of the site", fontsize=24)
+    return doc.tobytes()
+
+
 def test_over_the_memory_limit(api_with):
     api, project = api_with(PARSE_MEMORY_MB=600)
     document_id = upload(api, project["id"], ("huge.pdf", huge_page_pdf())).get_json()["documents"][0]["id"]
     document = api.get(f"/api/documents/{document_id}").get_json()
     assert document["status"] == "failed"
     assert "more than the memory limit of 600 MB" in document["error"]
+
+
+def test_the_memory_limit_counts_what_a_parse_adds_not_what_its_parent_holds(api_with):
+    """A parsing child is forked from the worker (here, from the test process): a grown parent,
+    a gigabyte of address space reserved, must not leave a 600 MB parse no room for a large page."""
+    import mmap
+
+    api, project = api_with(PARSE_MEMORY_MB=600)
+    reserved = mmap.mmap(-1, 1 << 30)  # address space only: its pages are never touched
+    try:
+        document_id = upload(api, project["id"], ("large.pdf", large_page_pdf())).get_json()["documents"][0]["id"]
+    finally:
+        reserved.close()
+    document = api.get(f"/api/documents/{document_id}").get_json()
+    assert document["status"] == "ready", document["error"]
 
 
 def test_a_racing_duplicate_upload_is_a_conflict_and_keeps_no_file(api, project, settings, monkeypatch):
