@@ -135,16 +135,19 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
             found = FoundBox(_rounded(rect), "image", shade=shade)
             if not any(_iou(found.rect, b.rect) > 0.5 for b in boxes):
                 boxes.append(found)
-    scans = _scans(page)
-    return _neutral(page, [box for box in boxes if _in_a_scan(box, scans)])
+    if not boxes:
+        return boxes
+    images = page.get_image_info()  # read once: it builds the page's text, and is asked twice
+    scans = _scans(page, images)
+    return _neutral(page, images, [box for box in boxes if _in_a_scan(box, scans)])
 
 
-def _scans(page: pymupdf.Page) -> list[pymupdf.Rect]:
+def _scans(page: pymupdf.Page, images: list[dict]) -> list[pymupdf.Rect]:
     """Where scans are drawn on the page: its images joined where they touch (a scan in strips is
     one), those covering SCAN_COVER of the page at least (not a logo, a banner or a photo), in
     unrotated points."""
     blocks: list[pymupdf.Rect] = []
-    for info in page.get_image_info():
+    for info in images:
         block = pymupdf.Rect(info["bbox"])
         while touching := [b for b in blocks if _touch(b, block)]:
             for other in touching:
@@ -166,13 +169,17 @@ def _in_a_scan(box: FoundBox, scans: list[pymupdf.Rect]) -> bool:
 
 def scanned_in_grey(page: pymupdf.Page) -> bool:
     """Whether every image on the page is grey or black and white, so a grey render loses nothing."""
-    return all(info.get("colorspace", 3) == 1 for info in page.get_image_info())
+    return _grey(page.get_image_info())
 
 
-def _neutral(page: pymupdf.Page, boxes: list[FoundBox]) -> list[FoundBox]:
+def _grey(images: list[dict]) -> bool:
+    return all(info.get("colorspace", 3) == 1 for info in images)
+
+
+def _neutral(page: pymupdf.Page, images: list[dict], boxes: list[FoundBox]) -> list[FoundBox]:
     """The boxes that are black or grey in colour (SCAN_CHROMA): all of them on a page whose
     images are grey; on one in colour, seen again in colour at SCAN_DPI."""
-    if not boxes or scanned_in_grey(page):
+    if not boxes or _grey(images):
         return boxes
     zoom = SCAN_DPI / 72
     colour = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), colorspace=pymupdf.csRGB, alpha=False)
