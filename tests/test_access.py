@@ -320,6 +320,23 @@ def test_an_owner_sees_the_invitations_not_yet_used_and_withdraws_one(app, peopl
     assert owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"] == []
 
 
+def test_inviting_an_address_again_replaces_its_unused_link(app, people):
+    """An owner who invites as editor, then again as viewer, has not left the editor's link open."""
+    tokens, _ = people
+    owner = client_for(app, tokens, "owner")
+    project, editor_path = invited(app, tokens, "twice@example.nz", "editor")
+    again = owner.post(f"/api/projects/{project}/invitations", json={"email": "Twice@Example.nz", "role": "viewer"})
+    viewer_path = "/" + again.get_json()["link"].split("://", 1)[1].split("/", 1)[1]
+    listed = owner.get(f"/api/projects/{project}/invitations").get_json()["invitations"]
+    assert [(i["email"], i["role"]) for i in listed] == [("twice@example.nz", "viewer")]
+    stale = app.test_client().get(editor_path)
+    assert stale.status_code == 404 and "not valid" in stale.get_data(as_text=True)
+    browser = app.test_client()
+    browser.post(viewer_path, data={"password": PASSWORD, "csrf_token": csrf_token(browser, viewer_path)})
+    member = owner.get(f"/api/projects/{project}/members").get_json()["members"]
+    assert ("twice@example.nz", "viewer") in [(m["email"], m["role"]) for m in member]
+
+
 def test_an_accepted_invitation_is_no_longer_listed_nor_withdrawn(app, people):
     tokens, _ = people
     owner = client_for(app, tokens, "owner")

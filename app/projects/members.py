@@ -6,7 +6,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.access import Forbidden, role_in
@@ -74,10 +74,14 @@ def _keep_an_owner(session: Session, project: Project) -> None:
 
 def invite(session: Session, project: Project, actor: User, email: str, role: Role) -> str:
     """Make a one-time invitation to the project for an email address and return its secret
-    (the link carries it; only its hash is kept)."""
+    (the link carries it; only its hash is kept). It replaces the address's unused invitations
+    to the project: their links stop working, so an owner who invites again with a lower role
+    has not left the higher one open."""
     email = normal_email(email)
     if not valid_email(email):
         raise BadInput("Enter a valid email address.", {"email": "is not an email address"})
+    unused = (Invitation.project_id == project.id, Invitation.email == email, Invitation.accepted_at.is_(None))
+    session.execute(delete(Invitation).where(*unused))
     secret = secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(days=INVITATION_DAYS)
     invitation = Invitation(
