@@ -37,6 +37,8 @@ bench: venv system-test
 	$(PY) bench/ocr.py
 	$(PY) bench/annotate.py
 	$(PY) bench/redactions.py
+	$(PY) bench/ragged.py
+	$(PY) bench/release.py
 	$(PY) bench/export.py
 	$(PY) bench/load.py
 	$(PY) bench/memory.py

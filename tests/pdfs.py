@@ -97,6 +97,40 @@ def _box(page, x: float, baseline: float, width: float, ground: str | None, labe
     return rect
 
 
+# Passages redacted line by line as one shape: each line's (start, end) in points, the lines 14
+# points apart from y = 200. A journalist's words are released before the first line's start
+# and after the last line's end.
+RAGGED_PASSAGES = {
+    "to part way along its last line": [(72, 492), (72, 492), (72, 492), (72, 222)],
+    "from part way along its first line": [(300, 492), (72, 492), (72, 492)],
+    "both": [(260, 492), (72, 492), (72, 180)],
+}
+BLACK, GREY = (0, 0, 0), (0.67, 0.67, 0.67)  # a redaction's fill; a grey one as Fisheries NZ's
+
+
+def ragged_passage_pdf(shape: str, fill: tuple) -> tuple[bytes, list[tuple[float, float]]]:
+    """A page with a passage redacted in one shape (RAGGED_PASSAGES), its ground printed on its first
+    line (white on black), released words beside its ragged ends, and plain lines below; and the
+    centre of each released word group beside the passage."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    lines = RAGGED_PASSAGES[shape]
+    for n, (start, end) in enumerate(lines):
+        page.draw_rect((start, 200 + 14 * n, end, 214 + 14 * n), color=None, fill=fill)
+    released = []
+    if lines[0][0] > 72:
+        page.insert_text((72, 210), "The Minister said", fontsize=11)
+        released.append((110.0, 206.0))
+    if (end := lines[-1][1]) < 492:
+        page.insert_text((end + 8, 210 + 14 * (len(lines) - 1)), "that increasing catch", fontsize=11)
+        released.append((end + 50.0, 207.0 + 14 * (len(lines) - 1)))
+    label = (1, 1, 1) if fill == BLACK else (0, 0, 0)
+    page.insert_text((lines[0][0] + 3, 209), "s 9(2)(g)(i)", fontsize=8, color=label)
+    for n in range(8):
+        page.insert_text((72, 300 + 16 * n), f"Line {n} of the briefing's own text follows here.", fontsize=11)
+    return doc.tobytes(), released
+
+
 def oia_release() -> tuple[bytes, dict]:
     """An OIA-style release with known boxes, grounds, a bad redaction and a page withheld in full.
 

@@ -5,12 +5,7 @@ import pytest
 from conftest import upload
 from pdfs import corpus, oia_release, scanned_copy
 
-
-def iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+from app.core.rects import iou
 
 
 def uploaded(api, project, name, pdf):

@@ -14,6 +14,8 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from app.core.rects import iou
+
 ALIGNED = 0.3  # the least share of words two pages must share to be the same page
 SIGNATURE_SIZE = 64  # MinHash values in a document's signature
 SAME_PAPER = 0.35  # the least estimated share of three-word runs two releases of one paper have in common
@@ -132,7 +134,7 @@ def _ground_changes(page_a: ComparedPage, page_b: ComparedPage) -> list[dict]:
     changes = []
     for box_a in page_a.boxes:
         for box_b in page_b.boxes:
-            if _iou(box_a["rect"], box_b["rect"]) >= SAME_BOX and box_a["ground"] != box_b["ground"]:
+            if iou(box_a["rect"], box_b["rect"]) >= SAME_BOX and box_a["ground"] != box_b["ground"]:
                 changes.append(
                     {
                         "page_a": page_a.number,
@@ -143,14 +145,6 @@ def _ground_changes(page_a: ComparedPage, page_b: ComparedPage) -> list[dict]:
                     }
                 )
     return changes
-
-
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union else 0.0
 
 
 def signature(texts: list[str]) -> list[int]:

@@ -1,11 +1,13 @@
 """Find redaction boxes on a page: dark filled shapes in its drawings, unapplied redaction
 annotations, and solid dark regions burned into a scanned image."""
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
 import pymupdf
 
+from app.core.rects import iou
 from app.pdf.pixmaps import scaled
 
 GREY_MAX = 0.87  # a neutral fill up to this light can be a box (grey boxes: MBIE, IRD, Treasury)
@@ -19,6 +21,12 @@ MIN_GREY = (15, 9)  # points across and down: a smaller grey patch is print (or 
 SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
 TOUCH = 1.0  # points: vector boxes this close side by side are one box
 MIN_FILL = 0.8  # share of a region's bounding box that must be ink
+# A region as wide as LINES_WIDE pixels (a redacted passage's lines, not a letter of large print)
+# whose edge steps by STEP pixels from one row to the next, to a part STEP_SHARE of its width
+# narrower, is cut there when each part fills its shape FILL_GAIN more than the whole does.
+LINES_WIDE, STEP, STEP_SHARE, FILL_GAIN = 100, 8, 0.15, 0.02
+LINE_ROWS = 9  # pixels: each part a line of print tall at least (a cut through a white label's rows is not one)
+SEAM_ROWS = 3  # pixels: the rows where two lines of a shape overlap (both spans in one row) belong to neither part
 GAP, RING, PAPER, MIN_PAPER = 2, 2, 160, 0.6  # a box sits on paper: most pixels just around it are light
 ASKEW = 0.07  # a scanned page turns by 4 degrees at most: its box's edge drifts this much a column
 SCAN_COVER = 0.3  # images drawn together over this share of a page make it a scan (or part of one)
@@ -36,6 +44,7 @@ class FoundBox:
     kind: str  # "vector", "image" or "annotation"
     label: str | None = None  # on scans: the text of its label strip, read again (app.pdf.labels)
     shade: float = 0.0  # 0 black to 1 white: a grey box must hide text, not shade it (app.redactions)
+    shape: int | None = None  # boxes cut from one shape on a scan (a ragged passage) share this number
 
 
 def find_boxes(page: pymupdf.Page, scanned: bool, grey: pymupdf.Pixmap | None = None) -> list[FoundBox]:
@@ -43,7 +52,7 @@ def find_boxes(page: pymupdf.Page, scanned: bool, grey: pymupdf.Pixmap | None = 
     (a grey render of the page as displayed, at any resolution) when given."""
     boxes = _vector_boxes(page) + _annotation_boxes(page)
     if scanned:
-        boxes += [b for b in _image_boxes(page, grey) if not any(_iou(b.rect, v.rect) > 0.5 for v in boxes)]
+        boxes += [b for b in _image_boxes(page, grey) if not any(iou(b.rect, v.rect) > 0.5 for v in boxes)]
     return boxes
 
 
@@ -124,22 +133,32 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
         # watermark crossing the page would otherwise join its grey boxes into one shape.
         (shaded | ink, _long_runs(shaded, MIN_GREY[0]), MIN_GREY, True),
     )
+    shapes = itertools.count()
     for fill, solid, least, grey_pass in passes:
-        for x0, y0, x1, y1 in _solid_regions(grey, fill, solid, least):
-            rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
-            fill_levels = grey[y0:y1, x0:x1][shaded[y0:y1, x0:x1]]
-            median = float(np.median(fill_levels)) if fill_levels.size else 0.0
-            if grey_pass and np.mean(np.abs(fill_levels - median) <= GREY_FLAT) < MIN_FILL:
-                continue  # uneven grey: a picture, not a fill
-            shade = round(median / 255, 2) if grey_pass else 0.0
-            found = FoundBox(_rounded(rect), "image", shade=shade)
-            if not any(_iou(found.rect, b.rect) > 0.5 for b in boxes):
-                boxes.append(found)
+        for parts in _solid_regions(grey, fill, solid, least):
+            shape = next(shapes) if len(parts) > 1 else None
+            boxes += _image_parts(parts, shape, grey, shaded, to_unrotated, grey_pass, boxes)
     if not boxes:
         return boxes
     images = page.get_image_info()  # read once: it builds the page's text, and is asked twice
     scans = _scans(page, images)
     return _neutral(page, images, [box for box in boxes if _in_a_scan(box, scans)])
+
+
+def _image_parts(parts, shape, grey, shaded, to_unrotated, grey_pass, found) -> list[FoundBox]:
+    """The boxes of one shape's parts (pixel rectangles) not found already, grey ones of an even fill only."""
+    boxes = []
+    for x0, y0, x1, y1 in parts:
+        rect = pymupdf.Rect(x0, y0, x1, y1) * to_unrotated
+        fill_levels = grey[y0:y1, x0:x1][shaded[y0:y1, x0:x1]]
+        median = float(np.median(fill_levels)) if fill_levels.size else 0.0
+        if grey_pass and np.mean(np.abs(fill_levels - median) <= GREY_FLAT) < MIN_FILL:
+            continue  # uneven grey: a picture, not a fill
+        shade = round(median / 255, 2) if grey_pass else 0.0
+        box = FoundBox(_rounded(rect), "image", shade=shade, shape=shape)
+        if not any(iou(box.rect, b.rect) > 0.5 for b in found + boxes):
+            boxes.append(box)
+    return boxes
 
 
 def _scans(page: pymupdf.Page, images: list[dict]) -> list[pymupdf.Rect]:
@@ -198,21 +217,85 @@ def _neutral(page: pymupdf.Page, images: list[dict], boxes: list[FoundBox]) -> l
 
 def _solid_regions(
     grey: np.ndarray, fill: np.ndarray, solid: np.ndarray, least: tuple[float, float]
-) -> list[tuple[int, int, int, int]]:
+) -> list[list[tuple[int, int, int, int]]]:
     """Regions of `solid` pixels that survive erosion (text strokes, rules and bold headings do
-    not), fill their shape, sit on paper and keep off the page's edge."""
+    not), fill their shape, sit on paper and keep off the page's edge: for each shape, its parts
+    (one, or the lines _lines_of cut it into)."""
     height, width = fill.shape
     regions = []
-    for x0, y0, x1, y1 in _regions(_erode(solid, SOLID)):
+    eroded = _erode(solid, SOLID)
+    for region in _regions(eroded):
+        x0, y0, x1, y1 = region
+        if x1 - x0 < least[0] or y1 - y0 < least[1]:
+            continue  # too small to be a box, or to hold one
         if x0 == 0 or y0 == 0 or x1 == width or y1 == height:
             continue  # touches the edge: a scanner's border, not a box
-        if _band_fill(fill[y0:y1, x0:x1]) < MIN_FILL:
-            continue  # a photo, a logo or text, not a solid box
         if not _on_paper(grey, x0, y0, x1, y1):
             continue  # a dark patch inside a photograph or a shaded area
-        if x1 - x0 >= least[0] and y1 - y0 >= least[1]:
-            regions.append((x0, y0, x1, y1))
+        parts = [
+            (px0, py0, px1, py1)
+            for px0, py0, px1, py1 in _lines_of(eroded, fill, region, least[1])
+            if px1 - px0 >= least[0] and py1 - py0 >= least[1] and _band_fill(fill[py0:py1, px0:px1]) >= MIN_FILL
+        ]  # the others are a photo, a logo or text, not a solid box
+        if parts:
+            regions.append(parts)
     return regions
+
+
+def _lines_of(solid: np.ndarray, fill: np.ndarray, region: tuple, least: float) -> list[tuple[int, int, int, int]]:
+    """A region cut across where its width steps, each part a box of its own: a passage redacted
+    to part way along its last line (or from part way along its first) is one shape, and its
+    rectangle would cover the released words that finish that line, or the paper beside it (and
+    fill too little of it to be taken for a box). Each part must fill its shape (_band_fill: a
+    line scanned askew fills its column spans) FILL_GAIN more than the whole does; of the places
+    that qualify, the one with the part that fills its shape best (a line cut whole), then the
+    other; each part is cut again where it steps. The few rows where one line's box overlaps the
+    next's (SEAM_ROWS) may be left out of both parts. A rectangle, or a box scanned askew (its edges
+    drift, they do not step), stays whole."""
+    x0, y0, x1, y1 = region
+    if x1 - x0 < LINES_WIDE:
+        return [region]
+    block = solid[y0:y1, x0:x1]
+    least = max(round(least), LINE_ROWS)
+    best, best_score, whole = None, None, None
+    for end, start in _steps(block, least):  # the part above ends at row `end`, the one below starts at `start`
+        parts = [_tight(block[:end], x0, y0), _tight(block[start:], x0, y0 + start)]
+        widths = [part[2] - part[0] for part in parts]
+        if max(widths) < LINES_WIDE or min(widths) > (1 - STEP_SHARE) * max(widths):
+            continue  # the step does not make a line narrower (a turned edge, print on the box)
+        whole = _solidity(fill, region) if whole is None else whole
+        score = [*sorted((_solidity(fill, part) for part in parts), reverse=True), end - start]  # no seam on a tie
+        if score[1] >= whole + FILL_GAIN and (best_score is None or score > best_score):
+            best, best_score = parts, score
+    return [region] if best is None else [line for part in best for line in _lines_of(solid, fill, part, least)]
+
+
+def _steps(block: np.ndarray, least: int) -> list[tuple[int, int]]:
+    """(end, start) of each place where a block's rows step: the first or last set column of row
+    end - 1 and of row start (start - end <= SEAM_ROWS) differ by STEP, with least rows on each side."""
+    filled = block.any(axis=1)
+    first = block.argmax(axis=1)
+    last = block.shape[1] - 1 - block[:, ::-1].argmax(axis=1)
+    rows = len(block)
+    steps = []
+    for seam in range(SEAM_ROWS + 1):
+        ends = np.arange(least, rows - least - seam + 1)
+        starts = ends + seam
+        shift = np.maximum(np.abs(first[ends - 1] - first[starts]), np.abs(last[ends - 1] - last[starts]))
+        found = filled[ends - 1] & filled[starts] & (shift >= STEP)
+        steps += [(int(end), int(end) + seam) for end in ends[found]]
+    return sorted(steps)
+
+
+def _tight(block: np.ndarray, left: int, top: int) -> tuple[int, int, int, int]:
+    """The rectangle around a block's set pixels, in the page's pixels."""
+    rows, columns = np.flatnonzero(block.any(axis=1)), np.flatnonzero(block.any(axis=0))
+    return left + int(columns[0]), top + int(rows[0]), left + int(columns[-1]) + 1, top + int(rows[-1]) + 1
+
+
+def _solidity(fill: np.ndarray, region: tuple) -> float:
+    x0, y0, x1, y1 = region
+    return _band_fill(fill[y0:y1, x0:x1])
 
 
 def _long_runs(mask: np.ndarray, shortest: float) -> np.ndarray:
@@ -333,14 +416,6 @@ def _regions(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
             current.append((x0, x1, label))
         previous = current
     return [tuple(bounds[i]) for i in range(len(parent)) if find(i) == i]
-
-
-def _iou(a, b) -> float:
-    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def _rounded(rect) -> tuple[float, float, float, float]:

@@ -34,6 +34,8 @@ HAS_TEXT = re.compile(r"[^\W_]")  # a letter or a digit
 FEW_FLOW_WORDS = 6  # a labelled grey box on a scan may take in a paragraph number or a stray word
 DARK_SHADE = 0.2  # a box lighter than this (grey) must hide its text: shading over text is no redaction
 PLAIN_WORD = re.compile(r"[^\W\d_]{3,}(?:['’-][^\W\d_]+)*")  # Minister's, co-operation
+GARBLED = (6, 0.5)  # a reading of this many tokens or more, over this share of them one or two characters long
+SAME_FILL = 0.1  # boxes whose shades differ by more are not one run of boxes
 BAND_LETTERS = 8  # letters of plain words read on a dark box of a scan that make it a heading band
 BAND_LINES = 2.5  # ... when the box is no taller than this many times their height: one line (two are 3 and more)
 LIST_MARKER = re.compile(r"[\W_]*(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,4})?[.)]?[\W_]*", re.I)  # 5.  c.  (ii)  •
@@ -57,6 +59,7 @@ class _Box:
     kind: str
     shade: float = 0.0
     label: str | None = None  # a scan's label strip read again
+    shape: int | None = None  # boxes cut from one shape on a scan share this number: one redaction
     inside: list[int] = field(default_factory=list)  # words whose centre lies in the box
     leaked: list[int] = field(default_factory=list)  # of those, text of the document's own flow
     shading: bool = False  # a grey fill over readable text of the flow: no redaction at all
@@ -77,7 +80,7 @@ def read_page(
     if not (boxes or citations):  # most pages: nothing to read
         return PageRedactions(released_words=sum(1 for w in words if _has_text(w)))
     cited_words = {i for c in citations for i in c["words"]}
-    read = [_Box(list(b.rect), b.kind, b.shade, b.label) for b in boxes]
+    read = [_Box(list(b.rect), b.kind, b.shade, b.label, b.shape) for b in boxes]
     for box in read:
         box.inside = [i for i, w in enumerate(words) if _under(w, box.rect)]
         _read_inside(box, words, cited_words, ocr)
@@ -88,6 +91,7 @@ def read_page(
         if not (box.code or box.out_of_scope):
             box.ground = _label_ground(box.label, jurisdiction) or inside or nearest
     _share_labels(read, words)
+    _share_within_shapes(read)
     read = [box for box in read if box.shade < DARK_SHADE or box.ground or box.code or box.out_of_scope]
     labels = _labels(citations, words)
     lone = [c for c in labels if not _near_a_box(c, read) and _alone(c, words, accent_words)]
@@ -182,7 +186,8 @@ def _share_labels(boxes: list[_Box], words: list[dict]) -> None:
     """A label printed on a box serves the run of boxes it belongs to, up to the next label or
     released line either way: agencies redact a passage line by line and print its ground
     ("Section 6(c) Official Information Act 1982", "Out of scope") once, on its first box, or a
-    keyed code on its last."""
+    keyed code on its last. A run is drawn in one fill: a darker grey band beside a grey box (a
+    table's heading row, a footer's cell) is not one of its boxes."""
     covered = {i for box in boxes for i in box.inside}
     released = [(w["y0"] + w["y1"]) / 2 for i, w in enumerate(words) if i not in covered and _has_text(w)]
     in_order = sorted(boxes, key=lambda b: (b.rect[1], b.rect[0]))
@@ -195,9 +200,27 @@ def _share_labels(boxes: list[_Box], words: list[dict]) -> None:
                     label = None  # released text between: the run is over
             if box.labelled or box.code:
                 label = box
-            elif label is not None and not box.ground and not box.out_of_scope:
+            elif label is not None and not box.ground and not box.out_of_scope and _one_fill(box, label):
                 box.ground, box.code, box.out_of_scope = label.ground, label.code, label.out_of_scope
             previous = box
+
+
+def _share_within_shapes(boxes: list[_Box]) -> None:
+    """Boxes of one fill cut from one shape (a passage redacted from part way along a line, or to
+    part way along one) are one redaction: those read with no ground take the first ground read
+    on the others (its label may have been cut in two with the shape, or read beside its first
+    line). A table's dark heading row joined to a grey box below it is not one of them."""
+    for box in boxes:
+        if box.shape is None or box.ground or box.code or box.out_of_scope:
+            continue
+        grounded = [b for b in boxes if b.shape == box.shape and (b.ground or b.code) and _one_fill(b, box)]
+        if grounded:
+            first = min(grounded, key=lambda other: (other.rect[1], other.rect[0]))
+            box.ground, box.code = first.ground, first.code
+
+
+def _one_fill(box: _Box, other: _Box) -> bool:
+    return abs(box.shade - other.shade) <= SAME_FILL
 
 
 def _has_text(word: dict) -> bool:
@@ -329,10 +352,18 @@ def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | No
     known = cited is not None and in_catalogue(cited)
     if known and not cut_short(line, cited) and not divided(cited):
         return cited.ground, cited.regime, PRINTED
-    snapped = snap_ground(line, jurisdiction)
+    snapped = None if _garbled(line) else snap_ground(line, jurisdiction)
     if snapped and (not known or snapped.ground.startswith(cited.ground) and snapped.ground != cited.ground):
         return snapped.ground, snapped.regime, SNAPPED  # "9(2)(f)iv)" cites 9(2)(f) but reads as (f)(iv)
     return (cited.ground, cited.regime, CUT_SHORT) if cited else None
+
+
+def _garbled(line: str) -> bool:
+    """Whether a reading is mostly scraps (GARBLED): print cut in half by the strip's edge, or
+    specks, read as letters ("i lad 7 ea ows . de a] ros ee"). A ground snapped from such a
+    reading is chance ("7 ea" is 7(a)); a label's reading is the label, perhaps after words."""
+    tokens = line.split()
+    return len(tokens) >= GARBLED[0] and sum(len(token) <= 2 for token in tokens) > GARBLED[1] * len(tokens)
 
 
 def _with_label_words(words: list[dict], indexes: list[int]) -> list[int]:
