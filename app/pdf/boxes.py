@@ -294,6 +294,7 @@ def _tight(block: np.ndarray, left: int, top: int) -> tuple[int, int, int, int]:
 
 
 def _solidity(fill: np.ndarray, region: tuple) -> float:
+    """How solid a region (pixel rectangle) of fill is, as _band_fill measures it."""
     x0, y0, x1, y1 = region
     return _band_fill(fill[y0:y1, x0:x1])
 
