@@ -177,7 +177,7 @@ def test_a_coloured_heading_band_on_a_colour_scan_is_no_redaction():
     assert found["rect"][1] > 140 and found["ground"] == "9(2)(a)"
 
 
-@pytest.mark.parametrize("fill", [(0, 0, 0), (0.67, 0.67, 0.67)])  # black, and grey as Fisheries NZ's
+@pytest.mark.parametrize("fill", [BLACK, GREY])
 def test_a_block_of_lines_ending_beside_plain_words_on_a_scan_is_a_redaction_that_covers_none_of_them(fill):
     """Three lines and a part redacted, the last line going on in released words: one shape on the
     scan, read as the full lines and the part, each with the ground printed on the first (a
@@ -188,7 +188,7 @@ def test_a_block_of_lines_ending_beside_plain_words_on_a_scan_is_a_redaction_tha
         for n, width in enumerate((420, 420, 420, 150)):  # three lines and a part, then the line goes on
             page.draw_rect((72, 200 + 14 * n, 72 + width, 200 + 14 * n + 14), color=None, fill=fill)
         page.insert_text((230, 252), "fishers may feel that increasing catch", fontsize=11)
-        page.insert_text((75, 209), "s 9(2)(g)(i)", fontsize=8, color=(1, 1, 1) if fill == (0, 0, 0) else (0, 0, 0))
+        page.insert_text((75, 209), "s 9(2)(g)(i)", fontsize=8, color=(1, 1, 1) if fill == BLACK else (0, 0, 0))
 
     found = sorted(_read_as_a_scan(draw), key=lambda box: box["rect"][1])
     assert [box["ground"] for box in found] == ["9(2)(g)(i)", "9(2)(g)(i)"]
