@@ -6,8 +6,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from app.core.rects import iou  # noqa: E402, F401 (the benchmarks' one measure of overlap)
-
 
 def verdict(ok: bool) -> str:
     """How a figure compares with its target."""

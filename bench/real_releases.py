@@ -21,9 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, iou, processed, stored_document, verdict
+from common import ROOT, processed, stored_document, verdict
 from sqlalchemy import select
 
+from app.core.rects import iou
 from app.ingest.pipeline import process_document
 from app.models import Document, RedactionBox
 from app.redactions.service import document_redactions

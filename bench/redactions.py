@@ -22,11 +22,12 @@ from functools import partial
 from pathlib import Path
 
 import pymupdf
-from common import ROOT, iou, verdict
+from common import ROOT, verdict
 from labelled import release
 from pdfs import rough_scan, scanned_copy
 
 from app.config import load_settings
+from app.core.rects import iou
 from app.ingest.pipeline import cites_a_ground
 from app.pdf.boxes import SCAN_COVER, find_boxes
 from app.pdf.extract import _image_cover, _read_by_ocr, _read_text, scan_image
