@@ -398,6 +398,9 @@ class RedactionBox(Base):
     code: Mapped[str | None] = mapped_column(String(10))  # a keyed code printed on the box, as "23" for [23]
     out_of_scope: Mapped[bool] = mapped_column(default=False, server_default=false())  # not withheld: not asked for
     text_under: Mapped[bool] = mapped_column(default=False)
+    # Boxes cut from one shape on a scan (a passage redacted in one ragged shape, cut into its
+    # lines) share this number on their page: together they are one redaction.
+    shape: Mapped[int | None] = mapped_column(Integer)
     # Shown to the user only on demand: it is what the agency meant to withhold.
     hidden_text: Mapped[str | None] = mapped_column(Text)
 

@@ -3,7 +3,7 @@
 import pymupdf
 import pytest
 from conftest import upload
-from pdfs import corpus, oia_release, scanned_copy
+from pdfs import BLACK, corpus, oia_release, ragged_passage_pdf, scanned_copy
 
 from app.core.rects import iou
 
@@ -148,3 +148,22 @@ def test_summary_pages(api, client, project):
     assert "to protect the privacy of natural persons" in html
     project_html = client.get(f"/projects/{project['id']}/redactions").get_data(as_text=True)
     assert "By document" in project_html and "release" in project_html
+
+
+def test_a_passage_redacted_in_one_ragged_shape_counts_as_one_redaction(api, project):
+    """A scanned page: a passage redacted from part way along its first line to part way along its
+    last (found as three boxes, one shape) and a box alone. Two redactions, one under each ground,
+    in three boxes; the complaint to the Ombudsman counts two too (it counted three)."""
+    pdf, _ = ragged_passage_pdf("both", BLACK)
+    page = pymupdf.open(stream=pdf, filetype="pdf")
+    page[0].draw_rect((72, 440, 200, 454), color=None, fill=BLACK)
+    page[0].insert_text((206, 451), "s 9(2)(a)", fontsize=9)
+    document = uploaded(api, project, "ragged.pdf", scanned_copy(page.tobytes()))
+    summary = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    passage = [box for box in summary["boxes"] if box["rect"][1] < 300]
+    assert len(passage) >= 2 and len({box["shape"] for box in passage}) == 1 and passage[0]["shape"] is not None
+    assert (summary["redaction_count"], summary["box_count"]) == (2, len(passage) + 1)
+    assert summary["grounds"] == {"9(2)(g)(i)": 1, "9(2)(a)": 1}
+    path = f"/api/projects/{project['id']}/export?format=complaint&document={document['id']}"
+    draft = api.get(path).get_data(as_text=True)
+    assert "(2 redactions)" in draft and "1 redaction under s 9(2)(g)(i)" in draft

@@ -246,7 +246,7 @@ def test_a_complaint_lists_the_redactions_by_ground_and_page(api, project):
     draft = api.get(f"/api/projects/{project['id']}/export?format=complaint&document={document['id']}").get_data(
         as_text=True
     )
-    assert f"Information withheld from the released pages ({redactions['box_count']} redactions)" in draft
+    assert f"Information withheld from the released pages ({redactions['redaction_count']} redactions)" in draft
     for ground, count in boxes.items():
         assert f"{count} redaction{'s' if count != 1 else ''} under s {ground}" in draft
     assert "the date it received your request" in draft  # no letter: the draft says what to fill in

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.core.bundles import place_of
 from app.core.grounds import explain
 from app.models import Document
+from app.redactions.presenters import redaction_of
 from app.redactions.service import document_redactions
 from app.releases.service import release_json
 from app.web import long_date
@@ -107,17 +108,17 @@ def _withheld(release: dict, redactions: dict, jurisdiction: str) -> list[Block]
                     f"{name}, “{row['title']}”{dated}: withheld under {_grounds_said(row['grounds'], jurisdiction)}.",
                 )
             )
-    pages = defaultdict(list)
+    pages, parts = defaultdict(set), defaultdict(set)  # by ground: the pages, and the redactions
     for box in redactions["boxes"]:
         if not box["out_of_scope"]:
-            pages[box["ground"]].append(box["page"])
+            pages[box["ground"]].add(box["page"])
+            parts[box["ground"]].add(redaction_of(box["id"], box["page"], box["shape"]))
     if pages:
-        blocks.append(
-            ("heading", f"Information withheld from the released pages ({sum(map(len, pages.values()))} redactions)")
-        )
+        count = redactions["redaction_count"]
+        blocks.append(("heading", f"Information withheld from the released pages ({count} redactions)"))
         for ground, numbers in sorted(pages.items(), key=lambda item: (item[0] is None, item[0] or "")):
-            shown = ", ".join(place_of(page, release["schedule"]) for page in sorted(set(numbers)))
-            counted = f"{len(numbers)} redaction{'s' if len(numbers) != 1 else ''}"
+            shown = ", ".join(place_of(page, release["schedule"]) for page in sorted(numbers))
+            counted = f"{len(parts[ground])} redaction{'s' if len(parts[ground]) != 1 else ''}"
             under = f"under {_grounds_said([ground], jurisdiction)}" if ground else "with no ground printed beside it"
             blocks.append(("item", f"{counted} {under}: {shown}."))
     if redactions["pages_withheld"]:

@@ -322,7 +322,8 @@ def store_pages(sessions: sessionmaker[Session], claim: Claim, rows: list[dict])
 def _box_row(document_id: int, number: int, box: dict) -> dict:
     x0, y0, x1, y1 = box["rect"]
     fields = {
-        key: box[key] for key in ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text")
+        key: box[key]
+        for key in ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text", "shape")
     }
     return {"document_id": document_id, "page": number, "x0": x0, "y0": y0, "x1": x1, "y1": y1, **fields}
 

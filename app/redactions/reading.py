@@ -297,6 +297,7 @@ def _stored(box: _Box, words: list[dict]) -> dict:
         "out_of_scope": box.out_of_scope,
         "text_under": bool(hidden),
         "hidden_text": " ".join(hidden) or None,
+        "shape": box.shape,
     }
 
 

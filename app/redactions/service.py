@@ -10,7 +10,7 @@ from app.access import get_openable
 from app.core.catalogue import meaning, statute
 from app.core.keys import read_key
 from app.models import Document, Page, Project, RedactionBox, User
-from app.redactions.presenters import box_json
+from app.redactions.presenters import box_json, redaction_of
 
 WITHHELD_SHARE = 0.5  # a page whose boxes cover this much of it is withheld in full
 FEW_WORDS_LEFT = 40  # a page mostly under boxes, with at most this many words released, is withheld in full
@@ -92,7 +92,15 @@ def _load(session: Session, document_ids: list[int]) -> tuple[list[RedactionBox]
 
 
 def _counts(summary: dict) -> dict:
-    keys = ("box_count", "bad_redactions", "pages", "pages_with_redactions", "redacted_share", "out_of_scope")
+    keys = (
+        "redaction_count",
+        "box_count",
+        "bad_redactions",
+        "pages",
+        "pages_with_redactions",
+        "redacted_share",
+        "out_of_scope",
+    )
     counted = {key: summary[key] for key in keys} | {"codes_not_in_key": summary["codes_not_in_key"]}
     return counted | {
         "pages_withheld": len(summary["withheld"]),
@@ -101,7 +109,8 @@ def _counts(summary: dict) -> dict:
 
 
 def _summary(boxes: list[RedactionBox], pages: list[tuple]) -> dict:
-    """Counts over boxes and pages, pages keyed by (document id, page number). Out-of-scope marks
+    """Counts over boxes and pages, pages keyed by (document id, page number): redactions (the
+    boxes cut from one ragged shape count once, here and by ground) and boxes. Out-of-scope marks
     are not withholding: they have their own counts and no ground."""
     sizes = {(doc, number): (width, height) for doc, number, width, height, _, _ in pages}
     withholding = [box for box in boxes if not box.out_of_scope]
@@ -109,9 +118,11 @@ def _summary(boxes: list[RedactionBox], pages: list[tuple]) -> dict:
     out_of_scope_shares = _area_shares([box for box in boxes if box.out_of_scope], sizes)
     out_of_scope_pages = sorted(key for key, share in out_of_scope_shares.items() if share >= WITHHELD_SHARE)
     total_area = sum(w * h for w, h in sizes.values()) or 1
-    grounds = Counter(box.ground for box in withholding if box.ground)
+    redactions = _redactions(withholding)
+    grounds = Counter(ground for cited in redactions.values() for ground in cited)
     regimes = {box.ground: box.regime for box in withholding if box.ground}
     return {
+        "redaction_count": len(redactions),
         "box_count": len(withholding),
         "kinds": dict(Counter(box.kind for box in withholding)),
         "out_of_scope": len(boxes) - len(withholding),
@@ -132,6 +143,16 @@ def _summary(boxes: list[RedactionBox], pages: list[tuple]) -> dict:
             for ground in grounds
         },
     }
+
+
+def _redactions(boxes: list[RedactionBox]) -> dict[tuple, set[str]]:
+    """The redactions these boxes make (the boxes cut from one shape on a scan are one), each with
+    the grounds cited on any of its boxes."""
+    redactions: dict[tuple, set[str]] = {}
+    for box in boxes:
+        cited = redactions.setdefault(redaction_of(box.id, box.page, box.shape, box.document_id), set())
+        cited.update([box.ground] if box.ground else [])
+    return redactions
 
 
 def _area_shares(boxes: list[RedactionBox], sizes: dict) -> dict:
