@@ -91,6 +91,9 @@ def test_search_opens_hits_lit_on_the_page_and_steps_through_them(server):
         expect(tab.locator("#find-status")).to_have_text("Hit 3 of 4 · page 3")
         expect(tab.locator("#page-jump")).to_have_value("3")
         expect(tab.locator("#page-3 .hit.current")).to_have_count(1)
+        # Only the pages pane scrolled to page 3: the window keeps its top bar and toolbar in view.
+        assert tab.evaluate("window.scrollY") == 0
+        assert tab.locator(".topbar").bounding_box()["y"] == 0
         tab.keyboard.press("Shift+N")
         expect(tab.locator("#find-status")).to_have_text("Hit 2 of 4 · page 1")
         tab.keyboard.press("n")
