@@ -295,7 +295,12 @@ def visible_to(found: Base, user: User) -> bool:
 
 def visible_annotations(user: User):
     """A condition on Annotation: not deleted, and shared with the project or the user's own."""
-    return Annotation.deleted_at.is_(None) & or_(Annotation.private.is_(False), Annotation.author_id == user.id)
+    return annotations_visible_to(user.id)
+
+
+def annotations_visible_to(user_id):
+    """visible_annotations for the user whose id is user_id (a number, or a parameter bound later)."""
+    return Annotation.deleted_at.is_(None) & or_(Annotation.private.is_(False), Annotation.author_id == user_id)
 
 
 def visible_saved_searches(user: User):

@@ -3,12 +3,15 @@
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache
 
 from sqlalchemy import (
+    CompoundSelect,
     Float,
     FromClause,
     Select,
     String,
+    bindparam,
     cast,
     column,
     delete,
@@ -23,7 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.access import visible_annotations
+from app.access import annotations_visible_to
 from app.models import Annotation, AnnotationTag, Document, RedactionBox, Tag, User
 from app.search.index import engine_of
 
@@ -43,10 +46,13 @@ def counted_facets(
     first: one pass over the index instead of two (a word on a third of 100,000 pages: 36 ms
     against 32 and 40)."""
     with _made_once(session, matching) as pages:
-        parts = _counts_by_facet(pages, reader)
-        if ranking is not None:
-            parts.append(_ranked_rows(ranking(pages)))
-        rows = session.execute(union_all(*parts)).all()
+        if pages is MATCHES:
+            rows = session.execute(_counts_over_matches(), {"reader": reader.id}).all()
+        else:
+            parts = _counts_by_facet(pages, reader.id)
+            if ranking is not None:
+                parts.append(_ranked_rows(ranking(pages)))
+            rows = session.execute(union_all(*parts)).all()
     counts: dict[str, list[tuple[str | int, int]]] = {"documents": [], "tags": [], "grounds": []}
     ranked = []
     for facet, key, n, score in rows:
@@ -77,8 +83,16 @@ def _ranked_rows(ranked: Select) -> Select:
     return select(literal(RESULTS), cast(best.c.page_id, String), place, cast(best.c.score, Float))
 
 
-def _counts_by_facet(pages, reader: User) -> list[Select]:
-    """Selects of (facet, key, matching pages, no score) for the documents, tags and grounds of the matching pages."""
+@cache
+def _counts_over_matches() -> CompoundSelect:
+    """SQLite: the counts' statement over the table of matches, built once (it is the same for
+    every search but for its reader, bound when it runs): building it was 1 ms of a search."""
+    return union_all(*_counts_by_facet(MATCHES, bindparam("reader")))
+
+
+def _counts_by_facet(pages, reader_id) -> list[Select]:
+    """Selects of (facet, key, matching pages, no score) for the documents, tags and grounds of the
+    matching pages; tags of the annotations the reader (an id, or a parameter bound later) sees."""
     by_document = (
         select(
             literal("documents").label("facet"),
@@ -94,7 +108,7 @@ def _counts_by_facet(pages, reader: User) -> list[Select]:
         .select_from(AnnotationTag)
         .join(Annotation, Annotation.id == AnnotationTag.annotation_id)
         .join(Tag, Tag.id == AnnotationTag.tag_id)
-        .where(visible_annotations(reader))
+        .where(annotations_visible_to(reader_id))
     )
     boxed = select(RedactionBox.ground.label("key"), RedactionBox.document_id, RedactionBox.page).where(
         RedactionBox.ground.is_not(None)
