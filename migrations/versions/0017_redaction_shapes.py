@@ -6,7 +6,7 @@ the summaries count the passage once.
 
 Revision ID: 0017
 Revises: 0016
-Create Date: 2026-12-01 08:00:00
+Create Date: 2026-12-01 06:45:00
 """
 
 import sqlalchemy as sa
