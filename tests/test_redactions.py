@@ -167,3 +167,8 @@ def test_a_passage_redacted_in_one_ragged_shape_counts_as_one_redaction(api, pro
     path = f"/api/projects/{project['id']}/export?format=complaint&document={document['id']}"
     draft = api.get(path).get_data(as_text=True)
     assert "(2 redactions)" in draft and "1 redaction under s 9(2)(g)(i)" in draft
+    grounds = api.get(f"/api/projects/{project['id']}/grounds").get_json()["rows"]
+    assert {row["ground"]: (row["redactions"], row["boxes"]) for row in grounds} == {
+        "9(2)(g)(i)": (1, len(passage)),
+        "9(2)(a)": (1, 1),
+    }

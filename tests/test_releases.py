@@ -188,7 +188,7 @@ def test_grounds_across_the_project_per_agency(api, project):
     grounds = api.get(f"/api/projects/{project['id']}/grounds").get_json()
     rows = {(row["agency"], row["ground"]): row for row in grounds["rows"]}
     treasury = rows[("The Treasury", "9(2)(g)(i)")]  # document 3 of the schedule: withheld in full
-    assert (treasury["documents_withheld"], treasury["boxes"]) == (1, 0)
+    assert (treasury["documents_withheld"], treasury["boxes"], treasury["redactions"]) == (1, 0, 0)
     assert rows[("The Treasury", "9(2)(f)(iv)")]["documents_withheld"] == 1  # document 9
     assert rows[("The Treasury", "9(2)(ba)(i)")]["meaning"]
     unknown = [row for row in grounds["rows"] if row["agency"] == "Agency not known"]
@@ -197,7 +197,7 @@ def test_grounds_across_the_project_per_agency(api, project):
     exported = api.get(f"/api/projects/{project['id']}/grounds?format=csv")
     assert exported.mimetype == "text/csv"
     lines = exported.get_data(as_text=True).lstrip("\ufeff").splitlines()
-    assert lines[0] == "agency,ground,boxes,pages_withheld,documents_withheld,cited,meaning"
+    assert lines[0] == "agency,ground,boxes,pages_withheld,documents_withheld,cited,redactions,meaning"
     assert len(lines) == len(grounds["rows"]) + 1
     assert api.get(f"/api/projects/{project['id']}/grounds?format=xml").status_code == 400
     page = api.get(f"/projects/{project['id']}/grounds").get_data(as_text=True)

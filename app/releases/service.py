@@ -18,13 +18,14 @@ from app.core.schedules import SCHEDULE_STARTS_BY, ScheduleRow, fuller, read_sch
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
 from app.errors import BadInput
 from app.models import Document, Page, Project, RedactionBox, Release
+from app.redactions.presenters import redaction_of
 from app.redactions.service import document_redactions
 
 # The release's fields that are the document's own metadata, by their names here.
 ON_THE_DOCUMENT = {"agency": "agency", "reference": "oia_reference", "response_date": "date_released"}
 UNKNOWN_AGENCY = "Agency not known"
 SIMILAR_SHOWN = 3
-GROUND_USES = ("boxes", "pages_withheld", "documents_withheld", "cited")
+GROUND_USES = ("boxes", "pages_withheld", "documents_withheld", "cited", "redactions")
 DECISIONS = ("released", "released in part", "withheld in full", "refused", "transferred", "not in scope")
 
 
@@ -214,7 +215,8 @@ def _iso(day: date | None) -> str | None:
 def project_grounds(session: Session, project: Project) -> dict:
     """GET /api/projects/<id>/grounds: per agency and per ground, the boxes withheld under it, the
     pages withheld in full with a box citing it, the documents a schedule lists as withheld in
-    full under it, and how often the pages' text cites it. Rows most used first."""
+    full under it, how often the pages' text cites it, and the redactions withheld under it (the
+    boxes cut from one ragged shape count once). Rows most used first."""
     counts: dict[tuple[str, str], Counter] = {}
     citations = _citations_by_document(session, [d.id for d in project.documents])
     for document in project.documents:
@@ -237,6 +239,8 @@ def _uses(session: Session, document: Document, citations: list[dict]) -> Iterat
     redactions = document_redactions(session, document)
     boxes = [box for box in redactions["boxes"] if box["ground"] and not box["out_of_scope"]]
     yield from ((box["ground"], "boxes") for box in boxes)
+    passages = {(box["ground"], redaction_of(box["id"], box["page"], box["shape"])) for box in boxes}
+    yield from ((ground, "redactions") for ground, _ in passages)
     withheld = set(redactions["pages_withheld"])
     on_withheld_pages = {(box["ground"], box["page"]) for box in boxes if box["page"] in withheld}
     yield from ((ground, "pages_withheld") for ground, _ in on_withheld_pages)
