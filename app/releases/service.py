@@ -18,7 +18,6 @@ from app.core.schedules import SCHEDULE_STARTS_BY, ScheduleRow, fuller, read_sch
 from app.core.working_days import SECTION_15_LIMIT, Timeliness, timeliness, working_days_between
 from app.errors import BadInput
 from app.models import Document, Page, Project, RedactionBox, Release
-from app.redactions.presenters import redaction_of
 from app.redactions.service import document_redactions
 
 # The release's fields that are the document's own metadata, by their names here.
@@ -239,8 +238,7 @@ def _uses(session: Session, document: Document, citations: list[dict]) -> Iterat
     redactions = document_redactions(session, document)
     boxes = [box for box in redactions["boxes"] if box["ground"] and not box["out_of_scope"]]
     yield from ((box["ground"], "boxes") for box in boxes)
-    passages = {(box["ground"], redaction_of(box["id"], box["page"], box["shape"])) for box in boxes}
-    yield from ((ground, "redactions") for ground, _ in passages)
+    yield from ((ground, "redactions") for ground, count in redactions["grounds"].items() for _ in range(count))
     withheld = set(redactions["pages_withheld"])
     on_withheld_pages = {(box["ground"], box["page"]) for box in boxes if box["page"] in withheld}
     yield from ((ground, "pages_withheld") for ground, _ in on_withheld_pages)
