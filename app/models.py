@@ -440,6 +440,8 @@ class Suggestion(Base):
     start: Mapped[int | None] = mapped_column(Integer)
     end: Mapped[int | None] = mapped_column(Integer)
     rect_json: Mapped[str | None] = mapped_column(Text)
+    # A redaction found as several boxes (one ragged shape): its parts; rect_json is their bounds.
+    rects_json: Mapped[str | None] = mapped_column(Text)
     exact: Mapped[str] = mapped_column(Text, default="")
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
     ground: Mapped[str | None] = mapped_column(String(60))
@@ -457,6 +459,13 @@ class Suggestion(Base):
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("tag_batches.id", ondelete="SET NULL"), index=True)
 
     tag: Mapped[Tag] = relationship()
+
+    @property
+    def rects(self) -> list[list[float]] | None:
+        """A region's rectangles: its parts, or its one rectangle (None for a passage of text)."""
+        if self.rects_json:
+            return json.loads(self.rects_json)
+        return [json.loads(self.rect_json)] if self.rect_json else None
 
     @property
     def source_label(self) -> str:

@@ -1,16 +1,17 @@
 """Suggestions from redaction boxes and keyword rules, and their review queue."""
 
+import json
 import sqlite3
 
 import pymupdf
 import pytest
 from conftest import Api, create_user, csrf_token, sign_in, upload
-from pdfs import oia_release, text_pdf
+from pdfs import BLACK, oia_release, ragged_passage_pdf, scanned_copy, text_pdf
 from sqlalchemy import update
 
 from app import migrate
 from app.auth.service import create_token_for
-from app.models import Page
+from app.models import Page, Suggestion
 from app.suggestions import service
 from app.suggestions.service import crop_as_shown
 
@@ -338,3 +339,79 @@ def test_text_under_a_leaky_box_reaches_nothing_but_the_hidden_text_call(api, pr
     assert not [s for s in suggestions(api, document_id) if s["tag"] == "Key quote"]
     box = next(b for b in api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"] if b["text_under"])
     assert "Acme Holdings" in api.get(f"/api/redaction-boxes/{box['id']}/hidden-text").get_json()["hidden_text"]
+
+
+def test_a_passage_redacted_in_one_ragged_shape_is_proposed_and_annotated_once(app, api, project):
+    """A scanned page with a passage redacted in one ragged shape (found as several boxes) and a
+    box alone: two proposals, not one a box. Accepting the shape's makes one annotation of its
+    parts, which the annotated PDF draws part by part and an export and import keep whole."""
+    pdf, _ = ragged_passage_pdf("both", BLACK)
+    page = pymupdf.open(stream=pdf, filetype="pdf")
+    page[0].draw_rect((72, 440, 200, 454), color=None, fill=BLACK)
+    page[0].insert_text((206, 451), "s 9(2)(a)", fontsize=9)
+    document_id = ready(api, project, "ragged.pdf", scanned_copy(page.tobytes()))
+    boxes = api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"]
+    passage = sorted((b["rect"] for b in boxes if b["rect"][1] < 300), key=lambda r: (r[1], r[0]))
+    assert len(passage) >= 2
+    regions = [s for s in suggestions(api, document_id) if s["kind"] == "region"]
+    assert sorted((s["ground"], len(s["rects"])) for s in regions) == [("9(2)(a)", 1), ("9(2)(g)(i)", len(passage))]
+    shape = next(s for s in regions if s["ground"] == "9(2)(g)(i)")
+    assert sorted(shape["rects"], key=lambda r: (r[1], r[0])) == passage
+    assert shape["rect"] == [min(r[0] for r in passage), passage[0][1], max(r[2] for r in passage), passage[-1][3]]
+    browser = app.test_client()  # the review queue as a person sees it: the box alone, and the shape's parts
+    sign_in(browser)
+    queue = browser.get(f"/documents/{document_id}/suggestions").get_data(as_text=True)
+    assert f"One redaction in {len(passage)} boxes" in queue and queue.count('class="crop-mark"') == len(passage) + 1
+
+    accepted = api.post(f"/api/suggestions/{shape['id']}/accept")
+    assert accepted.status_code == 200, accepted.get_json()
+    annotation_id = accepted.get_json()["annotation_id"]
+    annotation = api.get(f"/api/annotations/{annotation_id}").get_json()
+    assert (annotation["kind"], annotation["ground"]) == ("region", "9(2)(g)(i)")
+    assert annotation["rects"] == [[round(v, 2) for v in rect] for rect in shape["rects"]]
+    drawn = api.get(f"/api/projects/{project['id']}/export?format=pdf").get_data()
+    squares = list(pymupdf.open(stream=drawn, filetype="pdf")[0].annots(types=[pymupdf.PDF_ANNOT_SQUARE]))
+    assert len(squares) == len(passage)
+
+    exported = api.get(f"/api/projects/{project['id']}/export?format=jsonld").get_json()
+    assert api.delete(f"/api/annotations/{annotation_id}").status_code == 204
+    report = api.post(f"/api/projects/{project['id']}/import", json=exported).get_json()
+    assert report == {"created": 1, "unplaced": []}
+    [imported] = api.get(f"/api/documents/{document_id}/annotations").get_json()["annotations"]
+    assert imported["rects"] == annotation["rects"]
+
+
+def test_a_shape_proposed_box_by_box_before_is_not_proposed_again(app, api, project):
+    """A document whose ragged shape was proposed a box at a time (before shapes were proposed
+    whole) keeps those proposals when the rules run again: the shape is not proposed a second time."""
+    pdf, _ = ragged_passage_pdf("both", BLACK)
+    document_id = ready(api, project, "ragged.pdf", scanned_copy(pdf))
+    [shape] = [s for s in suggestions(api, document_id) if s["kind"] == "region"]
+    assert len(shape["rects"]) >= 2
+    sessions = app.extensions["sessions"]
+    with sessions.begin() as session:
+        whole = session.get(Suggestion, shape["id"])
+        for part in shape["rects"]:
+            box = {k: getattr(whole, k) for k in ("document_id", "page", "kind", "tag_id", "ground", "source")}
+            fingerprint = f"box:{whole.page}:{','.join(f'{v:.0f}' for v in part)}"
+            session.add(Suggestion(**box, rect_json=json.dumps(part), fingerprint=fingerprint))
+        session.delete(whole)
+    assert service.propose(sessions, document_id) == 0
+    regions = [s for s in suggestions(api, document_id) if s["kind"] == "region"]
+    assert len(regions) == len(shape["rects"]) and all(len(s["rects"]) == 1 for s in regions)
+
+
+@pytest.mark.parametrize(
+    ("rects", "sentence"),
+    [
+        ([], "rects must be a list of 1 to 100 rectangles"),
+        ([[72, 100, 200, 112], [72, 120]], "rect must be [x0, y0, x1, y1]"),
+        ([[72, 100, 200, 112], [72, 120, 9000, 130]], "The rectangle must lie inside the page"),
+    ],
+)
+def test_a_region_in_parts_refuses_bad_rectangles_with_a_sentence(api, project, rects, sentence):
+    document_id = ready(api, project, "risky.pdf", RISKY)
+    body = {"page": 1, "tags": ["Redaction"], "rects": rects}
+    response = api.post(f"/api/documents/{document_id}/annotations", json=body)
+    assert response.status_code == 400 and sentence in response.get_json()["error"]
+    assert api.get(f"/api/documents/{document_id}/annotations").get_json()["annotations"] == []

@@ -113,7 +113,7 @@ def test_openapi_publishes_the_request_bodies(app, api):
     create = document["paths"]["/api/documents/{document_id}/annotations"]["post"]
     reference = create["requestBody"]["content"]["application/json"]["schema"]["$ref"]
     schema = document["components"]["schemas"][reference.rsplit("/", 1)[1]]
-    assert {"page", "tags", "start", "end", "words", "rect", "note", "ground", "visibility"} == set(
+    assert {"page", "tags", "start", "end", "words", "rect", "rects", "note", "ground", "visibility"} == set(
         schema["properties"]
     )
     assert schema["required"] == ["page", "tags"] and schema["additionalProperties"] is False

@@ -8,6 +8,7 @@ from app.validation import Schema
 
 MAX_NOTE = 20_000
 MAX_GROUND = 60
+MAX_PARTS = 100  # rectangles of one region
 
 
 def _tag_names(names: list[str]) -> list[str]:
@@ -20,6 +21,12 @@ def _rect(rect: list[float]) -> list[float]:
     if len(rect) != 4:
         raise ValueError("rect must be [x0, y0, x1, y1] in PDF points")
     return rect
+
+
+def _parts(rects: list[list[float]]) -> list[list[float]]:
+    if not 1 <= len(rects) <= MAX_PARTS:
+        raise ValueError(f"rects must be a list of 1 to {MAX_PARTS} rectangles")
+    return [_rect(rect) for rect in rects]
 
 
 def _words(indexes: list[int]) -> list[int]:
@@ -58,8 +65,9 @@ class AnnotationChanges(Schema):
 
 class NewAnnotation(Schema):
     """POST /api/documents/<id>/annotations: a page, tags, and one anchor: start and end
-    (character offsets into the page text), words ([first, last] word indexes) or rect
-    ([x0, y0, x1, y1] in PDF points)."""
+    (character offsets into the page text), words ([first, last] word indexes), rect
+    ([x0, y0, x1, y1] in PDF points) or rects (a region in several parts, as a redaction cut
+    into its lines)."""
 
     page: Annotated[int, Field(ge=1)]
     tags: TagNames
@@ -67,6 +75,7 @@ class NewAnnotation(Schema):
     end: Offset = None
     words: Annotated[list[Offset], AfterValidator(_words)] = None
     rect: Annotated[list[float], AfterValidator(_rect)] = None
+    rects: Annotated[list[list[float]], AfterValidator(_parts)] = None
     note: Note = None
     ground: Ground = None
     visibility: Visibility = "project"
@@ -74,6 +83,14 @@ class NewAnnotation(Schema):
     @model_validator(mode="after")
     def _one_anchor(self) -> "NewAnnotation":
         offsets = self.start is not None and self.end is not None
-        if [offsets, self.words is not None, self.rect is not None].count(True) != 1:
-            raise ValueError("Give one anchor: start and end (character offsets into the page text), words, or rect")
+        anchors = [offsets, self.words is not None, self.rect is not None, self.rects is not None]
+        if anchors.count(True) != 1:
+            raise ValueError(
+                "Give one anchor: start and end (character offsets into the page text), words, rect or rects"
+            )
         return self
+
+    @property
+    def region(self) -> list[list[float]] | None:
+        """The rectangles of a region (rect, or rects); None for a passage of text."""
+        return [self.rect] if self.rect is not None else self.rects

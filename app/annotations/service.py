@@ -37,8 +37,8 @@ def add_annotation(session: Session, user: User, document: Document, body: NewAn
     page = _page(session, document, body.page)
     tags = resolve_tags(session, document.project_id, body.tags)
     annotation = Annotation(document_id=document.id, page=page.number, author_id=user.id, tags=tags)
-    if body.rect is not None:
-        _anchor_region(annotation, page, body.rect, _redaction_rects(session, page))
+    if body.region is not None:
+        _anchor_region(annotation, page, body.region, _redaction_rects(session, page))
     else:
         _anchor_text(annotation, page, body)
     annotation.note = body.note or ""
@@ -207,9 +207,21 @@ def _redaction_rects(session: Session, page: Page) -> list[list[float]]:
     return [box.rect for box in session.scalars(query)]
 
 
-def _anchor_region(annotation: Annotation, page: Page, rect: list[float], redactions: list[list[float]]) -> None:
-    """A region quotes the words inside it, except words under a redaction box: what an agency meant
-    to withhold is shown only on demand (app.redactions), never stored on an annotation."""
+def _anchor_region(annotation: Annotation, page: Page, rects: list[list[float]], redactions: list[list[float]]) -> None:
+    """A region (of one rectangle, or of several parts) quotes the words inside it, except words
+    under a redaction box: what an agency meant to withhold is shown only on demand
+    (app.redactions), never stored on an annotation."""
+    for rect in rects:
+        _require_on_page(rect, page)
+    words = page.words
+    under_boxes = {i for box in redactions for i in anchoring.words_in_rect(words, box)}
+    inside = sorted({i for rect in rects for i in anchoring.words_in_rect(words, rect)} - under_boxes)
+    annotation.kind = "region"
+    annotation.exact = " ".join(words[i]["text"] for i in inside)
+    annotation.rects_json = json.dumps([[round(v, 2) for v in rect] for rect in rects])
+
+
+def _require_on_page(rect: list[float], page: Page) -> None:
     x0, y0, x1, y1 = rect
     slack = 0.5
     inside = -slack <= x0 < x1 <= page.width + slack and -slack <= y0 < y1 <= page.height + slack
@@ -220,12 +232,6 @@ def _anchor_region(annotation: Annotation, page: Page, rect: list[float], redact
         )
     if x1 - x0 < 2 or y1 - y0 < 2:
         raise BadInput("The rectangle is too small; draw a box at least 2 points across.")
-    words = page.words
-    under_boxes = {i for box in redactions for i in anchoring.words_in_rect(words, box)}
-    inside_words = [words[i]["text"] for i in anchoring.words_in_rect(words, [x0, y0, x1, y1]) if i not in under_boxes]
-    annotation.kind = "region"
-    annotation.exact = " ".join(inside_words)
-    annotation.rects_json = json.dumps([[round(x0, 2), round(y0, 2), round(x1, 2), round(y1, 2)]])
 
 
 def _ground(ground: str | None, tags: list[Tag]) -> str | None:

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 
+from app.core.rects import bounds
 from app.core.spreadsheet import safe_cell
 from app.exports.service import Excerpt
 
@@ -211,10 +212,7 @@ def _page_fragment(excerpt: Excerpt) -> str:
     """RFC 3778: page=N&viewrect=left,top,width,height in points around every rectangle."""
     if not excerpt.rects:
         return f"page={excerpt.page}"
-    x0 = min(r[0] for r in excerpt.rects)
-    y0 = min(r[1] for r in excerpt.rects)
-    x1 = max(r[2] for r in excerpt.rects)
-    y1 = max(r[3] for r in excerpt.rects)
+    x0, y0, x1, y1 = bounds(excerpt.rects)
     return f"page={excerpt.page}&viewrect={x0:g},{y0:g},{x1 - x0:g},{y1 - y0:g}"
 
 

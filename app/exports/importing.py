@@ -230,11 +230,13 @@ def _anchor(pages: dict[int, str], target: dict) -> dict:
     page_number, rect = _fragment(selectors)
     if quote is None:
         rects = target.get("rects")
-        if isinstance(rects, list) and rects and isinstance(rects[0], list):
-            rect = rects[0]
-        if page_number is None or rect is None:
+        if isinstance(rects, list) and rects and all(isinstance(r, list) for r in rects):
+            rect = None  # the region's own rectangles (its parts), not the view around them
+        else:
+            rects = None
+        if page_number is None or (rect is None and rects is None):
             raise BadInput("The annotation has neither a quote nor a page and rectangle.")
-        return {"page": page_number, "rect": rect}
+        return {"page": page_number, "rects": rects} if rect is None else {"page": page_number, "rect": rect}
     position = next((s.get("refinedBy") for s in selectors if isinstance(s.get("refinedBy"), dict)), {})
     start = position.get("start")
     whole = isinstance(start, int) and not isinstance(start, bool)

@@ -38,12 +38,13 @@ def annotated_pdf(original: str | Path, marks: list[Mark]) -> bytes:
         page = doc[mark.page - 1]
         rects = [pymupdf.Rect(r) * page.rotation_matrix for r in _lines(mark.rects)]
         if mark.kind == "text":
-            annotation = page.add_highlight_annot(quads=[r.quad for r in rects])
+            drawn = [page.add_highlight_annot(quads=[r.quad for r in rects])]
         else:
-            annotation = page.add_rect_annot(rects[0])
-        annotation.set_colors(stroke=_rgb(mark.colour))
-        annotation.set_info(content=mark.content, title=mark.author)
-        annotation.update()
+            drawn = [page.add_rect_annot(rect) for rect in rects]  # a region in parts: a square each
+        for annotation in drawn:
+            annotation.set_colors(stroke=_rgb(mark.colour))
+            annotation.set_info(content=mark.content, title=mark.author)
+            annotation.update()
     return doc.tobytes(garbage=3, deflate=True)
 
 

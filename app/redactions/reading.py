@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
 from app.core.grounds import cut_short, divided, find_citations, in_catalogue, snap_ground
+from app.core.rects import bounds
 
 BLACKED_OUT = "█"
 SAME_LINE_REACH = 200.0  # points: a ground printed on the box's line this near is its own, even if shared
@@ -407,8 +408,7 @@ def _same_line(word: dict, rect: list[float]) -> bool:
 
 def _union(items: list) -> list[float]:
     """The rectangle around words (dicts) or rectangles ([x0, y0, x1, y1])."""
-    rects = [[w["x0"], w["y0"], w["x1"], w["y1"]] if isinstance(w, dict) else w for w in items]
-    return [min(r[0] for r in rects), min(r[1] for r in rects), max(r[2] for r in rects), max(r[3] for r in rects)]
+    return bounds([[w["x0"], w["y0"], w["x1"], w["y1"]] if isinstance(w, dict) else w for w in items])
 
 
 def _pair(boxes: list[list[float]], citations: list[dict]) -> list[dict | None]:

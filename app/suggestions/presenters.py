@@ -28,6 +28,7 @@ def suggestion_json(suggestion: Suggestion) -> dict:
         "start": suggestion.start,
         "end": suggestion.end,
         "rect": json.loads(suggestion.rect_json) if suggestion.rect_json else None,
+        "rects": suggestion.rects,
         "exact": suggestion.exact if suggestion.kind == "text" else None,
         "tag": suggestion.tag.full_name,
         "colour": suggestion.tag.colour,

@@ -13,6 +13,7 @@ from app.annotations.schemas import NewAnnotation
 from app.annotations.service import add_annotation
 from app.core.matching import RuleRefused, compile_rule, matches
 from app.core.presets import OIA_RULES
+from app.core.rects import bounds
 from app.errors import Conflict
 from app.models import (
     Document,
@@ -25,6 +26,7 @@ from app.models import (
     TagRule,
     User,
 )
+from app.redactions.presenters import redaction_of
 from app.suggestions.schemas import NewRule, RuleChanges
 from app.tags.service import redaction_tag, resolve_tags
 from app.validation import validated
@@ -113,10 +115,10 @@ def propose(sessions: sessionmaker[Session], document_id: int) -> int:
         document = session.get(Document, document_id)
         if document is None:
             return 0
-        boxes = _box_suggestions(session, document)
+        known = set(session.scalars(select(Suggestion.fingerprint).where(Suggestion.document_id == document_id)))
+        boxes = _box_suggestions(session, document, known)
         rules = [(r.id, r.tag_id, r.pattern, r.is_regex, r.scope) for r in _rules_of(session, document.project_id)]
         pages = list(session.execute(select(Page.number, Page.text).where(Page.document_id == document_id)))
-        known = set(session.scalars(select(Suggestion.fingerprint).where(Suggestion.document_id == document_id)))
     proposed = boxes + _rule_suggestions(document_id, rules, pages)
     new = list({row["fingerprint"]: row for row in proposed if row["fingerprint"] not in known}.values())
     for start in range(0, len(new), WRITE_BATCH):  # short transactions: others write in between
@@ -135,37 +137,59 @@ def _rules_of(session: Session, project_id: int) -> list[TagRule]:
     return list(session.scalars(select(TagRule).where(TagRule.project_id == project_id)))
 
 
-def _box_suggestions(session: Session, document: Document) -> list[dict]:
+def _box_suggestions(session: Session, document: Document, known: set[str]) -> list[dict]:
+    """A region proposed as a redaction for each redaction of the document: a box alone, or the
+    boxes cut from one ragged shape together (its parts; not when one of them was proposed alone
+    before, nor when they cite different grounds)."""
     redaction = redaction_tag(session, document.project_id)
     if redaction is None:
         return []
     withheld = select(RedactionBox).where(RedactionBox.document_id == document.id, RedactionBox.out_of_scope.is_(False))
-    boxes = session.scalars(withheld)  # out of scope is not withholding: nothing to tag as a redaction
-    return [
-        _row(
-            document.id,
-            box.page,
-            kind="region",
-            rect_json=json.dumps(box.rect),
-            tag_id=redaction.id,
-            ground=box.ground,
-            regime=box.regime,
-            source=_box_source(box),
-            fingerprint=f"box:{box.page}:{','.join(f'{v:.0f}' for v in box.rect)}",
-        )
-        for box in boxes
-    ]
+    redactions: dict[tuple, list[RedactionBox]] = {}
+    for box in session.scalars(withheld.order_by(RedactionBox.page, RedactionBox.y0, RedactionBox.x0)):
+        redactions.setdefault(redaction_of(box.id, box.page, box.shape), []).append(box)
+    rows = []
+    for parts in redactions.values():
+        grounds = {box.ground for box in parts if box.ground}
+        if len(parts) > 1 and len(grounds) <= 1 and not known & {_box_fingerprint(b.page, b.rect) for b in parts}:
+            rows.append(_region_row(document.id, redaction.id, parts))
+        else:
+            rows.extend(_region_row(document.id, redaction.id, [box]) for box in parts)
+    return rows
 
 
-def _box_source(box: RedactionBox) -> SuggestionSource:
-    if box.text_under:
+def _region_row(document_id: int, tag_id: int, parts: list[RedactionBox]) -> dict:
+    """The suggestion of one redaction made of these boxes: their bounds, and the parts when several."""
+    cited = next((box for box in parts if box.ground), parts[0])
+    around = bounds([box.rect for box in parts])
+    return _row(
+        document_id,
+        parts[0].page,
+        kind="region",
+        rect_json=json.dumps(around),
+        rects_json=json.dumps([box.rect for box in parts]) if len(parts) > 1 else None,
+        tag_id=tag_id,
+        ground=cited.ground,
+        regime=cited.regime,
+        source=_box_source(parts),
+        fingerprint=_box_fingerprint(parts[0].page, around),
+    )
+
+
+def _box_fingerprint(page: int, rect: list[float]) -> str:
+    return f"box:{page}:{','.join(f'{v:.0f}' for v in rect)}"
+
+
+def _box_source(parts: list[RedactionBox]) -> SuggestionSource:
+    if any(box.text_under for box in parts):
         return SuggestionSource.LEAKY_BOX
-    return SuggestionSource.BLANK if box.kind == "blank" else SuggestionSource.BOX
+    return SuggestionSource.BLANK if parts[0].kind == "blank" else SuggestionSource.BOX
 
 
 def _row(document_id: int, page: int, **fields) -> dict:
     """A suggestions-table row: every column given, as one insert of many rows needs."""
-    empty = {"start": None, "end": None, "rect_json": None, "exact": "", "ground": None, "regime": None}
+    empty = {"start": None, "end": None, "rect_json": None, "rects_json": None, "exact": "", "ground": None}
+    empty["regime"] = None
     return {
         **empty,
         "rule_id": None,
@@ -225,8 +249,9 @@ def list_suggestions(session: Session, document_ids: list[int], status: str | No
 
 
 def crops(session: Session, suggestions: list[Suggestion]) -> dict[int, dict]:
-    """For each region suggestion, by id: the page as shown ("width", "height", in points) and
-    the box on it ("rect"), turned as the page is, for drawing a crop of the page image."""
+    """For each region suggestion, by id: the page as shown ("width", "height", in points), the
+    box on it ("rect") and its parts ("parts": the box alone, or the boxes of one ragged shape),
+    turned as the page is, for drawing a crop of the page image."""
     regions = [s for s in suggestions if s.kind == "region" and s.rect_json]
     if not regions:
         return {}
@@ -235,6 +260,7 @@ def crops(session: Session, suggestions: list[Suggestion]) -> dict[int, dict]:
     pages = {(d, n): (w, h, r) for d, n, w, h, r in rows}
     return {
         s.id: crop_as_shown(json.loads(s.rect_json), *pages[(s.document_id, s.page)])
+        | {"parts": [crop_as_shown(part, *pages[(s.document_id, s.page)])["rect"] for part in s.rects]}
         for s in regions
         if (s.document_id, s.page) in pages
     }
@@ -292,7 +318,7 @@ def _accept(session: Session, user: User, suggestion: Suggestion) -> None:
     document = session.get(Document, suggestion.document_id)
     body = {"page": suggestion.page, "tags": [suggestion.tag.full_name]}
     if suggestion.kind == "region":
-        body |= {"rect": json.loads(suggestion.rect_json), "ground": suggestion.ground}
+        body |= {"rects": suggestion.rects, "ground": suggestion.ground}
     else:
         body |= {"start": suggestion.start, "end": suggestion.end}
     annotation = add_annotation(session, user, document, validated(NewAnnotation, body))
