@@ -101,6 +101,8 @@ ROUTES: dict[str, str | dict[str, str]] = {
     "documents.show": VIEWER,
     "documents.edit": {"GET": EDITOR, "POST": EDITOR},
     "documents.delete": EDITOR,
+    "documents.api_read_again": EDITOR,
+    "documents.read_again": EDITOR,
     "documents.page_image": VIEWER,
     "annotations.api_list": VIEWER,
     "annotations.api_create": EDITOR,

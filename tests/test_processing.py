@@ -1,5 +1,6 @@
 """The sandbox, crash recovery, start-up cleanup and OCR."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,15 +11,15 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from conftest import upload
-from pdfs import briefing_pdf, scanned_pdf, turned_scan
-from sqlalchemy import func, select
+from conftest import csrf_token, sign_in, upload
+from pdfs import briefing_pdf, oia_release, scanned_pdf, turned_scan
+from sqlalchemy import delete, func, select
 
 from app import storage
 from app.ingest import pipeline
 from app.ingest.claims import requeue_abandoned
 from app.ingest.pipeline import claim_document, process_document
-from app.models import Document, Page
+from app.models import Document, Page, RedactionBox, Suggestion
 from app.pdf import PdfRefused
 from app.sandbox import TEMP_PREFIX, Limits, Stopped, run_in_children
 
@@ -307,3 +308,61 @@ def test_a_scan_fed_in_upside_down_or_on_its_side_is_turned_upright(api, project
     assert displayed.y0 < 180 < displayed.y1 + 2
     image = pymupdf.Pixmap(api.get(f"/documents/{document['id']}/pages/1.png").data)
     assert image.width < image.height  # the page image is upright (portrait), too
+
+
+def proposal(suggestion: dict) -> tuple:
+    return suggestion["page"], suggestion["kind"], suggestion["rect"], suggestion["start"], suggestion["ground"]
+
+
+def test_a_document_read_again_is_read_anew_and_keeps_what_people_did(api, project, app, sessions):
+    """Reading a release again (after an upgrade that reads boxes better, or to retry a failure):
+    its pages and boxes are read anew; annotations stay anchored, decided suggestions stay decided
+    and are not proposed again, pending ones are proposed anew; it is refused while it is read."""
+    pdf, truth = oia_release()
+    document_id = upload(api, project["id"], ("release.pdf", pdf)).get_json()["documents"][0]["id"]
+    expected_boxes = sum(len(boxes) for boxes in truth["boxes"].values())
+    pending = api.get(f"/api/documents/{document_id}/suggestions").get_json()["suggestions"]
+    accepted, rejected = pending[0]["id"], pending[1]["id"]
+    assert api.post(f"/api/suggestions/{accepted}/accept").status_code == 200
+    assert api.post(f"/api/suggestions/{rejected}/reject").status_code == 200
+    note = {"page": 1, "words": [0, 2], "tags": ["Risk"], "note": "Ask the ministry"}
+    annotation = api.post(f"/api/documents/{document_id}/annotations", json=note).get_json()
+    stale = [10, 10, 50, 20]
+    with sessions.begin() as session:  # as an older version read it: a box missed, one misplaced, the document given up
+        session.get(Suggestion, pending[2]["id"]).rect_json = json.dumps(stale)
+        session.execute(delete(RedactionBox).where(RedactionBox.document_id == document_id, RedactionBox.page == 1))
+        row = session.get(Document, document_id)
+        row.status, row.error, row.attempts = "failed", "Processing was interrupted 3 times", 3
+
+    again = api.post(f"/api/documents/{document_id}/read-again")
+    assert again.status_code == 202 and again.get_json()["id"] == document_id
+    shown = api.get(f"/api/documents/{document_id}").get_json()
+    assert (shown["status"], shown["error"]) == ("ready", None)
+    assert len(api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"]) == expected_boxes
+    kept = api.get(f"/api/annotations/{annotation['id']}").get_json()
+    assert (kept["exact"], kept["note"], kept["orphaned"]) == (annotation["exact"], "Ask the ministry", False)
+    decided = {
+        s["id"]: s["status"]
+        for s in api.get(f"/api/documents/{document_id}/suggestions?status=all").get_json()["suggestions"]
+    }
+    assert decided[accepted] == "accepted" and decided[rejected] == "rejected"
+    now_pending = api.get(f"/api/documents/{document_id}/suggestions").get_json()["suggestions"]
+    assert [proposal(s) for s in now_pending] == [proposal(s) for s in pending[2:]]
+    assert stale not in [s["rect"] for s in now_pending]  # withdrawn: the new reading has no such box
+    audit = api.get(f"/api/projects/{project['id']}/audit?action=had a document read again").get_json()["events"]
+    assert [event["target"] for event in audit] == [f"document {document_id}"]
+
+    with sessions.begin() as session:
+        session.get(Document, document_id).status = "processing"
+    busy = api.post(f"/api/documents/{document_id}/read-again")
+    assert busy.status_code == 409 and "being read already" in busy.get_json()["error"]
+
+
+def test_a_document_is_read_again_from_its_details_page(api, project, client):
+    document_id = upload(api, project["id"], ("a.pdf", briefing_pdf(1))).get_json()["documents"][0]["id"]
+    sign_in(client)
+    token = csrf_token(client, f"/documents/{document_id}/edit")
+    assert client.post(f"/documents/{document_id}/read-again").status_code == 400  # no CSRF token
+    answer = client.post(f"/documents/{document_id}/read-again", data={"csrf_token": token}, follow_redirects=True)
+    assert "is queued to be read again; its annotations stay." in answer.get_data(as_text=True)
+    assert api.get(f"/api/documents/{document_id}").get_json()["status"] == "ready"

@@ -51,6 +51,8 @@ AUDITED = {
     "documents.edit": "changed a document's details",
     "documents.api_delete": "deleted a document",
     "documents.delete": "deleted a document",
+    "documents.api_read_again": "had a document read again",
+    "documents.read_again": "had a document read again",
     "annotations.api_create": "made an annotation",
     "annotations.api_update": "changed an annotation",
     "annotations.api_delete": "deleted an annotation",

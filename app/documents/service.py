@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,16 @@ from app import queue, storage
 from app.access import get_openable
 from app.documents.schemas import MetadataChanges
 from app.errors import BadInput, Conflict, NotFound
-from app.models import Document, DocumentStatus, Page, Project, User
+from app.models import (
+    Document,
+    DocumentStatus,
+    Page,
+    Project,
+    Suggestion,
+    SuggestionSource,
+    SuggestionStatus,
+    User,
+)
 from app.pdf import looks_like_pdf
 
 CHUNK = 1024 * 1024
@@ -171,6 +180,25 @@ def update_metadata(session: Session, document: Document, changes: MetadataChang
     for name, value in given.items():
         setattr(document, name, value)
     session.commit()
+    return document
+
+
+def read_again(session: Session, document: Document) -> Document:
+    """Queue a ready or failed document to be read again from its original, as an upload is (with
+    this version's reading; a failed one gets its attempts back). Its pending suggestions from boxes
+    and rules are withdrawn, to be proposed anew from the new reading; annotations stay and are
+    anchored again, decided suggestions and corrected letter fields are kept."""
+    if document.status in (DocumentStatus.QUEUED, DocumentStatus.PROCESSING):
+        raise Conflict("This document is being read already; wait until it is ready.")
+    withdrawn = delete(Suggestion).where(
+        Suggestion.document_id == document.id,
+        Suggestion.status == SuggestionStatus.PENDING,
+        Suggestion.source != SuggestionSource.SEARCH,  # a person's tagging of every hit is not proposed again
+    )
+    session.execute(withdrawn)
+    document.status, document.error, document.attempts = DocumentStatus.QUEUED, None, 0
+    session.commit()
+    queue.enqueue(queue.PROCESS_DOCUMENT, document.id)
     return document
 
 

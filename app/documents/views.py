@@ -64,6 +64,26 @@ def api_delete(document_id: int):
     return "", 204
 
 
+@bp.post("/api/documents/<int:document_id>/read-again")
+def api_read_again(document_id: int):
+    """POST /api/documents/<id>/read-again -> 202: the document is queued to be read again."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    return document_json(service.read_again(db(), document)), 202
+
+
+@bp.post("/documents/<int:document_id>/read-again")
+def read_again(document_id: int):
+    """Read a document again, from its details page."""
+    document = service.get_document(db(), signed_in_user(), document_id)
+    try:
+        service.read_again(db(), document)
+    except AppError as error:
+        flash(str(error), "error")
+        return redirect(url_for("documents.edit", document_id=document.id))
+    flash(f"“{document.title}” is queued to be read again; its annotations stay.", "info")
+    return redirect(url_for("projects.show", project_id=document.project_id))
+
+
 @bp.get("/api/documents/<int:document_id>/pages/<int:number>")
 def api_page(document_id: int, number: int):
     """GET /api/documents/<id>/pages/<n>: text and word boxes of page n (from 1)."""
