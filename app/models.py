@@ -268,7 +268,12 @@ class Page(Base):
     __tablename__ = "pages"
     # Narrow: a search matching 30,000 pages finds their documents here, not in the wide rows.
     PLACES_INDEX = "ix_pages_place"
-    __table_args__ = (UniqueConstraint("document_id", "number"), Index(PLACES_INDEX, "id", "document_id", "number"))
+    # Ids are never given twice (on SQLite too): saved searches count pages stored after the newest seen.
+    __table_args__ = (
+        UniqueConstraint("document_id", "number"),
+        Index(PLACES_INDEX, "id", "document_id", "number"),
+        {"sqlite_autoincrement": True},
+    )
     # Stored and served as they are; words are stored as JSON and served as dicts.
     LAYOUT_FIELDS = ("number", "width", "height", "rotation", "ocr", "text", "problem")
 
