@@ -8,12 +8,14 @@ from sqlalchemy import select
 from app import backup as backups
 from app import migrate, sandbox, storage
 from app.auth import service as auth_service
+from app.documents import service as documents_service
 from app.errors import AppError
-from app.models import Document, ImportJob, ImportStatus
+from app.models import Document, DocumentStatus, ImportJob, ImportStatus
 
 users = AppGroup("users", help="Manage accounts.")
 tokens = AppGroup("tokens", help="Manage API tokens.")
 database = AppGroup("db", help="Apply or write database migrations.")
+documents = AppGroup("documents", help="Manage documents.")
 
 
 def _sessions():
@@ -70,6 +72,38 @@ def revoke_token(token_id: int) -> None:
         except AppError as error:
             raise click.ClickException(str(error)) from None
         click.echo(f"Revoked token {token.id}.", err=True)
+
+
+@documents.command("read-again")
+@click.argument("document_ids", nargs=-1, type=int)
+@click.option("--project", "project_id", type=int, help="Every document of this project.")
+@click.option("--all", "everything", is_flag=True, help="Every document of every project (after an upgrade).")
+def read_again(document_ids: tuple[int, ...], project_id: int | None, everything: bool) -> None:
+    """Queue documents to be read again from their originals (by id, a project's, or all): as
+    POST /api/documents/<id>/read-again does. Those being read are skipped."""
+    if bool(document_ids) + (project_id is not None) + everything != 1:
+        raise click.UsageError("Name the documents: their ids, --project ID, or --all.")
+    query = select(Document).order_by(Document.id)
+    if document_ids:
+        query = query.where(Document.id.in_(document_ids))
+    elif project_id is not None:
+        query = query.where(Document.project_id == project_id)
+    with _sessions()() as session:
+        found = list(session.scalars(query))
+        missing = set(document_ids) - {d.id for d in found}
+        if missing or not found:
+            raise click.ClickException(
+                f"No such document: {', '.join(map(str, sorted(missing)))}."
+                if missing
+                else "No documents to read again."
+            )
+        busy = [d for d in found if d.status in (DocumentStatus.QUEUED, DocumentStatus.PROCESSING)]
+        for document in found:
+            if document not in busy:
+                documents_service.read_again(session, document)
+    click.echo(
+        f"Queued {len(found) - len(busy)} document(s) to be read again; {len(busy)} being read already.", err=True
+    )
 
 
 @database.command("upgrade")
@@ -143,5 +177,5 @@ def cleanup(older_than: int) -> None:
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command_group in (users, tokens, database, cleanup, backup, restore):
+    for command_group in (users, tokens, database, documents, cleanup, backup, restore):
         app.cli.add_command(command_group)

@@ -366,3 +366,18 @@ def test_a_document_is_read_again_from_its_details_page(api, project, client):
     answer = client.post(f"/documents/{document_id}/read-again", data={"csrf_token": token}, follow_redirects=True)
     assert "is queued to be read again; its annotations stay." in answer.get_data(as_text=True)
     assert api.get(f"/api/documents/{document_id}").get_json()["status"] == "ready"
+
+
+def test_documents_are_read_again_from_the_command_line(api, project, runner, sessions):
+    ids = [upload(api, project["id"], (f"{n}.pdf", briefing_pdf(n))).get_json()["documents"][0]["id"] for n in (1, 2)]
+    with sessions.begin() as session:
+        session.get(Document, ids[0]).status, session.get(Document, ids[0]).error = "failed", "It broke"
+        session.get(Document, ids[1]).status = "processing"
+    result = runner.invoke(args=["documents", "read-again", "--project", str(project["id"])])
+    assert result.exit_code == 0 and "Queued 1 document(s) to be read again; 1 being read already." in result.output
+    assert api.get(f"/api/documents/{ids[0]}").get_json()["status"] == "ready"
+    assert api.get(f"/api/documents/{ids[1]}").get_json()["status"] == "processing"
+    unknown = runner.invoke(args=["documents", "read-again", str(ids[0]), "999"])
+    assert unknown.exit_code == 1 and "No such document: 999." in unknown.output
+    vague = runner.invoke(args=["documents", "read-again"])
+    assert vague.exit_code == 2 and "Name the documents: their ids, --project ID, or --all." in vague.output
