@@ -20,6 +20,7 @@ NO_JSON_BODY = {
     "suggestions.api_project_accept_all": "no body",
     "suggestions.api_project_reject_all": "no body",
     "search.api_saved_search_seen": "no body",
+    "documents.api_read_again": "no body",
 }
 
 
