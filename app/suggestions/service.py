@@ -188,11 +188,10 @@ def _box_source(parts: list[RedactionBox]) -> SuggestionSource:
 
 def _row(document_id: int, page: int, **fields) -> dict:
     """A suggestions-table row: every column given, as one insert of many rows needs."""
-    empty = {"start": None, "end": None, "rect_json": None, "rects_json": None, "exact": "", "ground": None}
-    empty["regime"] = None
+    optional = ("start", "end", "rect_json", "rects_json", "ground", "regime", "rule_id")
     return {
-        **empty,
-        "rule_id": None,
+        **dict.fromkeys(optional),
+        "exact": "",
         "document_id": document_id,
         "page": page,
         "status": SuggestionStatus.PENDING,
