@@ -388,7 +388,10 @@ class RedactionBox(Base):
     """A redaction box found on a page at ingest, with the ground cited beside it."""
 
     __tablename__ = "redaction_boxes"
-    __table_args__ = (Index("ix_redaction_boxes_document_page", "document_id", "page"),)
+    __table_args__ = (
+        Index("ix_redaction_boxes_document_page", "document_id", "page"),
+        {"sqlite_autoincrement": True},  # an id is never given twice (migration 0020)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))

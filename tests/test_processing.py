@@ -333,12 +333,18 @@ def test_a_document_read_again_is_read_anew_and_keeps_what_people_did(api, proje
         session.execute(delete(RedactionBox).where(RedactionBox.document_id == document_id, RedactionBox.page == 1))
         row = session.get(Document, document_id)
         row.status, row.error, row.attempts = "failed", "Processing was interrupted 3 times", 3
+    old_boxes = {box["id"] for box in api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"]}
 
     again = api.post(f"/api/documents/{document_id}/read-again")
     assert again.status_code == 202 and again.get_json()["id"] == document_id
     shown = api.get(f"/api/documents/{document_id}").get_json()
     assert (shown["status"], shown["error"]) == ("ready", None)
-    assert len(api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"]) == expected_boxes
+    boxes = api.get(f"/api/documents/{document_id}/redactions").get_json()["boxes"]
+    assert len(boxes) == expected_boxes
+    # Found anew, the boxes have new ids (on SQLite too, though theirs were the highest): an id
+    # from before names no box now, not another one.
+    assert old_boxes and not old_boxes & {box["id"] for box in boxes}
+    assert api.get(f"/api/redaction-boxes/{max(old_boxes)}/hidden-text").status_code == 404
     kept = api.get(f"/api/annotations/{annotation['id']}").get_json()
     assert (kept["exact"], kept["note"], kept["orphaned"]) == (annotation["exact"], "Ask the ministry", False)
     decided = {
