@@ -24,7 +24,7 @@ from pathlib import Path
 import pymupdf
 from common import ROOT, verdict
 from labelled import release
-from pdfs import rough_scan, scanned_copy
+from pdfs import rough_scan, scanned_copy, watermarked
 
 from app.config import load_settings
 from app.core.rects import iou
@@ -172,6 +172,18 @@ def report(kind: str, tally: Tally, name: str | None = None) -> None:
     )
 
 
+WATERMARKS = [("Proactively Released", 54, 0.6), ("RELEASED UNDER THE OFFICIAL INFORMATION ACT", 34, 0.75)]
+
+
+def watermarked_scans(pdf: bytes, truth: list[dict]) -> None:
+    """Harder than the rough scans: a grey watermark across every page, under the print, then the
+    rough 150 dpi scan stored as JPEG at quality 45, as a cheap scanner does."""
+    for text, size, grey in WATERMARKS:
+        scan, moved = rough_scan(watermarked(pdf, text, size, grey), truth, 150, SEED + 150, jpeg_quality=45)
+        name = f"rough scan at 150 dpi, JPEG 45, watermark '{text}' {size} pt at {grey:.0%} grey"
+        report("rough scan", measure_generated(scan, moved, scanned=True), name)
+
+
 def main() -> None:
     pdf, truth = release(PAGES, SEED)
     report("electronic", measure_generated(pdf, truth, scanned=False))
@@ -184,6 +196,7 @@ def main() -> None:
         rough, rough_truth = rough_scan(varied, varied_truth, dpi, SEED + dpi)
         name = f"rough scan at {dpi} dpi (turned up to 1.2 degrees, grain and specks, labels 7-9 pt in 3 fonts)"
         report("rough scan", measure_generated(rough, rough_truth, scanned=True), name)
+    watermarked_scans(varied, varied_truth)
     print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
     for line in measure_corpus():
         print(line)

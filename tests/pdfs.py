@@ -223,9 +223,12 @@ SUPERSAMPLE = 3  # a rough scan is turned at three times its resolution, then av
 GRAIN = 18  # standard deviation of the grey-level noise of a rough scan
 
 
-def rough_scan(pdf: bytes, truth: list[dict], dpi: int, seed: int) -> tuple[bytes, list[dict]]:
+def rough_scan(
+    pdf: bytes, truth: list[dict], dpi: int, seed: int, jpeg_quality: int | None = None
+) -> tuple[bytes, list[dict]]:
     """The pages as a poor scanner gives them: grey at dpi, turned by up to 1.2 degrees, with
-    speckle and grain; and the truth moved as the pages were (box rectangles turned with them)."""
+    speckle and grain, stored losslessly or as JPEG at jpeg_quality; and the truth moved as the
+    pages were (box rectangles turned with them)."""
     rng = np.random.default_rng(seed)
     source, doc = pymupdf.open(stream=pdf, filetype="pdf"), pymupdf.open()
     moved = []
@@ -239,10 +242,25 @@ def rough_scan(pdf: bytes, truth: list[dict], dpi: int, seed: int) -> tuple[byte
         pixels = _speckled(pixels, rng)
         image = pymupdf.Pixmap(pymupdf.csGRAY, pixels.shape[1], pixels.shape[0], pixels.tobytes(), False)
         scan = doc.new_page(width=page.rect.width, height=page.rect.height)
-        scan.insert_image(scan.rect, pixmap=image)
+        if jpeg_quality is None:
+            scan.insert_image(scan.rect, pixmap=image)
+        else:
+            scan.insert_image(scan.rect, stream=image.tobytes("jpeg", jpg_quality=jpeg_quality))
         turn = _turn_points(angle, page.rect.width / 2, page.rect.height / 2)
         moved.append({**expected, "boxes": [(turn(rect), ground) for rect, ground in expected["boxes"]], "bad": []})
     return doc.tobytes(deflate=True), moved
+
+
+def watermarked(pdf: bytes, text: str, size: float, grey: float) -> bytes:
+    """The pages with text stamped across each, corner to corner, in grey (0 black, 1 white),
+    under their content, as releases are stamped "Proactively Released"."""
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    for page in doc:
+        centre = pymupdf.Point(page.rect.width / 2, page.rect.height / 2)
+        start = centre + (-pymupdf.get_text_length(text, "helv", size) / 2, size / 3)
+        turned = (centre, pymupdf.Matrix(-45))
+        page.insert_text(start, text, fontsize=size, fontname="helv", color=(grey,) * 3, morph=turned, overlay=False)
+    return doc.tobytes()
 
 
 def _turned(pixels: np.ndarray, degrees: float) -> np.ndarray:
