@@ -466,3 +466,33 @@ def test_a_strip_is_read_again_while_a_reading_might_hold_a_ground(readings, exp
     from app.pdf.labels import _might_cite
 
     assert _might_cite(readings) is expected
+
+
+def test_a_word_tesseract_boxes_over_others_is_read_once(monkeypatch):
+    """Tesseract gave a poorly printed "9(2)(g)(i)" a box over all of it, then boxes for "(g)" and
+    "(i)" inside that: read piece by piece, the label came out "9(2)(g)(2) (g) 2)", which cites
+    nothing the Act has. Overlapping words are one piece."""
+    from app.pdf import labels
+
+    first_reading = [[(0, 324, "3(2)"), (152, 230, "(g)"), (248, 312, "(@)"), (366, 452, "its")]]
+    monkeypatch.setattr(labels, "_read_stacked", lambda *args, **kwargs: first_reading)
+    scale = labels._scale(labels.VARIANTS[0], 300)
+    assert labels._word_spans([np.zeros((40, 460), np.uint8)], 300, "eng") == [
+        [(0, 324 / scale), (366 / scale, 452 / scale)]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("spans", "apart"),
+    [
+        ([], []),
+        ([(0, 10), (12, 20)], [(0, 10), (12, 20)]),  # words apart stay apart, touching or not
+        ([(0, 10), (10, 20)], [(0, 10), (10, 20)]),
+        ([(0, 30), (5, 12), (14, 40), (50, 60)], [(0, 40), (50, 60)]),
+        ([(0, 30), (5, 12)], [(0, 30)]),
+    ],
+)
+def test_overlapping_word_spans_are_made_one(spans, apart):
+    from app.pdf.labels import _apart
+
+    assert _apart(spans) == apart

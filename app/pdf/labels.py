@@ -126,7 +126,20 @@ def _word_spans(prepared: list[np.ndarray], dpi: int, languages: str) -> list[li
     (prepared as the first variant)."""
     scale = _scale(VARIANTS[0], dpi)
     found = _read_stacked(prepared, languages, dpi * scale, whitelist=None)
-    return [[(x0 / scale, x1 / scale) for x0, x1, _ in words] for words in found]
+    return [_apart([(x0 / scale, x1 / scale) for x0, x1, _ in words]) for words in found]
+
+
+def _apart(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Spans (sorted by x0) with those that overlap made one. Tesseract may give a poorly printed
+    word a box that holds the words it also finds inside it ("3(2)" over the whole of 9(2)(g)(i),
+    then "(g)" and "(@)"): read piece by piece, the same print would be read twice, "9(2)(g)(i) (g) i)"."""
+    merged: list[tuple[float, float]] = []
+    for x0, x1 in spans:
+        if merged and x0 < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], x1))
+        else:
+            merged.append((x0, x1))
+    return merged
 
 
 def _read_words(
