@@ -496,3 +496,21 @@ def test_overlapping_word_spans_are_made_one(spans, apart):
     from app.pdf.labels import _apart
 
     assert _apart(spans) == apart
+
+
+@pytest.mark.parametrize(
+    ("spans", "cuts"),
+    [
+        ([(20, 40)], [(12, 48)]),  # reach either side
+        ([(2, 40)], [(0, 48)]),  # not past the strip's edges
+        ([(20, 96)], [(12, 100)]),
+        ([(20, 40), (44, 60)], [(12, 42), (42, 68)]),  # no nearer the next word than halfway
+        ([(20, 40), (70, 90)], [(12, 48), (62, 98)]),
+    ],
+)
+def test_a_word_is_cut_from_its_strip_with_the_faint_ink_at_its_edges(spans, cuts):
+    """Tesseract's box for a word on poor print may leave out the faint left of a "9": cut at the
+    box, "s 9(2)(g)(ii)" was read "S. (2) g)(ii)"."""
+    from app.pdf.labels import _cuts
+
+    assert _cuts(spans, reach=8, width=100) == cuts
