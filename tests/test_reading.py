@@ -514,3 +514,40 @@ def test_a_word_is_cut_from_its_strip_with_the_faint_ink_at_its_edges(spans, cut
     from app.pdf.labels import _cuts
 
     assert _cuts(spans, reach=8, width=100) == cuts
+
+
+@pytest.mark.parametrize(
+    ("label", "ground"),
+    [
+        ("S39(2)\n,", None),  # the Act has no s 39: a misreading, not a ground to show
+        ("be ready in March. s 9(2)(h(iv)", None),  # 9(2)(h) has no sub-paragraphs
+        ("s 9(2)(h(iv)\ns 9(2)(f)(iv)", "9(2)(f)(iv)"),  # a ground the Act has, read once, wins
+        ("s 9(2)(h(iv)\n9(2)(g)", "9(2)(g)"),  # read as often and as surely: the one the Act has
+    ],
+)
+def test_a_ground_the_act_does_not_have_is_never_a_box_s_ground(label, ground):
+    from app.redactions.reading import _label_ground
+
+    found = _label_ground(label, "nz-oia")
+    assert (found and found["ground"]) == ground
+
+
+@pytest.mark.parametrize("ground", [f"7(2)({p})({s})" for p in "bcf" for s in ("i", "ii")])
+def test_a_local_authority_s_sub_paragraphs_are_grounds_the_act_has(ground):
+    """LGOIMA divides 7(2)(b), (c) and (f): a label read right on a council's scan keeps its ground,
+    with a meaning of its own."""
+    from app.core.grounds import explain
+    from app.redactions.reading import _label_ground
+
+    assert _label_ground(f"s {ground}", "nz-lgoima")["ground"] == ground
+    assert explain(ground, "nz-lgoima")["meaning"] != explain(ground[: ground.rfind("(")], "nz-lgoima")["meaning"]
+
+
+@pytest.mark.parametrize(("ocr", "ground"), [(True, None), (False, "9(2)(h)(iv)")])
+def test_a_ground_the_act_does_not_have_read_by_ocr_is_a_misreading(ocr, ground):
+    """OCR read a 9(2)(f)(iv) beside a box as "s 9(2)(h)(iv)" (9(2)(h) has no sub-paragraphs): on a
+    scan that is no ground to pair; printed so in a PDF's own text, it is what the agency wrote."""
+    words = line(100, (72, "The"), (230, "s"), (240, "9(2)(h)(iv)"))
+    found = read_page(" ".join(w["text"] for w in words), words, [box(100, 225, 100)], ocr, "nz-oia")
+    assert [b["ground"] for b in found.boxes] == [ground]
+    assert [c["ground"] for c in found.citations] == ([] if ocr else ["9(2)(h)(iv)"])

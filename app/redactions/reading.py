@@ -77,7 +77,7 @@ def read_page(
     """Read one page's redactions: each box with its ground (printed inside it, beside it, on the
     run of boxes it belongs to, or as a keyed code), out-of-scope marks, text leaked under boxes,
     and grounds standing alone in a gap of the text (blank-space redactions)."""
-    citations = _citations(text, words, jurisdiction)
+    citations = _citations(text, words, jurisdiction, ocr)
     if not (boxes or citations):  # most pages: nothing to read
         return PageRedactions(released_words=sum(1 for w in words if _has_text(w)))
     cited_words = {i for c in citations for i in c["words"]}
@@ -108,9 +108,10 @@ def read_page(
     return result
 
 
-def _citations(text: str, words: list[dict], jurisdiction: str) -> list[dict]:
-    """Grounds cited in the page's text, each with its label's words and their rectangle."""
-    found = find_citations(text, jurisdiction)
+def _citations(text: str, words: list[dict], jurisdiction: str, ocr: bool) -> list[dict]:
+    """Grounds cited in the page's text, each with its label's words and their rectangle. Read by
+    OCR, a ground the Act does not have ("9(2)(h)(iv)") is a misreading, and left out."""
+    found = [c for c in find_citations(text, jurisdiction) if not ocr or in_catalogue(c.regime, c.ground)]
     offsets = word_offsets(text, words) if found else []  # most pages cite nothing
     citations = []
     for citation in found:
@@ -331,9 +332,11 @@ def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
     CUT_SHORT), and a ground's readings count for the grounds the Act divides it into too (four
     readings of "9(2)(g)" cut short and one of 9(2)(g)(ii) whole say 9(2)(g)(ii)); the ground with
     the most weight wins; on a tie, the one read most surely in one reading, then the earliest.
-    None if none."""
+    A ground the Act does not have ("39(2)", "9(2)(h)(iv)") never wins: it is a misreading. None
+    if none."""
     votes = [vote for line in (label or "").splitlines() if (vote := _reading_ground(line, jurisdiction))]
-    if not votes:
+    candidates = [vote for vote in votes if in_catalogue(vote[1], vote[0])]
+    if not candidates:
         return None
     weights = Counter()
     for ground, _, weight in votes:
@@ -343,7 +346,7 @@ def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
         return sum(weight for voted, weight in weights.items() if ground == voted or ground.startswith(voted + "("))
 
     surest = {ground: max(w for g, _, w in votes if g == ground) for ground in weights}
-    ground, regime, _ = max(votes, key=lambda vote: (support(vote[0]), surest[vote[0]]))
+    ground, regime, _ = max(candidates, key=lambda vote: (support(vote[0]), surest[vote[0]]))
     return {"ground": ground, "regime": regime}
 
 
@@ -351,7 +354,7 @@ def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | No
     """(ground, regime, weight) of one reading, or None. A ground the catalogue does not know
     ("9(2)(i)(iv)") is a misreading, weighed like one cut short unless it snaps to one it knows."""
     cited = next(iter(find_citations(line, jurisdiction)), None)
-    known = cited is not None and in_catalogue(cited)
+    known = cited is not None and in_catalogue(cited.regime, cited.ground)
     if known and not cut_short(line, cited) and not divided(cited):
         return cited.ground, cited.regime, PRINTED
     snapped = None if _garbled(line) else snap_ground(line, jurisdiction)
