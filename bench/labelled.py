@@ -56,9 +56,17 @@ DISTRACTORS = [
 class Page:
     """One generated page and its truth."""
 
-    def __init__(self, page: pymupdf.Page, rng: random.Random, label_font: str = "helv", label_size: float = 8):
+    def __init__(
+        self,
+        page: pymupdf.Page,
+        rng: random.Random,
+        label_font: str = "helv",
+        label_size: float = 8,
+        below: random.Random | None = None,
+    ):
         self.page, self.rng = page, rng
         self.label_font, self.label_size = label_font, label_size
+        self.below = below  # when given, draws whether a label beside a box goes under it instead
         self.boxes: list[tuple[tuple, str | None]] = []  # (rect, ground)
         self.bad: list[tuple] = []
         self.citations: list[str] = []
@@ -78,6 +86,8 @@ class Page:
         end = x + width
         if label and where == "inside":
             self.text(x + 3, y, label, font=self.label_font, size=self.label_size, colour=(1, 1, 1))
+        elif label and self.below is not None and self.below.random() < BELOW_SHARE:
+            self.text(x, y + 11, label, font=self.label_font, size=self.label_size)
         elif label:
             end = self.text(x + width + 3, y, label, font=self.label_font, size=self.label_size)
         self.boxes.append((rect, ground))
@@ -175,12 +185,16 @@ def _photo(p: Page, y: float) -> float:
 
 LABEL_FONTS = ["helv", "tiro", "cour"]  # Helvetica, Times, Courier
 LABEL_SIZES = [7, 8, 9]
+BELOW_SHARE = 0.5  # of the labels beside a box, in a set with labels under boxes
 
 
-def _page(doc: pymupdf.Document, rng: random.Random, number: int, varied: random.Random | None) -> Page:
-    # Label fonts and sizes vary only when asked (their own generator: the plain set stays as it was).
+def _page(
+    doc: pymupdf.Document, rng: random.Random, number: int, varied: random.Random | None, below: random.Random | None
+) -> Page:
+    # Label fonts, sizes and places vary only when asked (generators of their own: the plain set
+    # stays as it was, and a set with labels under boxes has the same boxes as the one without).
     font, size = (varied.choice(LABEL_FONTS), varied.choice(LABEL_SIZES)) if varied else ("helv", 8)
-    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng, font, size)
+    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng, font, size, below)
     p.text(LEFT, 60, f"IN CONFIDENCE · Page {number}", size=8)
     if rng.random() < 0.1:
         ground = rng.choice(GROUNDS)
@@ -201,15 +215,17 @@ def _page(doc: pymupdf.Document, rng: random.Random, number: int, varied: random
     return p
 
 
-def release(pages: int, seed: int, varied_labels: bool = False) -> tuple[bytes, list[dict]]:
+def release(pages: int, seed: int, varied_labels: bool = False, labels_below: bool = False) -> tuple[bytes, list[dict]]:
     """A release of `pages` pages and, per page, {"boxes": [(rect, ground)], "bad": [rect], "citations": [...]}.
 
-    With varied_labels, grounds are printed in Helvetica, Times or Courier at 7, 8 or 9 points."""
+    With varied_labels, grounds are printed in Helvetica, Times or Courier at 7, 8 or 9 points;
+    with labels_below, half the grounds printed beside a box are printed under its left end instead."""
     rng = random.Random(seed)
     varied = random.Random(seed + 1) if varied_labels else None
+    below = random.Random(seed + 2) if labels_below else None
     doc = pymupdf.open()
     truth = []
     for number in range(1, pages + 1):
-        p = _page(doc, rng, number, varied)
+        p = _page(doc, rng, number, varied, below)
         truth.append({"boxes": p.boxes, "bad": p.bad, "citations": p.citations})
     return doc.tobytes(), truth

@@ -184,6 +184,16 @@ def watermarked_scans(pdf: bytes, truth: list[dict]) -> None:
         report("rough scan", measure_generated(scan, moved, scanned=True), name)
 
 
+def labels_under_boxes() -> None:
+    """Harder in where labels are printed: the hard set's release (the same boxes) with half the
+    labels that were beside a box printed under its left end instead, scanned rough."""
+    pdf, truth = release(PAGES, SEED + 1, varied_labels=True, labels_below=True)
+    for dpi in ROUGH_DPIS:
+        scan, moved = rough_scan(pdf, truth, dpi, SEED + dpi)
+        name = f"rough scan at {dpi} dpi, half the labels under their boxes"
+        report("rough scan", measure_generated(scan, moved, scanned=True), name)
+
+
 def main() -> None:
     pdf, truth = release(PAGES, SEED)
     report("electronic", measure_generated(pdf, truth, scanned=False))
@@ -197,6 +207,7 @@ def main() -> None:
         name = f"rough scan at {dpi} dpi (turned up to 1.2 degrees, grain and specks, labels 7-9 pt in 3 fonts)"
         report("rough scan", measure_generated(rough, rough_truth, scanned=True), name)
     watermarked_scans(varied, varied_truth)
+    labels_under_boxes()
     print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
     for line in measure_corpus():
         print(line)

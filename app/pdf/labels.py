@@ -22,6 +22,8 @@ from app.pdf.ocr import Recognised, ocr_lines_image
 from app.pdf.pixmaps import scaled
 
 MARGIN_POINTS = 4  # above and below the box
+UNDER_POINTS = 12  # the strip under a box: one line of a label's print
+UNDER_WIDTH_POINTS = 150  # at least as wide as "[withheld under s 9(2)(b)(ii)]" in 9 pt
 GAP_PIXELS = 24  # white between two strips in the stacked image
 REACH_POINTS = 2.0  # points kept either side of a word cut out of its strip (up to halfway to the next)
 WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
@@ -49,13 +51,31 @@ def read_labels(
     page_reading: Recognised,
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
-    line per reading. Where the page-wide reading of a strip (page_reading, whose word boxes are
-    pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing like
-    one, that is its one line. Otherwise the strip's words are found, then read cleaned one way
-    and, while they cite no ground but look as if they might, the next way (VARIANTS); a strip
-    still unsettled is read once more whole (WHOLE). app.redactions votes among the lines."""
-    areas = [_area(grey, rect, rects, dpi) for rect in rects]
-    lines: list[list[str]] = [[] for _ in rects]
+    line per reading (_read_areas). A box whose strip gives no ground has the strip under it read
+    the same way too: a label may be printed under its box. app.redactions votes among the lines."""
+    beside = [_area(grey, rect, rects, dpi) for rect in rects]
+    lines = _read_areas(grey, beside, dpi, languages, settled, page_reading)
+    bare = [i for i, found in enumerate(lines) if not any(settled(line) for line in found)]
+    under = [_area_under(grey, rects[i], dpi) for i in bare]
+    for index, found in zip(bare, _read_areas(grey, under, dpi, languages, settled, page_reading), strict=True):
+        lines[index] += found
+    return ["\n".join(found) for found in lines]
+
+
+def _read_areas(
+    grey: pymupdf.Pixmap,
+    areas: list[pymupdf.IRect | None],
+    dpi: int,
+    languages: str,
+    settled: Callable[[str], bool],
+    page_reading: Recognised,
+) -> list[list[str]]:
+    """Each area's readings. Where the page-wide reading of an area (page_reading, whose word
+    boxes are pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing
+    like one, that is its one line. Otherwise the area's words are found, then read cleaned one
+    way and, while they cite no ground but look as if they might, the next way (VARIANTS); an area
+    still unsettled is read once more whole (WHOLE)."""
+    lines: list[list[str]] = [[] for _ in areas]
     for index, area in enumerate(areas):
         printed, surely = _words_in(page_reading, area) if area is not None else ("", False)
         if printed and (settled(printed) or surely and not MIGHT_CITE.search(printed)):
@@ -71,7 +91,7 @@ def read_labels(
     ]
     for index, text in zip(unsettled, _read_whole([regions[i] for i in unsettled], dpi, languages), strict=True):
         lines[index].append(text)
-    return ["\n".join(found) for found in lines]
+    return lines
 
 
 def _read_word_by_word(
@@ -223,6 +243,14 @@ def _area(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect]
     margin = round(MARGIN_POINTS * dpi / 72)
     right = min([grey.x + grey.width] + [o.x0 for o in others if o.x0 > rect.x1 and _same_line(o, rect)])
     area = pymupdf.IRect(rect.x0, rect.y0 - margin, right, rect.y1 + margin) & grey.irect
+    return None if area.is_empty else area
+
+
+def _area_under(grey: pymupdf.Pixmap, rect: pymupdf.IRect, dpi: int) -> pymupdf.IRect | None:
+    """Under a box (pixels on grey), where a label printed under it lies: UNDER_POINTS high, from
+    the box's left edge across the box, or across a long label's width when the box is short."""
+    width, height = round(UNDER_WIDTH_POINTS * dpi / 72), round(UNDER_POINTS * dpi / 72)
+    area = pymupdf.IRect(rect.x0, rect.y1, max(rect.x1, rect.x0 + width), rect.y1 + height) & grey.irect
     return None if area.is_empty else area
 
 
