@@ -573,3 +573,21 @@ def test_a_ground_printed_under_its_box_on_a_scan_is_read():
     grey.set_rect((pymupdf.Rect(143, 88, 302, 105) * pymupdf.Matrix(300 / 72, 300 / 72)).irect, (255,))  # as OCR has it
     [label] = read_labels(grey, [box], 300, "eng", lambda text: cites_a_ground(text, "nz-oia"), Recognised("", []))
     assert any(c.ground == "9(2)(ba)(i)" for line in label.splitlines() for c in find_citations(line))
+
+
+def test_bare_paper_under_a_box_is_not_read():
+    """Most boxes have nothing under them: that gap is not read (Tesseract's time), print there is."""
+    from app.pdf.labels import _area_under
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=400, height=120)
+    page.draw_rect((40, 20, 200, 33), color=(0, 0, 0), fill=(0, 0, 0))
+    page.draw_rect((40, 60, 200, 73), color=(0, 0, 0), fill=(0, 0, 0))
+    page.insert_text((40, 81), "s 6(a)", fontsize=7, fontname="tiro")
+    grey = page.get_pixmap(dpi=150, colorspace=pymupdf.csGRAY)
+    to_pixels = pymupdf.Matrix(150 / 72, 150 / 72)
+    bare, printed = [(pymupdf.Rect(40, y, 200, y + 13) * to_pixels).irect for y in (20, 60)]
+    for y in (20, 60):  # whitened, edges and all, as OCR has them
+        grey.set_rect((pymupdf.Rect(38, y - 2, 202, y + 15) * to_pixels).irect, (255,))
+    assert _area_under(grey, bare, 150) is None
+    assert _area_under(grey, printed, 150) is not None

@@ -24,6 +24,7 @@ from app.pdf.pixmaps import scaled
 MARGIN_POINTS = 4  # above and below the box
 UNDER_POINTS = 12  # the strip under a box: one line of a label's print
 UNDER_WIDTH_POINTS = 150  # at least as wide as "[withheld under s 9(2)(b)(ii)]" in 9 pt
+PRINT_LEVEL, PRINT_SHARE = 160, 0.003  # an area with print: this share of it darker than this level
 GAP_PIXELS = 24  # white between two strips in the stacked image
 REACH_POINTS = 2.0  # points kept either side of a word cut out of its strip (up to halfway to the next)
 WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
@@ -248,10 +249,18 @@ def _area(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect]
 
 def _area_under(grey: pymupdf.Pixmap, rect: pymupdf.IRect, dpi: int) -> pymupdf.IRect | None:
     """Under a box (pixels on grey), where a label printed under it lies: UNDER_POINTS high, from
-    the box's left edge across the box, or across a long label's width when the box is short."""
+    the box's left edge across the box, or across a long label's width when the box is short.
+    None when nothing is printed there (the gap under most boxes is bare paper: reading it would
+    cost Tesseract runs for nothing)."""
     width, height = round(UNDER_WIDTH_POINTS * dpi / 72), round(UNDER_POINTS * dpi / 72)
     area = pymupdf.IRect(rect.x0, rect.y1, max(rect.x1, rect.x0 + width), rect.y1 + height) & grey.irect
-    return None if area.is_empty else area
+    return None if area.is_empty or not _has_print(_pixels(grey, area)) else area
+
+
+def _has_print(region: np.ndarray) -> bool:
+    """Whether an area holds print: more than PRINT_SHARE of it darker than PRINT_LEVEL once lone
+    specks are gone."""
+    return float((median3(region) < PRINT_LEVEL).mean()) > PRINT_SHARE
 
 
 def _pixels(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> np.ndarray:
