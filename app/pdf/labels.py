@@ -1,4 +1,4 @@
-"""Read again, on a scan, the label printed inside or beside each redaction box.
+"""Read again, on a scan, the label printed inside, beside or under each redaction box.
 
 Page-wide OCR misreads small print on a poor scan (at 150 dpi "s9(2)(j)" came out "$902)0)_").
 Each box's label strip, from the box's left edge to well past its right edge (the box is
@@ -6,8 +6,9 @@ already inverted: a white label inside it reads black), is cleaned of specks and
 enlarged. A page's strips are read in one Tesseract run to find their words; then every word
 is read again on a line of its own (so that a small label is not sized by the larger print after
 it), with only the characters a ground uses. A strip that gives no ground is read again cleaned
-another way, and at last whole, as one line, enlarged further. The readings go on the box;
-app.redactions reads and votes the ground from them.
+another way, and at last whole, as one line, enlarged further. A box whose strip gives no
+ground has the strip under it read the same way, when anything is printed there. The readings
+go on the box; app.redactions reads and votes the ground from them.
 """
 
 import itertools
@@ -183,9 +184,9 @@ def _read_words(
 
 
 def _cuts(spans: list[tuple[float, float]], reach: float, width: float) -> list[tuple[float, float]]:
-    """Where to cut each word (x0, x1: in order, apart) out of its strip, width wide: reach pixels
-    either side of it, but no nearer the next word than halfway. Tesseract's word box may leave out faint ink
-    at a word's edge (the left of a "9"): cut at the box, that ink was lost."""
+    """Where to cut each word (x0, x1: in order, apart) out of its strip, width wide: reach
+    pixels either side of it, but no nearer the next word than halfway. Tesseract's word box may
+    leave out faint ink at a word's edge (the left of a "9"): cut at the box, that ink was lost."""
     halfway = [(left[1] + right[0]) / 2 for left, right in itertools.pairwise(spans)]
     starts, ends = [0.0, *halfway], [*halfway, width]
     return [
