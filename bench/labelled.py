@@ -7,6 +7,7 @@ headings, table rules, grey call-outs, a photograph, phone numbers, dates, list 
 """
 
 import random
+import re
 
 import numpy as np
 import pymupdf
@@ -62,11 +63,12 @@ class Page:
         rng: random.Random,
         label_font: str = "helv",
         label_size: float = 8,
-        below: random.Random | None = None,
+        moved: random.Random | None = None,
+        places: tuple[str, ...] = (),
     ):
         self.page, self.rng = page, rng
         self.label_font, self.label_size = label_font, label_size
-        self.below = below  # when given, draws whether a label beside a box goes under it instead
+        self.moved, self.places = moved, places  # draws whether a label beside a box goes to one of places instead
         self.boxes: list[tuple[tuple, str | None]] = []  # (rect, ground)
         self.bad: list[tuple] = []
         self.citations: list[str] = []
@@ -86,14 +88,34 @@ class Page:
         end = x + width
         if label and where == "inside":
             self.text(x + 3, y, label, font=self.label_font, size=self.label_size, colour=(1, 1, 1))
-        elif label and self.below is not None and self.below.random() < BELOW_SHARE:
-            self.text(x, y + 11, label, font=self.label_font, size=self.label_size)
+        elif label and (place := self._moved_to()):
+            self._label_elsewhere(x, y, label, place)
         elif label:
             end = self.text(x + width + 3, y, label, font=self.label_font, size=self.label_size)
         self.boxes.append((rect, ground))
         if ground:
             self.citations.append(ground)
         return end
+
+    def _moved_to(self) -> str | None:
+        """Where a label beside a box is printed instead, if anywhere (one draw for one place: the
+        set with labels under boxes stays as it was made)."""
+        if self.moved is None or self.moved.random() >= MOVED_SHARE:
+            return None
+        return self.places[0] if len(self.places) == 1 else self.moved.choice(self.places)
+
+    def _label_elsewhere(self, x: float, y: float, label: str, place: str) -> None:
+        """A box's label (its baseline at y) under the box's left end, above it, or in the left
+        margin on its line (shortened to "s 9(2)(a)" when the margin is too narrow for it)."""
+        font, size = self.label_font, self.label_size
+        if place == "under":
+            self.text(x, y + 11, label, font=font, size=size)
+        elif place == "above":
+            self.text(x, y - 14, label, font=font, size=size)  # as far from the box as one under it
+        else:
+            if pymupdf.get_text_length(label, font, size) > LEFT - 12:
+                label = "s " + GROUND.search(label).group(0)
+            self.text(LEFT - 6 - pymupdf.get_text_length(label, font, size), y, label, font=font, size=size)
 
 
 def _sentence_with_box(p: Page, y: float) -> None:
@@ -185,16 +207,23 @@ def _photo(p: Page, y: float) -> float:
 
 LABEL_FONTS = ["helv", "tiro", "cour"]  # Helvetica, Times, Courier
 LABEL_SIZES = [7, 8, 9]
-BELOW_SHARE = 0.5  # of the labels beside a box, in a set with labels under boxes
+MOVED_SHARE = 0.5  # of the labels beside a box, in a set with labels printed elsewhere
+PLACES = ("under", "above", "margin")  # where: under its left end, above it, or in the left margin
+GROUND = re.compile(r"\d+\(\w+\)(?:\(\w+\))*")
 
 
 def _page(
-    doc: pymupdf.Document, rng: random.Random, number: int, varied: random.Random | None, below: random.Random | None
+    doc: pymupdf.Document,
+    rng: random.Random,
+    number: int,
+    varied: random.Random | None,
+    moved: random.Random | None,
+    places: tuple[str, ...],
 ) -> Page:
     # Label fonts, sizes and places vary only when asked (generators of their own: the plain set
     # stays as it was, and a set with labels under boxes has the same boxes as the one without).
     font, size = (varied.choice(LABEL_FONTS), varied.choice(LABEL_SIZES)) if varied else ("helv", 8)
-    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng, font, size, below)
+    p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng, font, size, moved, places)
     p.text(LEFT, 60, f"IN CONFIDENCE · Page {number}", size=8)
     if rng.random() < 0.1:
         ground = rng.choice(GROUNDS)
@@ -215,17 +244,20 @@ def _page(
     return p
 
 
-def release(pages: int, seed: int, varied_labels: bool = False, labels_below: bool = False) -> tuple[bytes, list[dict]]:
+def release(
+    pages: int, seed: int, varied_labels: bool = False, labels_moved_to: tuple[str, ...] = ()
+) -> tuple[bytes, list[dict]]:
     """A release of `pages` pages and, per page, {"boxes": [(rect, ground)], "bad": [rect], "citations": [...]}.
 
     With varied_labels, grounds are printed in Helvetica, Times or Courier at 7, 8 or 9 points;
-    with labels_below, half the grounds printed beside a box are printed under its left end instead."""
+    with labels_moved_to (places of PLACES), half the grounds printed beside a box are printed in
+    one of those places instead."""
     rng = random.Random(seed)
     varied = random.Random(seed + 1) if varied_labels else None
-    below = random.Random(seed + 2) if labels_below else None
+    moved = random.Random(seed + 2) if labels_moved_to else None
     doc = pymupdf.open()
     truth = []
     for number in range(1, pages + 1):
-        p = _page(doc, rng, number, varied, below)
+        p = _page(doc, rng, number, varied, moved, labels_moved_to)
         truth.append({"boxes": p.boxes, "bad": p.bad, "citations": p.citations})
     return doc.tobytes(), truth

@@ -2,7 +2,9 @@
 
 Labelled set:
   - generated releases (bench/labelled.py) whose every box, ground and leak is known, read
-    electronically and as 200 dpi scans of the same pages (OCR);
+    electronically and as 200 dpi scans of the same pages (OCR), then the hard set (labels of 7-9
+    pt in three fonts) scanned rough at 150 and 200 dpi, watermarked and stored as JPEG, and with
+    half its labels under, above or left of their boxes;
   - real redacted releases from ../shared/corpus, labelled by hand in bench/redaction_labels.json
     (box counts per file, leaks, grounds; counted, not drawn, so matched by count);
   - real New Zealand releases from ../shared/corpus/nz, 30 pages labelled box by box in
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import pymupdf
 from common import ROOT, verdict
-from labelled import release
+from labelled import PLACES, release
 from pdfs import rough_scan, scanned_copy, watermarked
 
 from app.config import load_settings
@@ -44,6 +46,7 @@ TARGETS = {
 }
 MS_TARGET = {"electronic": 20, "scanned": 60, "rough scan": 60}
 ROUGH_DPIS = (150, 200)
+PLACE_NAMES = {"under": "under their boxes", "above": "above their boxes", "margin": "in the left margin"}
 
 
 def read(page: pymupdf.Page, scanned: bool) -> tuple[dict, float, float]:
@@ -184,14 +187,16 @@ def watermarked_scans(pdf: bytes, truth: list[dict]) -> None:
         report("rough scan", measure_generated(scan, moved, scanned=True), name)
 
 
-def labels_under_boxes() -> None:
+def labels_elsewhere() -> None:
     """Harder in where labels are printed: the hard set's release (the same boxes) with half the
-    labels that were beside a box printed under its left end instead, scanned rough."""
-    pdf, truth = release(PAGES, SEED + 1, varied_labels=True, labels_below=True)
-    for dpi in ROUGH_DPIS:
-        scan, moved = rough_scan(pdf, truth, dpi, SEED + dpi)
-        name = f"rough scan at {dpi} dpi, half the labels under their boxes"
-        report("rough scan", measure_generated(scan, moved, scanned=True), name)
+    labels that were beside a box printed under its left end instead, then above it, then in the
+    left margin on its line, scanned rough."""
+    for place in PLACES:
+        pdf, truth = release(PAGES, SEED + 1, varied_labels=True, labels_moved_to=(place,))
+        for dpi in ROUGH_DPIS:
+            scan, moved = rough_scan(pdf, truth, dpi, SEED + dpi)
+            name = f"rough scan at {dpi} dpi, half the labels {PLACE_NAMES[place]}"
+            report("rough scan", measure_generated(scan, moved, scanned=True), name)
 
 
 def main() -> None:
@@ -207,7 +212,7 @@ def main() -> None:
         name = f"rough scan at {dpi} dpi (turned up to 1.2 degrees, grain and specks, labels 7-9 pt in 3 fonts)"
         report("rough scan", measure_generated(rough, rough_truth, scanned=True), name)
     watermarked_scans(varied, varied_truth)
-    labels_under_boxes()
+    labels_elsewhere()
     print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
     for line in measure_corpus():
         print(line)

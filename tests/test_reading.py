@@ -553,26 +553,58 @@ def test_a_ground_the_act_does_not_have_read_by_ocr_is_a_misreading(ocr, ground)
     assert [c["ground"] for c in found.citations] == ([] if ocr else ["9(2)(h)(iv)"])
 
 
-def test_a_ground_printed_under_its_box_on_a_scan_is_read():
-    """A label printed under a box rather than beside it: the strip beside the box holds the rest
-    of the sentence, so the strip under the box is read too (rough 150 dpi scans with half their
-    labels under their boxes paired 0.746 before, 0.832 after)."""
-    from app.core.grounds import find_citations
+def _labels_read_on_a_scan(boxes: list[tuple], printed: list[tuple]) -> list[str]:
+    """read_labels on a 300 dpi image of a page with black boxes (x0, y0, x1, y1) and print
+    ((x, baseline), text, size), the boxes whitened with their edges as OCR has them."""
     from app.ingest.pipeline import cites_a_ground
     from app.pdf.labels import read_labels
     from app.pdf.ocr import Recognised
 
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=200)
-    page.insert_text((72, 100), "Officials met", fontsize=11)
-    page.draw_rect((145, 90, 300, 103), color=(0, 0, 0), fill=(0, 0, 0))
-    page.insert_text((306, 100), "on the programme.", fontsize=11)
-    page.insert_text((145, 111), "[withheld under s 9(2)(ba)(i)]", fontsize=8, fontname="tiro")
+    for rect in boxes:
+        page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
+    for point, text, size in printed:
+        page.insert_text(point, text, fontsize=size, fontname="tiro" if size < 10 else "helv")
     grey = page.get_pixmap(dpi=300, colorspace=pymupdf.csGRAY)
-    box = (pymupdf.Rect(145, 90, 300, 103) * pymupdf.Matrix(300 / 72, 300 / 72)).irect
-    grey.set_rect((pymupdf.Rect(143, 88, 302, 105) * pymupdf.Matrix(300 / 72, 300 / 72)).irect, (255,))  # as OCR has it
-    [label] = read_labels(grey, [box], 300, "eng", lambda text: cites_a_ground(text, "nz-oia"), Recognised("", []))
-    assert any(c.ground == "9(2)(ba)(i)" for line in label.splitlines() for c in find_citations(line))
+    to_pixels = pymupdf.Matrix(300 / 72, 300 / 72)
+    for x0, y0, x1, y1 in boxes:
+        grey.set_rect((pymupdf.Rect(x0 - 2, y0 - 2, x1 + 2, y1 + 2) * to_pixels).irect, (255,))
+    rects = [(pymupdf.Rect(rect) * to_pixels).irect for rect in boxes]
+    return read_labels(grey, rects, 300, "eng", lambda text: cites_a_ground(text, "nz-oia"), Recognised("", []))
+
+
+def _cites(label: str, ground: str) -> bool:
+    from app.core.grounds import find_citations
+
+    return any(c.ground == ground for line in label.splitlines() for c in find_citations(line))
+
+
+@pytest.mark.parametrize(
+    ("box_at", "label_at"),
+    [((145, 90, 300, 103), (145, 111)), ((145, 90, 300, 103), (145, 86)), ((72, 90, 300, 103), (20, 100))],
+    ids=["under", "above", "in the margin"],
+)
+def test_a_ground_printed_under_over_or_left_of_its_box_on_a_scan_is_read(box_at, label_at):
+    """A label printed under a box, over it or in the margin rather than beside it: the strip
+    beside the box holds the rest of the sentence, so those strips are read too, in turn (rough
+    150 dpi scans with half their labels under their boxes paired 0.746 before, 0.832 after; with
+    half above them 0.624 before, in the margin 0.786)."""
+    sentence = [((72, 100), "Officials met", 11)] if box_at[0] > 72 else []
+    label = "[withheld under s 9(2)(ba)(i)]" if label_at[0] > 72 else "s 9(2)(ba)(i)"
+    printed = [*sentence, ((306, 100), "on the programme.", 11), (label_at, label, 8)]
+    [read] = _labels_read_on_a_scan([box_at], printed)
+    assert _cites(read, "9(2)(ba)(i)")
+
+
+def test_a_label_between_two_boxes_is_the_first_s():
+    """A label printed under one box, just over the next: it gave the first its ground, so it is
+    not read again as the second's (a box with no label of its own takes none from its neighbour)."""
+    first, second = (145, 90, 300, 103), (145, 115, 300, 128)
+    printed = [((306, 100), "on the programme.", 11), ((306, 125), "in March.", 11), ((145, 111), "s 6(a)", 8)]
+    labels = _labels_read_on_a_scan([first, second], printed)
+    assert _cites(labels[0], "6(a)")
+    assert not _cites(labels[1], "6(a)")
 
 
 def test_bare_paper_under_a_box_is_not_read():
@@ -589,5 +621,5 @@ def test_bare_paper_under_a_box_is_not_read():
     bare, printed = [(pymupdf.Rect(40, y, 200, y + 13) * to_pixels).irect for y in (20, 60)]
     for y in (20, 60):  # whitened, edges and all, as OCR has them
         grey.set_rect((pymupdf.Rect(38, y - 2, 202, y + 15) * to_pixels).irect, (255,))
-    assert _area_under(grey, bare, 150) is None
-    assert _area_under(grey, printed, 150) is not None
+    assert _area_under(grey, bare, [bare], 150) is None
+    assert _area_under(grey, printed, [printed], 150) is not None

@@ -54,13 +54,25 @@ def read_labels(
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
     line per reading (_read_areas). A box whose strip gives no ground has the strip under it read
-    the same way too: a label may be printed under its box. app.redactions votes among the lines."""
-    beside = [_area(grey, rect, rects, dpi) for rect in rects]
-    lines = _read_areas(grey, beside, dpi, languages, settled, page_reading)
-    bare = [i for i, found in enumerate(lines) if not any(settled(line) for line in found)]
-    under = [_area_under(grey, rects[i], dpi) for i in bare]
-    for index, found in zip(bare, _read_areas(grey, under, dpi, languages, settled, page_reading), strict=True):
-        lines[index] += found
+    the same way, then the strip above it, then the one to its left (a label may be printed
+    under a box, over it, or in the margin), until one gives a ground. Print that gave one box
+    its ground is not read again for another: a label between two boxes is the first's.
+    app.redactions votes among the lines."""
+    lines: list[list[str]] = [[] for _ in rects]
+    claimed: list[pymupdf.IRect] = []
+    pending = list(range(len(rects)))
+    for place in (_area, _area_under, _area_above, _area_left):
+        areas = [place(grey, rects[i], rects, dpi) for i in pending]
+        areas = [None if area is None or any(area.intersects(c) for c in claimed) else area for area in areas]
+        for index, area, found in zip(
+            pending, areas, _read_areas(grey, areas, dpi, languages, settled, page_reading), strict=True
+        ):
+            lines[index] += found
+            if place is not _area and any(settled(line) for line in found):
+                claimed.append(area)
+        pending = [i for i in pending if not any(settled(line) for line in lines[i])]
+        if not pending:
+            break
     return ["\n".join(found) for found in lines]
 
 
@@ -248,13 +260,42 @@ def _area(grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect]
     return None if area.is_empty else area
 
 
-def _area_under(grey: pymupdf.Pixmap, rect: pymupdf.IRect, dpi: int) -> pymupdf.IRect | None:
+def _area_under(
+    grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int
+) -> pymupdf.IRect | None:
     """Under a box (pixels on grey), where a label printed under it lies: UNDER_POINTS high, from
     the box's left edge across the box, or across a long label's width when the box is short.
     None when nothing is printed there (the gap under most boxes is bare paper: reading it would
     cost Tesseract runs for nothing)."""
-    width, height = round(UNDER_WIDTH_POINTS * dpi / 72), round(UNDER_POINTS * dpi / 72)
-    area = pymupdf.IRect(rect.x0, rect.y1, max(rect.x1, rect.x0 + width), rect.y1 + height) & grey.irect
+    return _printed(grey, _across(rect, rect.y1, rect.y1 + round(UNDER_POINTS * dpi / 72), dpi))
+
+
+def _area_above(
+    grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int
+) -> pymupdf.IRect | None:
+    """Over a box, where a label printed above it lies: as _area_under, on the other side."""
+    return _printed(grey, _across(rect, rect.y0 - round(UNDER_POINTS * dpi / 72), rect.y0, dpi))
+
+
+def _area_left(
+    grey: pymupdf.Pixmap, rect: pymupdf.IRect, others: list[pymupdf.IRect], dpi: int
+) -> pymupdf.IRect | None:
+    """The box's line to its left, from the last box before it on that line or the page's edge:
+    where a label printed in the margin lies."""
+    margin = round(MARGIN_POINTS * dpi / 72)
+    left = max([grey.x] + [o.x1 for o in others if o.x1 < rect.x0 and _same_line(o, rect)])
+    return _printed(grey, pymupdf.IRect(left, rect.y0 - margin, rect.x0, rect.y1 + margin))
+
+
+def _across(rect: pymupdf.IRect, top: int, bottom: int, dpi: int) -> pymupdf.IRect:
+    """From top to bottom, from a box's left edge across the box, or across a long label's width
+    (UNDER_WIDTH_POINTS) when the box is short."""
+    return pymupdf.IRect(rect.x0, top, max(rect.x1, rect.x0 + round(UNDER_WIDTH_POINTS * dpi / 72)), bottom)
+
+
+def _printed(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> pymupdf.IRect | None:
+    """The part of an area on grey, if anything is printed there."""
+    area = area & grey.irect
     return None if area.is_empty or not _has_print(_pixels(grey, area)) else area
 
 
