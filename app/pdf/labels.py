@@ -1,4 +1,4 @@
-"""Read again, on a scan, the label printed inside, beside or under each redaction box.
+"""Read again, on a scan, the label printed inside, beside, under, over or left of each redaction box.
 
 Page-wide OCR misreads small print on a poor scan (at 150 dpi "s9(2)(j)" came out "$902)0)_").
 Each box's label strip, from the box's left edge to well past its right edge (the box is
@@ -7,8 +7,9 @@ enlarged. A page's strips are read in one Tesseract run to find their words; the
 is read again on a line of its own (so that a small label is not sized by the larger print after
 it), with only the characters a ground uses. A strip that gives no ground is read again cleaned
 another way, and at last whole, as one line, enlarged further. A box whose strip gives no
-ground has the strip under it read the same way, when anything is printed there. The readings
-go on the box; app.redactions reads and votes the ground from them.
+ground has the strips under it, over it and to its left read the same way, in turn, where
+anything is printed, until one gives a ground. The readings go on the box; app.redactions reads
+and votes the ground from them.
 """
 
 import itertools
