@@ -580,6 +580,24 @@ def test_the_audit_log_says_who_did_what_and_owners_see_their_projects(app, peop
     assert document
 
 
+def test_deleting_things_is_in_their_project_s_audit_log(app, people):
+    """What is deleted is gone when the request is answered: its project is looked up before, or
+    the entry would belong to no project and its owners would never see it."""
+    tokens, ids = people
+    world = build_world(app, tokens, ids)
+    owner = client_for(app, tokens, "owner")
+    deleted = {
+        f"/api/tag-batches/{world['batch_id']}": ("undid a tagging of every hit", f"batch of tags {world['batch_id']}"),
+        f"/api/rules/{world['rule_id']}": ("deleted a keyword rule", f"rule {world['rule_id']}"),
+        f"/api/documents/{world['document_id']}": ("deleted a document", f"document {world['document_id']}"),
+        f"/api/tags/{world['tag_id']}": ("deleted a tag", f"tag {world['tag_id']}"),
+    }
+    for url in deleted:
+        assert owner.delete(url).status_code < 300, url
+    events = owner.get(f"/api/projects/{world['project_id']}/audit").get_json()["events"]
+    assert set(deleted.values()) <= {(e["action"], e["target"]) for e in events}
+
+
 def test_the_database_refuses_to_change_or_delete_an_audit_entry(app, user, api):
     from sqlalchemy import text
     from sqlalchemy.exc import DatabaseError

@@ -5,7 +5,7 @@ reach owners who may not see it."""
 
 import logging
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from app.access import OBJECT_ARGUMENTS, project_of
@@ -90,7 +90,13 @@ KEPT_ARGUMENTS = ("format", "tag", "document", "q", "author")
 
 
 def init_app(app: Flask) -> None:
-    """Record each audited request once it has been answered."""
+    """Record each audited request once it has been answered, with the object its URL pointed at
+    as it was before the request (a deleted document's project is known only before)."""
+
+    @app.before_request
+    def _remember_object():
+        if request.method not in ("GET", "HEAD") and request.endpoint in AUDITED and request.view_args:
+            g.audited_object = _object(db())
 
     @app.after_request
     def _audit(response):
@@ -118,7 +124,7 @@ def _record(action: str, response) -> None:
     user = current_user.user if current_user.is_authenticated else None
     session = db()
     begin_writing(session)
-    project_id, target = _object(session)
+    project_id, target = g.pop("audited_object", None) or _object(session)
     details = {name: request.args.getlist(name) for name in KEPT_ARGUMENTS if name in request.args}
     email = user.email if user else (request.form.get("email") or None)
     record(session, user, email, request.remote_addr or "", action, project_id, target, details)
