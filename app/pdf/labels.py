@@ -61,7 +61,7 @@ def read_labels(
     app.redactions votes among the lines."""
     lines: list[list[str]] = [[] for _ in rects]
     claimed: list[pymupdf.IRect] = []
-    pending = list(range(len(rects)))
+    pending, done = list(range(len(rects))), set()
     for place in (_area, _area_under, _area_above, _area_left):
         areas = [place(grey, rects[i], rects, dpi) for i in pending]
         areas = [None if area is None or any(area.intersects(c) for c in claimed) else area for area in areas]
@@ -69,9 +69,11 @@ def read_labels(
             pending, areas, _read_areas(grey, areas, dpi, languages, settled, page_reading), strict=True
         ):
             lines[index] += found
-            if place is not _area and any(settled(line) for line in found):
-                claimed.append(area)
-        pending = [i for i in pending if not any(settled(line) for line in lines[i])]
+            if any(settled(line) for line in found):
+                done.add(index)
+                if place is not _area:
+                    claimed.append(area)
+        pending = [i for i in pending if i not in done]
         if not pending:
             break
     return ["\n".join(found) for found in lines]
