@@ -38,6 +38,7 @@ SPARSE_TEXT_CHARS = 50
 WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the page
 BOX_EDGE_POINTS = 1.5  # points beyond a box's edge that are blanked too
 INK = 128  # grey level below which a pixel of a box is ink
+EDGE_LEVEL = 200  # grey level below which a pixel just beyond a box is still its blurred edge
 GREY_BOX = 0.2  # a box at least this light is grey: its fill is lightened for OCR, not inverted
 GREY_LABEL_INK = 0.6  # on a grey box, pixels darker than this share of its fill's level are its label
 SOLID_INSET_PIXELS = 3
@@ -366,6 +367,7 @@ def _read_by_ocr(
 
     A turn is set as page.rotation, in this process only (the file is not changed), so that the
     page images and the stored rotation show the page upright; word boxes stay unrotated."""
+    near = pymupdf.Pixmap(grey, 0) if found else None  # a copy (no alpha) for reading labels near boxes
     recognised = _recognise(page, languages, grey, dpi, found)
     words = _unrotated_words(page, recognised, dpi)
     sideways, poor = reads_sideways(recognised), reads_poorly(recognised)
@@ -378,12 +380,14 @@ def _read_by_ocr(
         unturned = page.rotation
         page.set_rotation((unturned + turn) % 360)
         turned_grey = scan_image(page, dpi)
+        turned_near = pymupdf.Pixmap(turned_grey, 0) if found else None
         candidate = _recognise(page, languages, turned_grey, dpi, found)
         if candidate.confidence >= recognised.confidence + TURN_MARGIN:
             recognised, words, grey = candidate, _unrotated_words(page, candidate, dpi), turned_grey
+            near = turned_near
         else:
             page.set_rotation(unturned)
-    _read_labels(page, grey, dpi, languages, found, settled, recognised)
+    _read_labels(page, grey, near, dpi, languages, found, settled, recognised)
     width, height, rotation = _page_box(page)
     content = PageContent(number, width, height, rotation, True, recognised.text, words)
     content.furniture = recognised.furniture
@@ -393,6 +397,15 @@ def _read_by_ocr(
 def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: int, boxes: list[FoundBox]) -> Recognised:
     """Tesseract's reading of the page's grey image, its redaction boxes whitened first and its
     grain taken away when it has much."""
+    _whiten_boxes(page, grey, dpi, boxes)
+    return ocr_page_image(without_grain(grey), languages, dpi)
+
+
+def _whiten_boxes(
+    page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, boxes: list[FoundBox], keep_near: bool = False
+) -> None:
+    """Each box on the grey page image whitened for OCR (a grey box's fill lightened), keeping
+    print near a box beyond a gap of paper when keep_near (see _whiten_box)."""
     zoom = dpi / 72
     to_pixels = page.rotation_matrix * pymupdf.Matrix(zoom, zoom)
     for box in boxes:
@@ -400,19 +413,28 @@ def _recognise(page: pymupdf.Page, languages: str, grey: pymupdf.Pixmap, dpi: in
         if box.shade >= GREY_BOX:
             _lighten_grey_box(grey, area, box.shade)
         else:
-            _whiten_box(grey, area, zoom)
-    return ocr_page_image(without_grain(grey), languages, dpi)
+            _whiten_box(grey, area, zoom, keep_near)
 
 
 def _read_labels(
-    page: pymupdf.Page, grey: pymupdf.Pixmap, dpi: int, languages: str, found: list[FoundBox], settled, page_reading
+    page: pymupdf.Page,
+    grey: pymupdf.Pixmap,
+    near: pymupdf.Pixmap | None,
+    dpi: int,
+    languages: str,
+    found: list[FoundBox],
+    settled,
+    page_reading,
 ) -> None:
-    """Set each box's label: its strip of the (whitened) grey image read again, until settled(text)."""
+    """Set each box's label: its strip of the whitened grey image read again, until settled(text),
+    and for a box still unsettled the print under, over and left of it, read from near (a copy
+    of the page from before grey was whitened), whitened here keeping the print near each box."""
     if not found:
         return
+    _whiten_boxes(page, near, dpi, found, keep_near=True)
     to_pixels = page.rotation_matrix * pymupdf.Matrix(dpi / 72, dpi / 72)
     rects = [(pymupdf.Rect(b.rect) * to_pixels).irect for b in found]
-    labels = read_labels(grey, rects, dpi, languages, settled, page_reading)
+    labels = read_labels(grey, near, rects, dpi, languages, settled, page_reading)
     for box, label in zip(found, labels, strict=True):
         box.label = label
 
@@ -431,20 +453,48 @@ def _unrotated_words(page: pymupdf.Page, recognised: Recognised, dpi: int) -> li
     return [(text, *rounded_box(*_transformed(box, to_unrotated))) for text, box in recognised.words]
 
 
-def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float) -> None:
+def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float, keep_near: bool = False) -> None:
     """Turn a black box white for OCR, keeping a ground printed inside it in white, now black.
 
     Black boxes confuse Tesseract's layout and swallow the grounds printed beside them. The solid
     part of the box (the rows and columns that are mostly ink) is inverted: ink becomes paper and
-    a white label becomes black print. The rest, out to a little beyond the box's edge, is blanked,
-    so that no sliver of paper inside the detected box turns into a dark line."""
+    a white label becomes black print. The rest of the detected box is blanked, so that no sliver
+    of paper inside it turns into a dark line, and so is a band a little beyond it: the descenders
+    of a line of text touching the box would run into a label inside it. keep_near: beyond the
+    box, only its blurred edge is whitened (_clear_edge), and print beyond a gap of paper stays
+    whole, for reading a label printed just under or over a box. A box with no solid part is
+    blanked whole, a little beyond its edge."""
     edge = BOX_EDGE_POINTS * zoom
     outer = (box + (-edge, -edge, edge, edge)).irect & grey.irect
     solid = _solid_part(grey, outer)
-    if solid is not None:
-        grey.invert_irect(solid)
-    for strip in _around(outer, solid):
+    if solid is None:
+        grey.set_rect(outer, (255,))
+        return
+    grey.invert_irect(solid)
+    core = (box.irect & grey.irect) | solid
+    for strip in _around(core if keep_near else outer, solid):
         grey.set_rect(strip, (255,))
+    if keep_near:
+        _clear_edge(grey, outer, core)
+
+
+def _clear_edge(grey: pymupdf.Pixmap, outer: pymupdf.IRect, box: pymupdf.IRect) -> None:
+    """Whiten, in outer, the box's blurred edge beyond it: going out from the box, column by column
+    over and under it and row by row beside it, the pixels darker than EDGE_LEVEL up to the first
+    lighter one. Print beyond a gap of paper stays whole for OCR: blanking all of outer cut the
+    top off a label printed just under a box ("[withheld under s 9(2)(a)]" read "lwithheld under
+    OWavlirl")."""
+    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
+    region = pixels[outer.y0 - grey.y : outer.y1 - grey.y, outer.x0 - grey.x : outer.x1 - grey.x]
+    top, bottom = box.y0 - outer.y0, box.y1 - outer.y0
+    left, right = box.x0 - outer.x0, box.x1 - outer.x0
+    for side, axis in (
+        (region[:top][::-1], 0),
+        (region[bottom:], 0),
+        (region[top:bottom, :left][:, ::-1], 1),
+        (region[top:bottom, right:], 1),
+    ):
+        side[np.cumprod(side < EDGE_LEVEL, axis=axis, dtype=bool)] = 255
 
 
 def _lighten_grey_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, shade: float) -> None:

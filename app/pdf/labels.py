@@ -8,8 +8,9 @@ is read again on a line of its own (so that a small label is not sized by the la
 it), with only the characters a ground uses. A strip that gives no ground is read again cleaned
 another way, and at last whole, as one line, enlarged further. A box whose strip gives no
 ground has the strips under it, over it and to its left read the same way, in turn, where
-anything is printed, until one gives a ground. The readings go on the box; app.redactions reads
-and votes the ground from them.
+anything is printed, until one gives a ground, from a copy of the page whitened so that print
+just beyond a box is kept whole. The readings go on the box; app.redactions reads and votes the
+ground from them.
 """
 
 import itertools
@@ -47,6 +48,7 @@ READ_NOTHING = re.compile(r"[^\W_]{2}")  # a reading without two letters or digi
 
 def read_labels(
     grey: pymupdf.Pixmap,
+    near: pymupdf.Pixmap,
     rects: list[pymupdf.IRect],
     dpi: int,
     languages: str,
@@ -56,17 +58,19 @@ def read_labels(
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
     line per reading (_read_areas). A box whose strip gives no ground has the strip under it read
     the same way, then the strip above it, then the one to its left (a label may be printed
-    under a box, over it, or in the margin), until one gives a ground. Print that gave one box
-    its ground is not read again for another: a label between two boxes is the first's.
-    app.redactions votes among the lines."""
+    under a box, over it, or in the margin), until one gives a ground: those from near, the same
+    page with the print near each box kept whole (on grey, a band around each box is blanked).
+    Print that gave one box its ground is not read again for another: a label between two boxes
+    is the first's. app.redactions votes among the lines."""
     lines: list[list[str]] = [[] for _ in rects]
     claimed: list[pymupdf.IRect] = []
     pending, done = list(range(len(rects))), set()
     for place in (_area, _area_under, _area_above, _area_left):
-        areas = [place(grey, rects[i], rects, dpi) for i in pending]
+        image = grey if place is _area else near
+        areas = [place(image, rects[i], rects, dpi) for i in pending]
         areas = [None if area is None or any(area.intersects(c) for c in claimed) else area for area in areas]
         for index, area, found in zip(
-            pending, areas, _read_areas(grey, areas, dpi, languages, settled, page_reading), strict=True
+            pending, areas, _read_areas(image, areas, dpi, languages, settled, page_reading), strict=True
         ):
             lines[index] += found
             if any(settled(line) for line in found):
