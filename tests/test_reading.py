@@ -610,8 +610,9 @@ def test_whitening_a_box_for_reading_labels_keeps_a_label_just_under_it():
     """For reading the labels near a box, the box is whitened with its blurred edge, but print
     under it beyond a sliver of paper is left whole: blanking a 1.5 pt band all round (as for the
     page's own reading, where the descenders of a line touching a box must not run into a label
-    inside it) cut the top off a label under a box, and the label was not read (rough 150 dpi
-    scans with half their labels under their boxes paired 0.838, 0.855 after; at 200 dpi with half above, 0.902 and 0.936)."""
+    inside it) cut the top off a label under a box, and the label was not read (rough scans with
+    half their labels under their boxes paired 0.838 at 150 dpi, 0.879 after; 0.890 and 0.913 at
+    200 dpi)."""
     from app.pdf.extract import _whiten_box
 
     doc = pymupdf.open()

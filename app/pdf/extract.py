@@ -38,7 +38,7 @@ SPARSE_TEXT_CHARS = 50
 WHOLE_PAGE_SLACK = 1.5  # points: an image this close to every edge fills the page
 BOX_EDGE_POINTS = 1.5  # points beyond a box's edge that are blanked too
 INK = 128  # grey level below which a pixel of a box is ink
-EDGE_LEVEL = 200  # grey level below which a pixel just beyond a box is still its blurred edge
+EDGE_LEVEL = 200  # grey level below which a pixel running on from a box's solid part is still the box
 GREY_BOX = 0.2  # a box at least this light is grey: its fill is lightened for OCR, not inverted
 GREY_LABEL_INK = 0.6  # on a grey box, pixels darker than this share of its fill's level are its label
 SOLID_INSET_PIXELS = 3
@@ -460,10 +460,11 @@ def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float, keep_near:
     part of the box (the rows and columns that are mostly ink) is inverted: ink becomes paper and
     a white label becomes black print. The rest of the detected box is blanked, so that no sliver
     of paper inside it turns into a dark line, and so is a band a little beyond it: the descenders
-    of a line of text touching the box would run into a label inside it. keep_near: beyond the
-    box, only its blurred edge is whitened (_clear_edge), and print beyond a gap of paper stays
-    whole, for reading a label printed just under or over a box. A box with no solid part is
-    blanked whole, a little beyond its edge."""
+    of a line of text touching the box would run into a label inside it. keep_near: around the
+    solid part, only the box's own ink and blurred edge are whitened (_clear_edge), and print
+    beyond a gap of paper stays whole, for reading a label printed just under or over a box (on
+    a page scanned at a slight angle, the detected box's bounds take in the top of such a label).
+    A box with no solid part is blanked whole, a little beyond its edge."""
     edge = BOX_EDGE_POINTS * zoom
     outer = (box + (-edge, -edge, edge, edge)).irect & grey.irect
     solid = _solid_part(grey, outer)
@@ -471,7 +472,7 @@ def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float, keep_near:
         grey.set_rect(outer, (255,))
         return
     grey.invert_irect(solid)
-    core = (box.irect & grey.irect) | solid
+    core = solid if keep_near else (box.irect & grey.irect) | solid
     for strip in _around(core if keep_near else outer, solid):
         grey.set_rect(strip, (255,))
     if keep_near:
@@ -479,11 +480,11 @@ def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float, keep_near:
 
 
 def _clear_edge(grey: pymupdf.Pixmap, outer: pymupdf.IRect, box: pymupdf.IRect) -> None:
-    """Whiten, in outer, the box's blurred edge beyond it: going out from the box, column by column
-    over and under it and row by row beside it, the pixels darker than EDGE_LEVEL up to the first
-    lighter one. Print beyond a gap of paper stays whole for OCR: blanking all of outer cut the
-    top off a label printed just under a box ("[withheld under s 9(2)(a)]" read "lwithheld under
-    OWavlirl")."""
+    """Whiten, in outer, the ink that runs on from box (a box's solid part): going out from it,
+    column by column over and under it and row by row beside it, the pixels darker than
+    EDGE_LEVEL up to the first lighter one. Print beyond a gap of paper stays whole for OCR:
+    blanking all of outer cut the top off a label printed just under a box ("[withheld under
+    s 9(2)(a)]" read "lwithheld under OWavlirl")."""
     pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
     region = pixels[outer.y0 - grey.y : outer.y1 - grey.y, outer.x0 - grey.x : outer.x1 - grey.x]
     top, bottom = box.y0 - outer.y0, box.y1 - outer.y0
