@@ -23,7 +23,7 @@ from app.pdf.ocr import (
     reads_sideways,
     upright_turn,
 )
-from app.pdf.pixmaps import scaled
+from app.pdf.pixmaps import area_pixels, scaled
 from app.pdf.png import png_bytes
 from app.pdf.print_size import MEASURE_DPI, ocr_dpi_for, x_height_points
 from app.pdf.words import join_words, rounded_box
@@ -472,23 +472,22 @@ def _whiten_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, zoom: float, keep_near:
         grey.set_rect(outer, (255,))
         return
     grey.invert_irect(solid)
-    core = solid if keep_near else (box.irect & grey.irect) | solid
-    for strip in _around(core if keep_near else outer, solid):
-        grey.set_rect(strip, (255,))
     if keep_near:
-        _clear_edge(grey, outer, core)
+        _clear_edge(grey, outer, solid)
+        return
+    for strip in _around(outer, solid):
+        grey.set_rect(strip, (255,))
 
 
-def _clear_edge(grey: pymupdf.Pixmap, outer: pymupdf.IRect, box: pymupdf.IRect) -> None:
-    """Whiten, in outer, the ink that runs on from box (a box's solid part): going out from it,
+def _clear_edge(grey: pymupdf.Pixmap, outer: pymupdf.IRect, solid: pymupdf.IRect) -> None:
+    """Whiten, in outer, the ink that runs on from a box's solid part: going out from it,
     column by column over and under it and row by row beside it, the pixels darker than
     EDGE_LEVEL up to the first lighter one. Print beyond a gap of paper stays whole for OCR:
     blanking all of outer cut the top off a label printed just under a box ("[withheld under
     s 9(2)(a)]" read "lwithheld under OWavlirl")."""
-    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
-    region = pixels[outer.y0 - grey.y : outer.y1 - grey.y, outer.x0 - grey.x : outer.x1 - grey.x]
-    top, bottom = box.y0 - outer.y0, box.y1 - outer.y0
-    left, right = box.x0 - outer.x0, box.x1 - outer.x0
+    region = area_pixels(grey, outer)
+    top, bottom = solid.y0 - outer.y0, solid.y1 - outer.y0
+    left, right = solid.x0 - outer.x0, solid.x1 - outer.x0
     for side, axis in (
         (region[:top][::-1], 0),
         (region[bottom:], 0),
@@ -504,8 +503,7 @@ def _lighten_grey_box(grey: pymupdf.Pixmap, box: pymupdf.Rect, shade: float) -> 
     area = box.irect & grey.irect
     if area.is_empty:
         return
-    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
-    region = pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x]
+    region = area_pixels(grey, area)
     region[region > GREY_LABEL_INK * shade * 255] = 255
 
 
@@ -513,8 +511,7 @@ def _solid_part(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> pymupdf.IRect | No
     """The rows and columns of an area that are mostly ink, a few pixels in from their edge."""
     if area.is_empty:
         return None
-    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
-    region = pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x] < INK
+    region = area_pixels(grey, area) < INK
     rows, columns = np.flatnonzero(region.mean(axis=1) > 0.5), np.flatnonzero(region.mean(axis=0) > 0.5)
     if len(rows) < 3 or len(columns) < 3:
         return None

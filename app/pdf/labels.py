@@ -22,7 +22,7 @@ import pymupdf
 
 from app.pdf.grain import median3
 from app.pdf.ocr import Recognised, ocr_lines_image
-from app.pdf.pixmaps import scaled
+from app.pdf.pixmaps import area_pixels, scaled
 
 MARGIN_POINTS = 4  # above and below the box
 UNDER_POINTS = 12  # the strip under a box: one line of a label's print
@@ -101,7 +101,7 @@ def _read_areas(
         printed, surely = _words_in(page_reading, area) if area is not None else ("", False)
         if printed and (settled(printed) or surely and not MIGHT_CITE.search(printed)):
             lines[index].append(printed)
-    regions = [_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
+    regions = [area_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
     present = [i for i, region in enumerate(regions) if region is not None]
     _read_word_by_word(regions, present, lines, dpi, languages, settled)
     one_line = round(WHOLE_MAX_POINTS * dpi / 72)
@@ -303,19 +303,13 @@ def _across(rect: pymupdf.IRect, top: int, bottom: int, dpi: int) -> pymupdf.IRe
 def _printed(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> pymupdf.IRect | None:
     """The part of an area on grey, if anything is printed there."""
     area = area & grey.irect
-    return None if area.is_empty or not _has_print(_pixels(grey, area)) else area
+    return None if area.is_empty or not _has_print(area_pixels(grey, area)) else area
 
 
 def _has_print(region: np.ndarray) -> bool:
     """Whether an area holds print: more than PRINT_SHARE of it darker than PRINT_LEVEL once lone
     specks are gone."""
     return float((median3(region) < PRINT_LEVEL).mean()) > PRINT_SHARE
-
-
-def _pixels(grey: pymupdf.Pixmap, area: pymupdf.IRect) -> np.ndarray:
-    """The grey levels of an area of grey."""
-    pixels = np.frombuffer(grey.samples_mv, dtype=np.uint8).reshape(grey.height, grey.stride)
-    return pixels[area.y0 - grey.y : area.y1 - grey.y, area.x0 - grey.x : area.x1 - grey.x]
 
 
 def _same_line(a: pymupdf.IRect, b: pymupdf.IRect) -> bool:
