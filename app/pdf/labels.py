@@ -2,15 +2,15 @@
 
 Page-wide OCR misreads small print on a poor scan (at 150 dpi "s9(2)(j)" came out "$902)0)_").
 Each box's label strip, from the box's left edge to well past its right edge (the box is
-already inverted: a white label inside it reads black), is cleaned of specks and grain and
-enlarged. A page's strips are read in one Tesseract run to find their words; then every word
-is read again on a line of its own (so that a small label is not sized by the larger print after
-it), with only the characters a ground uses. A strip that gives no ground is read again cleaned
-another way, and at last whole, as one line, enlarged further. A box whose strip gives no
-ground has the strips under it, over it and to its left read the same way, in turn, where
-anything is printed, until one gives a ground, from a copy of the page whitened so that print
-just beyond a box is kept whole. The readings go on the box; app.redactions reads and votes the
-ground from them.
+already inverted: a white label inside it reads black), is cleaned of specks, of the grey of a
+watermark's strokes across it, and of grain, and enlarged. A page's strips are read in one
+Tesseract run to find their words; then every word is read again on a line of its own (so that a
+small label is not sized by the larger print after it), with only the characters a ground uses.
+A strip that gives no ground is read again cleaned another way, and at last whole, as one line,
+enlarged further. A box whose strip gives no ground has the strips under it, over it and to its
+left read the same way, in turn, where anything is printed, until one gives a ground, from a
+copy of the page whitened so that print just beyond a box is kept whole. The readings go on the
+box; app.redactions reads and votes the ground from them.
 """
 
 import itertools
@@ -29,6 +29,8 @@ UNDER_POINTS = 12  # the strip under a box: one line of a label's print
 UNDER_WIDTH_POINTS = 150  # at least as wide as "[withheld under s 9(2)(b)(ii)]" in 9 pt
 PRINT_LEVEL, PRINT_SHARE = 160, 0.003  # an area with print: this share of it darker than this level
 GAP_PIXELS = 24  # white between two strips in the stacked image
+BROAD_POINTS = 2.0  # a mark broader than this is not print but paper's shade (a watermark's stroke)
+HAZE = 32  # grey levels of shade left as they are: small print blurred together greys its paper this much
 REACH_POINTS = 2.0  # points kept either side of a word cut out of its strip (up to halfway to the next)
 WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
 # Ways a strip is read, in turn until one gives a ground: the grey levels stretched to ink and
@@ -159,7 +161,7 @@ def _scale(variant: tuple[int, int, int], dpi: int) -> int:
 def _prepared(regions: list[np.ndarray], variant: tuple[int, int, int], dpi: int) -> list[np.ndarray]:
     """The regions cleaned and enlarged as a variant (ink, paper, target dpi) says."""
     ink, paper, _ = variant
-    clean, scale = _cleaning(ink, paper), _scale(variant, dpi)
+    clean, scale = _cleaning(ink, paper, round(BROAD_POINTS * dpi / 72)), _scale(variant, dpi)
     return [_enlarged(clean(region), scale) for region in regions]
 
 
@@ -316,16 +318,44 @@ def _same_line(a: pymupdf.IRect, b: pymupdf.IRect) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.height, b.height)
 
 
-def _cleaning(ink: int, paper: int):
-    """Black print on white paper: a 3x3 median (lone specks go, strokes stay), then grey levels
-    from ink to paper stretched to black to white (grain goes, and the inverted box, pale and
-    grainy now, turns white)."""
+def _cleaning(ink: int, paper: int, broad: int):
+    """Black print on white paper: a 3x3 median (lone specks go, strokes stay); then each pixel
+    lightened by as much as the paper behind it (_background) is darker than the strip's lightest
+    paper, less HAZE, so that a watermark's grey stroke across a label turns to paper and the
+    label's print over it stays dark; then grey levels from ink to paper stretched to black to
+    white (grain goes, and the inverted box, pale and grainy now, turns white)."""
 
     def clean(region: np.ndarray) -> np.ndarray:
-        smooth = median3(region).astype(np.float32)
-        return np.clip((smooth - ink) * 255 / (paper - ink), 0, 255).astype(np.uint8)
+        smooth = median3(region)
+        behind = _background(smooth, broad).astype(np.float32)
+        lightest = behind.max()
+        flat = smooth * (lightest / np.minimum(behind + HAZE, lightest))
+        return np.clip((flat - ink) * 255 / (paper - ink), 0, 255).astype(np.uint8)
 
     return clean
+
+
+def _background(region: np.ndarray, broad: int) -> np.ndarray:
+    """The paper behind the print: the region with every mark narrower than broad pixels taken
+    away (a grey closing: the lightest pixel within broad, then the darkest within broad of that).
+    A watermark's strokes and a shaded cell are broader than print's, so they stay in it."""
+    return _running(_running(region, broad, np.maximum), broad, np.minimum)
+
+
+def _running(region: np.ndarray, size: int, pick) -> np.ndarray:
+    """pick (np.maximum or np.minimum) over each pixel's size x size square, edges repeated."""
+    before, after = size // 2, size - 1 - size // 2
+    down = _window_pick(np.pad(region, ((before, after), (0, 0)), mode="edge"), size, pick)
+    return _window_pick(np.pad(down, ((0, 0), (before, after)), mode="edge").T, size, pick).T
+
+
+def _window_pick(padded: np.ndarray, size: int, pick) -> np.ndarray:
+    """pick over each run of size rows of padded (size - 1 rows longer than the result): runs of
+    1, 2, 4... rows picked from pairs of the last, then the two that cover size."""
+    length, done, span = padded.shape[0] - size + 1, padded, 1
+    while span * 2 <= size:
+        done, span = pick(done[:-span], done[span:]), span * 2
+    return pick(done[:length], done[size - span : size - span + length])
 
 
 def _enlarged(strip: np.ndarray, scale: int) -> np.ndarray:
