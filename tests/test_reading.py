@@ -648,8 +648,8 @@ def _dark(grey: pymupdf.Pixmap, rect: pymupdf.Rect) -> int:
 def test_a_label_crossed_by_a_watermark_s_broad_grey_strokes_is_read(width):
     """A release stamped "Proactively Released" in large grey letters under its print: where a
     letter's stroke crosses a label, the label's strip was read as "S 9 fhe) (1) f IA". Each pixel
-    of a strip is now read against the paper around it, a watermark's strokes (broader than
-    print's) counted as paper (rough 150 dpi JPEG scans stamped so paired 0.780, now 0.867)."""
+    of a strip is now lightened to the paper around it, a watermark's strokes (broader than
+    print's) counted as paper (rough 150 dpi JPEG scans stamped so paired 0.780, now 0.861)."""
     strokes = [(((x, 140), (x + 60, 60)), width, 0.6) for x in (150, 200, 250)]
     printed = [((146, 100), "s 9(2)(ba)(i)", 9)]
     [read] = _labels_read_on_a_scan([(72, 90, 140, 103)], printed, strokes, font="cour")
