@@ -12,6 +12,18 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 LARGEST_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL's bigint hold
+
+
+def whole_number(text: str) -> int | None:
+    """The number text writes in the digits 0 to 9 alone, when the database can hold it; None
+    otherwise. str.isdigit alone is not enough: it passes "²", which int() refuses, and int()
+    refuses a number of over 4,300 digits; either was a 500."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(LARGEST_ID)):
+        return None
+    number = int(text)
+    return number if number <= LARGEST_ID else None
+
+
 log = logging.getLogger(__name__)
 
 # True while a request only reads (GET, HEAD): its SQLite transactions then begin as readers,

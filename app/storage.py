@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+from app.db import whole_number
+
 ORIGINALS, PAGES, IMPORTS = "originals/", "pages/", "imports/"
 # Files younger than this are never taken for leftovers: an upload is staged, stored and only then
 # given its document row, so a running app has files no row refers to yet (a second `make run`
@@ -271,11 +273,11 @@ def remove_leftovers(
             removed.append(key)
     for key in files.keys_under(PAGES, written_before):
         document = key.removeprefix(PAGES).split("/")[0]
-        if not (document.isdigit() and int(document) in known_documents) or key.endswith(".tmp"):
+        if whole_number(document) not in known_documents or key.endswith(".tmp"):
             files.delete(key)
             removed.append(key)
     for key in files.keys_under(IMPORTS, written_before):
-        if not (Path(key).stem.isdigit() and int(Path(key).stem) in waiting_imports):
+        if whole_number(Path(key).stem) not in waiting_imports:
             files.delete(key)
             removed.append(key)
     return removed

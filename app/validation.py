@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 from flask import current_app, request
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError, field_validator
 
-from app.db import LARGEST_ID
+from app.db import whole_number
 from app.errors import BadInput
 
 Body = TypeVar("Body", bound=BaseModel)
@@ -162,6 +162,7 @@ def whole_number_argument(name: str) -> int | None:
     value = request.args.get(name)
     if value is None or value == "":
         return None
-    if not value.isdigit() or not 1 <= int(value) <= LARGEST_ID:
+    number = whole_number(value)
+    if not number:
         raise BadInput(f"{name} must be a whole number of 1 or more.")
-    return int(value)
+    return number

@@ -294,6 +294,9 @@ def test_the_letters_facts_are_corrected_in_a_form(app, api, treasury, user):
     assert api.get(f"/api/documents/{treasury['id']}/release").get_json()["request_date"] == "2024-03-01"
     later = browser.post(f"/documents/{treasury['id']}/release", data={**form, "request_date": "2024-05-01"})
     assert later.status_code == 400 and "cannot be dated before the request" in later.get_data(as_text=True)
+    for days in ("²", "1" * 5000):  # str.isdigit passes both, and int() refuses them
+        odd = browser.post(f"/documents/{treasury['id']}/release", data={**form, "extension_days": days})
+        assert odd.status_code == 400 and "extension_days must be a whole number" in odd.get_data(as_text=True)
 
 
 def test_a_schedule_running_past_the_fifteenth_page_is_listed_whole(api, project):

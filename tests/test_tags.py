@@ -40,6 +40,7 @@ def test_add_rename_recolour_rekey_nest_reorder_and_delete(api, project):
         ({"name": "X", "hotkey": "2"}, "already belongs to the tag “Risk”"),
         ({"name": "X", "hotkey": "b"}, "used by the viewer"),
         ({"name": "X", "hotkey": "xy"}, "one digit from 1 to 9"),
+        ({"name": "X", "hotkey": "²"}, "one digit from 1 to 9"),  # str.isdigit passes it
         ({"name": "X", "parent": "Supply chains"}, "no top-level tag named"),
         ({"name": "X", "size": 3}, "size is not a field here. Fields here: name, colour,"),
         ({"colour": "#000000"}, "name is required"),

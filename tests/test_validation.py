@@ -1,11 +1,17 @@
 """Request bodies: one validation library checks them all, every endpoint reports a bad field the
-same way, and /api/openapi.json publishes the schemas that do the checking."""
+same way, and /api/openapi.json publishes the schemas that do the checking. Query arguments: no
+number a person can type takes a page down."""
+
+import re
 
 import pytest
 from conftest import Api, create_user, upload
 from pdfs import text_pdf
+from werkzeug.routing import IntegerConverter
 
 from app.auth.service import create_token_for
+from app.config import ROOT
+from app.db import whole_number
 from app.models import User
 from app.validation import request_body
 
@@ -134,3 +140,55 @@ def test_request_body_reads_the_schema_its_view_declared(app):
 
         request.url_rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "projects.api_create")
         assert request_body().name == "Two words"
+
+
+# Numbers str.isdigit passes and int() refuses ("²"), or takes seconds over (thousands of digits),
+# or the database cannot hold; and a search for a document by such a number.
+NOT_NUMBERS = ["²", "1" * 5000, "99999999999999999999", "doc:²"]
+
+
+def query_arguments() -> set[str]:
+    """Every query-string argument the app reads, found in its source."""
+    reads = re.compile(r'(?:args\.get(?:list)?|whole_number_argument)\("(\w+)"')
+    return {name for path in (ROOT / "app").rglob("*.py") for name in reads.findall(path.read_text())}
+
+
+def _path(rule, objects) -> str:
+    numbered = {a for a in rule.arguments if isinstance(rule._converters[a], IntegerConverter)}
+    return rule.build({a: objects.get(a, 1) if a in numbered else "x" for a in rule.arguments})[1]
+
+
+def test_no_number_in_a_query_argument_is_a_server_error(app, api, objects):
+    arguments = query_arguments()
+    assert {"page", "before", "document", "q", "project"} <= arguments
+    failed = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        path = _path(rule, objects)
+        for name in sorted(arguments):
+            for value in NOT_NUMBERS:
+                export = {"format": "markdown"} if name == "document" else {}  # read after the format
+                status = api.get(path, query_string={name: value, **export}).status_code
+                if status >= 500:
+                    failed.append(f"{path}?{name}={value[:12]}: {status}")
+    assert failed == []
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("12", 12),
+        ("0", 0),
+        ("²", None),
+        ("１２", None),
+        ("-1", None),
+        (" 1", None),
+        ("", None),
+        (str(2**63 - 1), 2**63 - 1),
+        (str(2**63), None),
+        ("1" * 5000, None),
+    ],
+)
+def test_a_whole_number_is_written_in_the_digits_0_to_9(text, number):
+    assert whole_number(text) == number

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.core.bundles import place_of
 from app.core.grounds import explain
-from app.db import reading_session
+from app.db import reading_session, whole_number
 from app.errors import BadInput
 from app.models import Annotation, AnnotationTag, Document, Page, Project, Suggestion, SuggestionSource, Tag, User
 from app.tags.service import resolve_tags
@@ -84,12 +84,12 @@ def parse_selection(args, reader_id: int) -> Selection:
     if format_ not in FORMATS:
         raise BadInput(f"format must be one of {', '.join(FORMATS)}.")
     document = (args.get("document") or "").strip()  # the export form sends empty fields
-    if document and not document.isdigit():
+    if document and whole_number(document) is None:
         raise BadInput("document must be a document id.")
     return Selection(
         format=format_,
         tags=[t for t in args.getlist("tag") if t.strip()],
-        document_id=int(document) if document else None,
+        document_id=whole_number(document),
         words=re.findall(r"\w+", args.get("q", ""))[:20],
         author=(args.get("author") or "").strip() or None,
         reader_id=reader_id,

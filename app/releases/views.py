@@ -7,6 +7,7 @@ from flask import Blueprint, Response, redirect, render_template, request, url_f
 
 from app.auth import signed_in_user
 from app.core.spreadsheet import safe_cell
+from app.db import whole_number
 from app.documents.presenters import document_json
 from app.documents.service import get_document
 from app.errors import AppError, BadInput
@@ -103,9 +104,10 @@ def correct_form(document_id: int):
     document = get_document(db(), signed_in_user(), document_id)
     form = request.form
     days = form.get("extension_days", "").strip()
+    number_of_days = whole_number(days)
     fields = {
         "request_date": form.get("request_date", ""),
-        "extension_days": int(days) if days.isdigit() else (days or None),
+        "extension_days": days or None if number_of_days is None else number_of_days,
         "extended_to": form.get("extended_to", ""),
         "transferred": form.get("transferred") == "yes",
     }

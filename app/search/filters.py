@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from app.access import visible_annotations
 from app.core.grounds import find_citations
-from app.db import LARGEST_ID
+from app.db import whole_number
 from app.models import Annotation, AnnotationTag, Document, Page, RedactionBox, Tag, User
 from app.search.query import Query, fold
 
@@ -32,10 +32,11 @@ def _filter(key: str, value: str, notices: list[str], reader: User, by_id: bool)
     if key == "tag":
         return _has_tag(value, reader, by_id)
     if key == "doc":
-        if not value.isdigit() or int(value) > LARGEST_ID:
+        number = whole_number(value)
+        if number is None:
             notices.append(f"doc:{value} is not a document number; no document matches it.")
             return false()
-        return Document.id == int(value)
+        return Document.id == number
     if key == "agency":
         return func.lower(Document.agency).contains(value.lower(), autoescape=True)
     if key == "ground":

@@ -27,7 +27,7 @@ def _colour(colour: str) -> str:
 def _hotkey(key: str) -> str | None:
     if key == "":
         return None
-    if len(key) != 1 or not (key.isdigit() and key != "0" or key.islower()):
+    if len(key) != 1 or not ("1" <= key <= "9" or key.islower()):
         raise ValueError("A hotkey is one digit from 1 to 9 or one lower-case letter")
     if key in RESERVED_HOTKEYS:
         raise ValueError(f"The key “{key}” is used by the viewer (b: box, j/k/n: pages); choose another")
