@@ -2,6 +2,7 @@
 same way, and /api/openapi.json publishes the schemas that do the checking. Query arguments: no
 number a person can type takes a page down."""
 
+import io
 import re
 
 import pytest
@@ -92,6 +93,30 @@ def test_every_endpoint_reports_a_bad_field_the_same_way(app, api, objects):
         assert not_an_object.status_code == 400 and "Send a JSON object" in not_an_object.get_json()["error"]
         checked.append(endpoint)
     assert len(checked) == 20
+
+
+# JSON the standard library read and the app did not survive (500s): arrays nested past Python's
+# stack, and a lone surrogate, text no database can store.
+UNSTORABLE_JSON = [b"[" * 100_000 + b"]" * 100_000, b'{"name": "\\ud800", "email": "\\udfff@example.nz"}']
+
+
+def test_json_that_cannot_be_read_or_stored_is_refused_with_a_sentence(app, api, objects):
+    checked = 0
+    for endpoint, method, rule in json_routes(app):
+        path = rule.build({name: objects.get(name, 1) for name in rule.arguments}, append_unknown=False)[1]
+        for body in UNSTORABLE_JSON:
+            response = api.open(path, method=method, data=body, content_type="application/json")
+            if endpoint in NO_JSON_BODY:  # the body is not read, or read as what it is
+                assert response.status_code < 500, path
+            else:
+                assert response.status_code == 400, path
+                assert response.get_json()["error"].startswith("Send a JSON object"), path
+            checked += 1
+    assert checked == 2 * (20 + len(NO_JSON_BODY))
+    for body in UNSTORABLE_JSON:
+        upload = {"file": (io.BytesIO(body), "export.jsonld")}
+        answer = api.post(f"/api/projects/{objects['project_id']}/import", data=upload)
+        assert answer.status_code == 400 and "is not JSON" in answer.get_json()["error"]
 
 
 def test_several_bad_fields_are_all_named(api, objects):

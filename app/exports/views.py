@@ -2,7 +2,6 @@
 
 import io
 import itertools
-import json
 import zipfile
 from datetime import date
 
@@ -94,8 +93,8 @@ def _import_data():
             raise BadInput("Send the JSON-LD export as the request body or as a file field named file.")
         return data
     try:
-        return json.load(upload.stream)
-    except (ValueError, UnicodeDecodeError):
+        return current_app.json.loads(upload.stream.read())
+    except ValueError:
         raise BadInput(f"“{upload.filename}” is not JSON; choose a .jsonld file exported by OIA Desk.") from None
 
 
