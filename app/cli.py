@@ -1,5 +1,8 @@
 """Command-line tools: flask --app app users|tokens|db|cleanup ..."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
@@ -8,6 +11,7 @@ from sqlalchemy import select
 from app import backup as backups
 from app import migrate, sandbox, storage
 from app.auth import service as auth_service
+from app.db import LARGEST_ID
 from app.documents import service as documents_service
 from app.errors import AppError
 from app.models import Document, DocumentStatus, ImportJob, ImportStatus
@@ -18,8 +22,24 @@ database = AppGroup("db", help="Apply or write database migrations.")
 documents = AppGroup("documents", help="Manage documents.")
 
 
+# An id the database can hold: a larger one overflowed the driver (a traceback).
+ID = click.IntRange(1, LARGEST_ID)
+
+
 def _sessions():
     return current_app.extensions["sessions"]
+
+
+@contextmanager
+def _told_plainly() -> Iterator[None]:
+    """A refusal (AppError) or a folder that cannot be made or read (OSError) said in a line,
+    not as a traceback."""
+    try:
+        yield
+    except AppError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{error.strerror or error}: {error.filename}.") from None
 
 
 @users.command("create")
@@ -29,10 +49,8 @@ def _sessions():
 def create_user(email: str, password: str, admin: bool) -> None:
     """Create an account."""
     with _sessions()() as session:
-        try:
+        with _told_plainly():
             user = auth_service.create_user(session, email, password, admin=admin)
-        except AppError as error:
-            raise click.ClickException(str(error)) from None
         click.echo(f"Created {user.email}.", err=True)
 
 
@@ -41,11 +59,8 @@ def create_user(email: str, password: str, admin: bool) -> None:
 @click.option("--name", default="", help="A name to recognise the token by in tokens list.")
 def create_token(email: str, name: str) -> None:
     """Print a new API token for EMAIL, alone on stdout."""
-    with _sessions()() as session:
-        try:
-            click.echo(auth_service.create_token_for(session, email, name))
-        except AppError as error:
-            raise click.ClickException(str(error)) from None
+    with _sessions()() as session, _told_plainly():
+        click.echo(auth_service.create_token_for(session, email, name))
 
 
 @tokens.command("list")
@@ -63,20 +78,18 @@ def list_tokens(email: str) -> None:
 
 
 @tokens.command("revoke")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=ID)
 def revoke_token(token_id: int) -> None:
     """Revoke the token with this ID (from tokens list): scripts using it are refused at once."""
     with _sessions()() as session:
-        try:
+        with _told_plainly():
             token = auth_service.revoke_token(session, None, token_id)
-        except AppError as error:
-            raise click.ClickException(str(error)) from None
         click.echo(f"Revoked token {token.id}.", err=True)
 
 
 @documents.command("read-again")
-@click.argument("document_ids", nargs=-1, type=int)
-@click.option("--project", "project_id", type=int, help="Every document of this project.")
+@click.argument("document_ids", nargs=-1, type=ID)
+@click.option("--project", "project_id", type=ID, help="Every document of this project.")
 @click.option("--all", "everything", is_flag=True, help="Every document of every project (after an upgrade).")
 def read_again(document_ids: tuple[int, ...], project_id: int | None, everything: bool) -> None:
     """Queue documents to be read again from their originals (by id, a project's, or all): as
@@ -126,10 +139,8 @@ def revision(message: str) -> None:
 @with_appcontext
 def backup(path: str) -> None:
     """Copy the database and the upload folder into PATH (new or empty) while the app runs."""
-    try:
+    with _told_plainly():
         made = backups.make_backup(current_app.config["DATABASE_URL"], current_app.config["UPLOAD_FOLDER"], path)
-    except AppError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Backed up the {made['database']} database and {made['files']} file(s) into {path}.", err=True)
     if current_app.config.get("STORAGE_URL"):
         click.echo(
@@ -144,10 +155,8 @@ def backup(path: str) -> None:
 @with_appcontext
 def restore(path: str) -> None:
     """Bring the backup in PATH back into an empty database and upload folder (stop the app first)."""
-    try:
+    with _told_plainly():
         made = backups.restore_backup(path, current_app.config["DATABASE_URL"], current_app.config["UPLOAD_FOLDER"])
-    except AppError as error:
-        raise click.ClickException(str(error)) from None
     click.echo(f"Restored the backup made {made['made_at']}: the database and {made['files']} file(s).", err=True)
 
 

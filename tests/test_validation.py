@@ -217,3 +217,19 @@ def test_no_number_in_a_query_argument_is_a_server_error(app, api, objects):
 )
 def test_a_whole_number_is_written_in_the_digits_0_to_9(text, number):
     assert whole_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["tokens", "revoke", "99999999999999999999"], "is not in the range"),
+        (["documents", "read-again", "99999999999999999999"], "is not in the range"),
+        (["documents", "read-again", "--project", "99999999999999999999"], "is not in the range"),
+        (["backup", "/proc/no-such-folder/backup"], "No such file or directory: /proc/no-such-folder."),
+    ],
+)
+def test_the_command_line_refuses_what_it_cannot_use_in_a_line(runner, command, said):
+    """A number the database cannot hold, a folder that cannot be made: a line, not a traceback."""
+    result = runner.invoke(args=command)
+    assert isinstance(result.exception, SystemExit) and result.exit_code in (1, 2)
+    assert said in result.output and "Traceback" not in result.output
