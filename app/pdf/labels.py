@@ -103,7 +103,11 @@ def _read_areas(
         printed, surely = _words_in(page_reading, area) if area is not None else ("", False)
         if printed and (settled(printed) or surely and not MIGHT_CITE.search(printed)):
             lines[index].append(printed)
-    regions = [area_pixels(grey, area) if area is not None and not lines[i] else None for i, area in enumerate(areas)]
+    broad = round(BROAD_POINTS * dpi / 72)
+    regions = [
+        _flattened(area_pixels(grey, area), broad) if area is not None and not lines[i] else None
+        for i, area in enumerate(areas)
+    ]
     present = [i for i, region in enumerate(regions) if region is not None]
     _read_word_by_word(regions, present, lines, dpi, languages, settled)
     one_line = round(WHOLE_MAX_POINTS * dpi / 72)
@@ -120,8 +124,8 @@ def _read_areas(
 def _read_word_by_word(
     regions: list, present: list[int], lines: list[list[str]], dpi: int, languages: str, settled: Callable[[str], bool]
 ) -> None:
-    """Add to lines each present region's readings, word by word: cleaned as the first variant,
-    then, while a reading cites no ground but looks as if it might, as the next."""
+    """Add to lines each present region's readings (_flattened), word by word: cleaned as the
+    first variant, then, while a reading cites no ground but looks as if it might, as the next."""
     first = _prepared([regions[i] for i in present], VARIANTS[0], dpi)  # finds the words, then is read first
     spans = dict(zip(present, _word_spans(first, dpi, languages), strict=True))
     prepared = dict(zip(present, first, strict=True))
@@ -139,7 +143,7 @@ def _read_word_by_word(
 
 
 def _read_whole(regions: list[np.ndarray], dpi: int, languages: str) -> list[str]:
-    """Each region read as one line, cleaned and enlarged as WHOLE says, with only the characters
+    """Each region (_flattened) read as one line, cleaned and enlarged as WHOLE says, with only the characters
     a ground uses and spaces (without them, "under s9(2)(a)" runs into "unders9(2)(a)", which
     cites nothing)."""
     prepared = _prepared(regions, WHOLE, dpi)
@@ -158,11 +162,13 @@ def _scale(variant: tuple[int, int, int], dpi: int) -> int:
     return max(1, round(variant[2] / dpi))
 
 
-def _prepared(regions: list[np.ndarray], variant: tuple[int, int, int], dpi: int) -> list[np.ndarray]:
-    """The regions cleaned and enlarged as a variant (ink, paper, target dpi) says."""
+def _prepared(flattened: list[np.ndarray], variant: tuple[int, int, int], dpi: int) -> list[np.ndarray]:
+    """The regions (_flattened) stretched and enlarged as a variant (ink, paper, target dpi) says:
+    grey levels from ink to paper stretched to black to white (grain goes, and the inverted box,
+    pale and grainy now, turns white)."""
     ink, paper, _ = variant
-    clean, scale = _cleaning(ink, paper, round(BROAD_POINTS * dpi / 72)), _scale(variant, dpi)
-    return [_enlarged(clean(region), scale) for region in regions]
+    stretched = [np.clip((flat - ink) * 255 / (paper - ink), 0, 255).astype(np.uint8) for flat in flattened]
+    return [_enlarged(strip, _scale(variant, dpi)) for strip in stretched]
 
 
 def _word_spans(prepared: list[np.ndarray], dpi: int, languages: str) -> list[list[tuple[float, float]]]:
@@ -318,21 +324,15 @@ def _same_line(a: pymupdf.IRect, b: pymupdf.IRect) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.height, b.height)
 
 
-def _cleaning(ink: int, paper: int, broad: int):
-    """Black print on white paper: a 3x3 median (lone specks go, strokes stay); then each pixel
-    lightened by as much as the paper behind it (_background) is darker than the strip's lightest
-    paper, less HAZE, so that a watermark's grey stroke across a label turns to paper and the
-    label's print over it stays dark; then grey levels from ink to paper stretched to black to
-    white (grain goes, and the inverted box, pale and grainy now, turns white)."""
-
-    def clean(region: np.ndarray) -> np.ndarray:
-        smooth = median3(region)
-        behind = _background(smooth, broad).astype(np.float32)
-        lightest = behind.max()
-        flat = smooth * (lightest / np.minimum(behind + HAZE, lightest))
-        return np.clip((flat - ink) * 255 / (paper - ink), 0, 255).astype(np.uint8)
-
-    return clean
+def _flattened(region: np.ndarray, broad: int) -> np.ndarray:
+    """A strip made black print on even paper, once for every variant that reads it: a 3x3 median
+    (lone specks go, strokes stay); then each pixel lightened by as much as the paper behind it
+    (_background) is darker than the strip's lightest paper, less HAZE, so that a watermark's
+    grey stroke across a label turns to paper and the label's print over it stays dark."""
+    smooth = median3(region)
+    behind = _background(smooth, broad).astype(np.float32)
+    lightest = behind.max()
+    return smooth * (lightest / np.minimum(behind + HAZE, lightest))
 
 
 def _background(region: np.ndarray, broad: int) -> np.ndarray:
