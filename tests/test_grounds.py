@@ -181,6 +181,12 @@ def test_a_page_citing_nothing_is_read_without_the_expensive_patterns():
         ("$902)0)_", None),  # could be (a), (b), (j), ...: not guessed
         ("s2e) six months", None),  # 2 is not 6: not 6(e)
         ("92i)asetobe", None),  # (i) or (a): not guessed
+        ("s. 912i) case to be", "9(2)(i)"),  # the ground ends at the next word: "case" is not (c)
+        ("9(2)(bak) in March", None),  # (ba), (b) or (a)
+        ("S. 9(2)(2)(1)", "9(2)(g)(i)"),  # 7 pt Times g read as 2 at 150 dpi
+        ("9(2)(g)(", "9(2)(g)"),  # as near its (i) and (ii): the ground it is at least
+        ("9(2)(ba", None),  # (b) or (ba): neither is the other's part
+        ("9(2)(g) iii", "9(2)(g)"),  # a Roman numeral after a ground is no word that ends it
         ("with partners remains", None),
         ("12 March", None),
         ("9 March 2023", None),

@@ -187,7 +187,7 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
 # Snapping a mangled reading to the catalogue. OCR of small print confuses these characters
 # (a swap costs half an edit), and reads a tiny bracket as almost anything or nothing (a bracket
 # of the ground matched by any one character, or by none, costs a third).
-CONFUSABLE = [set(group) for group in ("il1|!I", "0o", "s$5§S", "9gq", "b6", "2z", "8B", "j3", "hn")]
+CONFUSABLE = [set(group) for group in ("il1|!I", "0o", "s$5§S", "9gq", "b6", "2z", "8B", "j3", "hn", "g2")]
 BRACKETS = set("()[]{}")
 GROUND_START = re.compile(r"[0-9gq][0-9()\[\]{}\\¢a-zA-Z|!_.,'\s]{2,24}")  # \ and ¢ too: OCR's brackets
 MAX_SNAP_COST = 1.5
@@ -197,6 +197,9 @@ BRACKET_COST = 1 / 3
 # round bracket too many; not a closing square bracket alone ("[withheld under s 9(2)(a)]").
 CONTINUES = re.compile(r"\)|[)\]}]?\s*(?:[(\[{|]|[a-z0-9]{1,2}[)\]}|]|.?[ivxl1]{1,3}[)\]}|])")
 CUT_SHORT_COST = 1.5  # reading a ground as a shorter one when the reading goes on like a ground
+# A word after a ground on its label's line ("912i) case to be", "9(2)(bak) in"): the ground ended
+# before it. Not a Roman numeral ("9(2)(g) iii" may be the ground's own end), nor "ba" or one letter.
+NEXT_WORD = re.compile(r"\s+(?:(?![ivxl]+\b)[a-z]{3,}|in|of|to|on|at|is|by|as|or)\b(?![(\[{)\]}|])", re.I)
 
 
 def whole_citation(text: str, jurisdiction: str) -> Citation | None:
@@ -228,21 +231,47 @@ def cut_short(text: str, cited: Citation) -> bool:
 
 def snap_ground(text: str, jurisdiction: str = "nz-oia", whole: bool = False) -> Citation | None:
     """The catalogue ground of the jurisdiction's own Act nearest a mangled reading of one, such as
-    "92i)" or "9(2)(f)liv)": only when one ground is clearly nearest (within MAX_SNAP_COST, and
-    SNAP_MARGIN nearer than any other), else None. The reading must start with a digit
-    (or a g or q, OCR's 9) and is compared over its best-matching beginning; whole, over all of
-    it (a cell of a grounds column holds a ground and nothing else: "9(2)(bay(i)" is 9(2)(ba)(i),
-    not 9(2)(b) followed by something)."""
+    "92i)" or "9(2)(f)liv)": only when one ground is clearly nearest (_clearly_nearest), else None.
+    The reading must start with a digit (or a g or q, OCR's 9) and is compared over its
+    best-matching beginning, up to any word after it ("912i) case to be"); whole, over all of it (a
+    cell of a grounds column holds a ground and nothing else: "9(2)(bay(i)" is 9(2)(ba)(i), not
+    9(2)(b) followed by something)."""
+    part = _ground_part(text, whole)
+    if part is None:
+        return None
+    start, read = part
+    regime = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])[0]
+    reading = re.sub(r"\s+", "", read).lower()
+    costs = {
+        ground: _edit_cost(reading, ground.lower(), whole)
+        for ground in catalogue_grounds(regime)
+        if _number_read(reading, ground)
+    }
+    ground = _clearly_nearest(costs, whole)
+    return Citation(regime, ground, start, start + len(read)) if ground else None
+
+
+def _ground_part(text: str, whole: bool) -> tuple[int, str] | None:
+    """Where a reading's ground would begin, and its text up to the next word (whole: to the end)."""
     found = GROUND_START.search(text)
     if not found or not any(ch.isdigit() for ch in found.group()[:3]):
         return None
-    reading = re.sub(r"\s+", "", found.group()).lower()
-    regime = JURISDICTIONS.get(jurisdiction, JURISDICTIONS["nz-oia"])[0]
-    candidates = [ground for ground in catalogue_grounds(regime) if _number_read(reading, ground)]
-    costs = sorted((_edit_cost(reading, ground.lower(), whole), ground) for ground in candidates)
-    if not costs or costs[0][0] > MAX_SNAP_COST or (len(costs) > 1 and costs[1][0] - costs[0][0] < SNAP_MARGIN):
+    return found.start(), found.group() if whole else NEXT_WORD.split(found.group(), maxsplit=1)[0]
+
+
+def _clearly_nearest(costs: dict[str, float], whole: bool) -> str | None:
+    """The ground of least cost, when it is within MAX_SNAP_COST and SNAP_MARGIN nearer than any
+    other; or, not whole, when those as near are only grounds the Act divides it into ("9(2)(g)(" is
+    about as near 9(2)(g)(i) as 9(2)(g)): then it is that ground, its end not read. None otherwise."""
+    if not costs or min(costs.values()) > MAX_SNAP_COST:
         return None
-    return Citation(regime, costs[0][1], found.start(), found.end())
+    best = min(costs.values())
+    near = sorted((ground for ground, cost in costs.items() if cost - best < SNAP_MARGIN), key=len)
+    if whole and len(near) > 1:
+        return None
+    if any(not other.startswith(near[0] + "(") for other in near[1:]):
+        return None
+    return near[0]
 
 
 def _number_read(reading: str, ground: str) -> bool:
