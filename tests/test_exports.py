@@ -77,7 +77,7 @@ def export(api, project, **params):
 
 def test_csv_reads_back_with_macrons_and_no_formulas(api, project, release):
     response = export(api, project, format="csv")
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     body = response.get_data()
     assert body.startswith("\ufeff".encode())  # Excel shows macrons with the BOM
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
@@ -98,7 +98,9 @@ def test_csv_reads_back_with_macrons_and_no_formulas(api, project, release):
 
 
 def test_markdown_has_citation_and_quotes_line_by_line(api, project, release):
-    lines = export(api, project, format="md").get_data(as_text=True).splitlines()
+    response = export(api, project, format="md")
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    lines = response.get_data(as_text=True).splitlines()
     assert lines[0] == "# Excerpts from Defence procurement"
     assert lines[2] == '## Briefing "A" to the Minister'  # a title's line break cannot split its heading
     assert lines[4] == (

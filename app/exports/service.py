@@ -18,10 +18,11 @@ from app.models import Annotation, AnnotationTag, Document, Page, Project, Sugge
 from app.tags.service import resolve_tags
 
 FORMATS = ("md", "docx", "csv", "jsonld", "pdf", "package", "complaint")
+# Given as a response's mimetype: Werkzeug adds "; charset=utf-8" to the text ones itself.
 MEDIA_TYPES = {
-    "md": "text/markdown; charset=utf-8",
+    "md": "text/markdown",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "jsonld": 'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
     "pdf": "application/pdf",
     "package": "application/zip",
