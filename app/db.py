@@ -13,6 +13,14 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 LARGEST_ID = 2**63 - 1  # the largest integer SQLite and PostgreSQL's bigint hold
 
+log = logging.getLogger(__name__)
+
+# True while a request only reads (GET, HEAD): its SQLite transactions then begin as readers,
+# which in WAL mode wait for no writer and hold no one up. A write takes the write lock first
+# (BEGIN IMMEDIATE): a reader's transaction cannot safely become a writer's once another has
+# written, so a read-only request that must write calls begin_writing() first.
+reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
 
 def whole_number(text: str) -> int | None:
     """The number text writes in the digits 0 to 9 alone, when the database can hold it; None
@@ -22,15 +30,6 @@ def whole_number(text: str) -> int | None:
         return None
     number = int(text)
     return number if number <= LARGEST_ID else None
-
-
-log = logging.getLogger(__name__)
-
-# True while a request only reads (GET, HEAD): its SQLite transactions then begin as readers,
-# which in WAL mode wait for no writer and hold no one up. A write takes the write lock first
-# (BEGIN IMMEDIATE): a reader's transaction cannot safely become a writer's once another has
-# written, so a read-only request that must write calls begin_writing() first.
-reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
 
 
 def begin_writing(session: Session) -> None:
