@@ -6,6 +6,7 @@ still there (leaky); pages withheld in full; and things that are not boxes or gr
 headings, table rules, grey call-outs, a photograph, phone numbers, dates, list numbering.
 """
 
+import functools
 import random
 import re
 
@@ -74,15 +75,15 @@ class Page:
         self.citations: list[str] = []
 
     def text(self, x, y, text, font="helv", size=SIZE, colour=(0, 0, 0)):
-        self.page.insert_text((x, y), text, fontsize=size, fontname=font, color=colour)
-        return x + pymupdf.get_text_length(text, fontname=font, fontsize=size)
+        self.page.insert_text((x, y), text, fontsize=size, fontname=font, fontfile=FONT_FILES.get(font), color=colour)
+        return x + text_length(text, font, size)
 
     def box(self, x, y, width, ground, where):
         """A black box on the line at baseline y, its ground beside it, inside it (the box widened
         to hold it: white print past a box's edge cannot be seen) or nowhere."""
         label = self.rng.choice(FORMS).format(g=ground) if ground else None
         if label and where == "inside":
-            width = max(width, pymupdf.get_text_length(label, self.label_font, self.label_size) + 6)
+            width = max(width, text_length(label, self.label_font, self.label_size) + 6)
         rect = (round(x, 2), y - 10, round(x + width, 2), y + 3)
         self.page.draw_rect(rect, color=(0, 0, 0), fill=(0, 0, 0))
         end = x + width
@@ -113,9 +114,9 @@ class Page:
         elif place == "above":
             self.text(x, y - 14, label, font=font, size=size)  # as far from the box as one under it
         else:
-            if pymupdf.get_text_length(label, font, size) > LEFT - 12:
+            if text_length(label, font, size) > LEFT - 12:
                 label = "s " + GROUND.search(label).group(0)
-            self.text(LEFT - 6 - pymupdf.get_text_length(label, font, size), y, label, font=font, size=size)
+            self.text(LEFT - 6 - text_length(label, font, size), y, label, font=font, size=size)
 
 
 def _sentence_with_box(p: Page, y: float) -> None:
@@ -206,6 +207,29 @@ def _photo(p: Page, y: float) -> float:
 
 
 LABEL_FONTS = ["helv", "tiro", "cour"]  # Helvetica, Times, Courier
+# Fonts no set was tuned on (Debian's fonts-dejavu-core, installed by make test): wider, rounder
+# and heavier than the PDF standard fonts, a bold among them.
+DEJAVU = "/usr/share/fonts/truetype/dejavu/"
+FONT_FILES = {
+    "dvsans": DEJAVU + "DejaVuSans.ttf",
+    "dvserif": DEJAVU + "DejaVuSerif.ttf",
+    "dvmono": DEJAVU + "DejaVuSansMono.ttf",
+    "dvbold": DEJAVU + "DejaVuSans-Bold.ttf",
+    "dvserifbold": DEJAVU + "DejaVuSerif-Bold.ttf",
+}
+UNSEEN_LABEL_FONTS = list(FONT_FILES)
+
+
+@functools.cache
+def _font(name: str) -> pymupdf.Font:
+    return pymupdf.Font(fontfile=FONT_FILES[name]) if name in FONT_FILES else pymupdf.Font(name)
+
+
+def text_length(text: str, font: str, size: float) -> float:
+    """Points wide that text is in a PDF standard font or one of FONT_FILES."""
+    return _font(font).text_length(text, fontsize=size)
+
+
 LABEL_SIZES = [7, 8, 9]
 MOVED_SHARE = 0.5  # of the labels beside a box, in a set with labels printed elsewhere
 PLACES = ("under", "above", "margin")  # where: under its left end, above it, or in the left margin
@@ -219,10 +243,11 @@ def _page(
     varied: random.Random | None,
     moved: random.Random | None,
     places: tuple[str, ...],
+    label_fonts: list[str],
 ) -> Page:
     # Label fonts, sizes and places vary only when asked (generators of their own: the plain set
     # stays as it was, and a set with labels under boxes has the same boxes as the one without).
-    font, size = (varied.choice(LABEL_FONTS), varied.choice(LABEL_SIZES)) if varied else ("helv", 8)
+    font, size = (varied.choice(label_fonts), varied.choice(LABEL_SIZES)) if varied else ("helv", 8)
     p = Page(doc.new_page(width=WIDTH, height=HEIGHT), rng, font, size, moved, places)
     p.text(LEFT, 60, f"IN CONFIDENCE · Page {number}", size=8)
     if rng.random() < 0.1:
@@ -245,11 +270,16 @@ def _page(
 
 
 def release(
-    pages: int, seed: int, varied_labels: bool = False, labels_moved_to: tuple[str, ...] = ()
+    pages: int,
+    seed: int,
+    varied_labels: bool = False,
+    labels_moved_to: tuple[str, ...] = (),
+    label_fonts: list[str] = LABEL_FONTS,
 ) -> tuple[bytes, list[dict]]:
     """A release of `pages` pages and, per page, {"boxes": [(rect, ground)], "bad": [rect], "citations": [...]}.
 
-    With varied_labels, grounds are printed in Helvetica, Times or Courier at 7, 8 or 9 points;
+    With varied_labels, grounds are printed in one of label_fonts (Helvetica, Times or Courier
+    unless asked) at 7, 8 or 9 points;
     with labels_moved_to (places of PLACES), half the grounds printed beside a box are printed in
     one of those places instead."""
     rng = random.Random(seed)
@@ -258,6 +288,6 @@ def release(
     doc = pymupdf.open()
     truth = []
     for number in range(1, pages + 1):
-        p = _page(doc, rng, number, varied, moved, labels_moved_to)
+        p = _page(doc, rng, number, varied, moved, labels_moved_to, label_fonts)
         truth.append({"boxes": p.boxes, "bad": p.bad, "citations": p.citations})
     return doc.tobytes(), truth

@@ -3,8 +3,9 @@
 Labelled set:
   - generated releases (bench/labelled.py) whose every box, ground and leak is known, read
     electronically and as 200 dpi scans of the same pages (OCR), then the hard set (labels of 7-9
-    pt in three fonts) scanned rough at 150 and 200 dpi, watermarked and stored as JPEG, and with
-    half its labels under, above or left of their boxes;
+    pt in three fonts) scanned rough at 150 and 200 dpi, watermarked and stored as JPEG, with
+    half its labels under, above or left of their boxes, and with its labels in fonts no set was
+    tuned on (`python bench/redactions.py unseen-fonts` runs that set alone);
   - real redacted releases from ../shared/corpus, labelled by hand in bench/redaction_labels.json
     (box counts per file, leaks, grounds; counted, not drawn, so matched by count);
   - real New Zealand releases from ../shared/corpus/nz, 30 pages labelled box by box in
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import pymupdf
 from common import ROOT, verdict
-from labelled import PLACES, release
+from labelled import PLACES, UNSEEN_LABEL_FONTS, release
 from pdfs import rough_scan, scanned_copy, watermarked
 
 from app.config import load_settings
@@ -108,6 +109,7 @@ class Tally:
             "citation_recall": c["citation_hits"] / max(c["citations_true"], 1),
             "citation_precision": c["citation_hits"] / max(c["citations_found"], 1),
             "pairing": c["paired_right"] / max(c["box_hits"], 1),
+            "found_and_paired": c["paired_right"] / max(c["boxes_true"], 1),
             "bad_recall": c["bad_found"] / c["bad_true"] if c["bad_true"] else None,
             "false_bad": c["false_bad"],
         }
@@ -164,7 +166,7 @@ def report(kind: str, tally: Tally, name: str | None = None) -> None:
         f"  citation recall {f['citation_recall']:.3f} (target {target['citation_recall']}) "
         f"{verdict(f['citation_recall'] >= target['citation_recall'])}, precision {f['citation_precision']:.3f}"
     )
-    pairing = f"  pairing accuracy {f['pairing']:.3f}"
+    pairing = f"  pairing accuracy {f['pairing']:.3f} (found and paired right, of all: {f['found_and_paired']:.3f})"
     if "pairing" in target:
         pairing += f" (target {target['pairing']}) {verdict(f['pairing'] >= target['pairing'])}"
     print(f"{pairing}; bad-redaction recall {bad}")
@@ -199,7 +201,22 @@ def labels_elsewhere() -> None:
             report("rough scan", measure_generated(scan, moved, scanned=True), name)
 
 
+def unseen_fonts() -> None:
+    """Labels in fonts no set was tuned on (DejaVu Sans, Serif, Sans Mono and two bolds: wider and
+    heavier than the PDF standard fonts), beside their boxes, then half of them under, above or
+    left of their boxes, scanned rough at 150 dpi."""
+    for places in ((), PLACES):
+        pdf, truth = release(PAGES, SEED + 3, True, places, label_fonts=UNSEEN_LABEL_FONTS)
+        scan, moved = rough_scan(pdf, truth, 150, SEED + 150)
+        where = "half of them under, above or left of their boxes" if places else "beside their boxes"
+        name = f"rough scan at 150 dpi, labels in fonts no set was tuned on, {where}"
+        report("rough scan", measure_generated(scan, moved, scanned=True), name)
+
+
 def main() -> None:
+    if sys.argv[1:] == ["unseen-fonts"]:
+        unseen_fonts()
+        return
     pdf, truth = release(PAGES, SEED)
     report("electronic", measure_generated(pdf, truth, scanned=False))
     scan = scanned_copy(pdf)
@@ -213,6 +230,7 @@ def main() -> None:
         report("rough scan", measure_generated(rough, rough_truth, scanned=True), name)
     watermarked_scans(varied, varied_truth)
     labels_elsewhere()
+    unseen_fonts()
     print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
     for line in measure_corpus():
         print(line)

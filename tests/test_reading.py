@@ -110,6 +110,36 @@ def test_a_white_labelled_box_on_a_scan_is_found():
     assert all(abs(a - b) <= 2 for a, b in zip(found.rect, (100, 100, 220, 113), strict=True))
 
 
+BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"  # Debian's fonts-dejavu-core
+
+
+@pytest.mark.parametrize("label", ["6(b) OIA", "s 9(2)(a)", "section 18(d)", "9(2)(f)(iv)"])
+def test_a_small_box_labelled_white_in_bold_on_a_rough_scan_is_found(label):
+    def draw(page):
+        width = pymupdf.Font(fontfile=BOLD).text_length(label, fontsize=9) + 6
+        page.draw_rect((150, 290, 150 + width, 303), color=(0, 0, 0), fill=(0, 0, 0))
+        page.insert_text((153, 300), label, fontsize=9, fontname="bold", fontfile=BOLD, color=(1, 1, 1))
+        page.insert_text((72, 300), "Officials met", fontsize=11)
+
+    document = pymupdf.open()
+    draw(document.new_page(width=595, height=842))
+    scan, _ = rough_scan(document.tobytes(), [{"boxes": []}], 150, 7)
+    [found] = find_boxes(pymupdf.open(stream=scan, filetype="pdf")[0], scanned=True)
+    assert found.rect[0] == pytest.approx(150, abs=3) and found.rect[1] == pytest.approx(290, abs=3)
+
+
+def test_white_words_on_a_logo_s_block_and_a_heavy_letter_are_no_boxes_on_a_scan():
+    def draw(page):
+        page.draw_rect((454, 29, 538, 55), color=(0, 0, 0), fill=(0, 0, 0))  # a ministry's logo, two lines
+        page.insert_text((470, 40), "MINISTRY OF", fontsize=8, fontname="bold", fontfile=BOLD, color=(1, 1, 1))
+        page.insert_text((470, 52), "HEALTH", fontsize=11, fontname="bold", fontfile=BOLD, color=(1, 1, 1))
+        page.insert_text((160, 150), "PROBE", fontsize=40, fontname="bold", fontfile=BOLD)
+        for n in range(20):
+            page.insert_text((72, 220 + 20 * n), f"Line {n} of the letter's own text.", fontsize=11)
+
+    assert find_boxes(as_scan(page_with(draw)), scanned=True) == []
+
+
 def test_dark_patches_of_a_photograph_are_not_boxes():
     def draw(page):
         rng = np.random.default_rng(7)

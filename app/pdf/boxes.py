@@ -2,6 +2,7 @@
 annotations, and solid dark regions burned into a scanned image."""
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +22,9 @@ MIN_GREY = (15, 9)  # points across and down: a smaller grey patch is print (or 
 SOLID = 3  # pixels: a box survives this much erosion, text strokes do not
 TOUCH = 1.0  # points: vector boxes this close side by side are one box
 MIN_FILL = 0.8  # share of a region's bounding box that must be ink
+# A box over one line of print (no taller than this many points, at least this many times as long)
+# and at least this much ink may carry a label printed white that counts as ink.
+LINE_BOX_TALL, LINE_BOX_LONG, LABELLED_INK = 18, 2.5, 0.6
 # A region as wide as LINES_WIDE pixels (a redacted passage's lines, not a letter of large print)
 # whose edge steps by STEP pixels from one row to the next, to a part STEP_SHARE of its width
 # narrower, is cut there when each part fills its shape FILL_GAIN more than the whole does.
@@ -135,7 +139,8 @@ def _image_boxes(page: pymupdf.Page, grey: pymupdf.Pixmap | None) -> list[FoundB
     )
     shapes = itertools.count()
     for fill, solid, least, grey_pass in passes:
-        for parts in _solid_regions(grey, fill, solid, least):
+        labelled = _as_it_is if grey_pass else _with_enclosed_paper  # a grey box's label is dark: ink already
+        for parts in _solid_regions(grey, fill, solid, least, labelled):
             shape = next(shapes) if len(parts) > 1 else None
             boxes += _image_parts(parts, shape, grey, shaded, to_unrotated, grey_pass, boxes)
     if not boxes:
@@ -216,11 +221,15 @@ def _neutral(page: pymupdf.Page, images: list[dict], boxes: list[FoundBox]) -> l
 
 
 def _solid_regions(
-    grey: np.ndarray, fill: np.ndarray, solid: np.ndarray, least: tuple[float, float]
+    grey: np.ndarray,
+    fill: np.ndarray,
+    solid: np.ndarray,
+    least: tuple[float, float],
+    labelled: Callable[[np.ndarray], np.ndarray],
 ) -> list[list[tuple[int, int, int, int]]]:
     """Regions of `solid` pixels that survive erosion (text strokes, rules and bold headings do
-    not), fill their shape, sit on paper and keep off the page's edge: for each shape, its parts
-    (one, or the lines _lines_of cut it into)."""
+    not), fill their shape (as labelled counts it), sit on paper and keep off the page's edge:
+    for each shape, its parts (one, or the lines _lines_of cut it into)."""
     height, width = fill.shape
     regions = []
     eroded = _erode(solid, SOLID)
@@ -235,11 +244,41 @@ def _solid_regions(
         parts = [
             (px0, py0, px1, py1)
             for px0, py0, px1, py1 in _lines_of(eroded, fill, region, least[1])
-            if px1 - px0 >= least[0] and py1 - py0 >= least[1] and _band_fill(fill[py0:py1, px0:px1]) >= MIN_FILL
+            if px1 - px0 >= least[0]
+            and py1 - py0 >= least[1]
+            and _band_fill(labelled(fill[py0:py1, px0:px1])) >= MIN_FILL
         ]  # the others are a photo, a logo or text, not a solid box
         if parts:
             regions.append(parts)
     return regions
+
+
+def _as_it_is(ink: np.ndarray) -> np.ndarray:
+    return ink
+
+
+def _with_enclosed_paper(ink: np.ndarray) -> np.ndarray:
+    """Ink with the paper it encloses counted as ink, in a block shaped like a box over one line
+    of print, mostly ink already: a label printed white on it (in bold it takes a quarter of a
+    small box) is part of the box. Paper that reaches the block's edge is paper; any other block
+    (a logo, a letter of a heading, a thick frame) is taken as it is."""
+    rows, columns = ink.shape
+    if rows > LINE_BOX_TALL or columns < LINE_BOX_LONG * rows or ink.mean() < LABELLED_INK:
+        return ink
+    paper = ~ink
+    outside = np.zeros_like(paper)
+    outside[[0, -1], :] = paper[[0, -1], :]
+    outside[:, [0, -1]] |= paper[:, [0, -1]]
+    while True:  # spread through the paper from the edge, a pixel a step (blocks are small)
+        spread = outside.copy()
+        spread[1:] |= outside[:-1]
+        spread[:-1] |= outside[1:]
+        spread[:, 1:] |= outside[:, :-1]
+        spread[:, :-1] |= outside[:, 1:]
+        spread &= paper
+        if np.array_equal(spread, outside):
+            return ~outside
+        outside = spread
 
 
 def _lines_of(solid: np.ndarray, fill: np.ndarray, region: tuple, least: float) -> list[tuple[int, int, int, int]]:
