@@ -5,7 +5,8 @@ Labelled set:
     electronically and as 200 dpi scans of the same pages (OCR), then the hard set (labels of 7-9
     pt in three fonts) scanned rough at 150 and 200 dpi, watermarked and stored as JPEG, with
     half its labels under, above or left of their boxes, and with its labels in fonts no set was
-    tuned on (`python bench/redactions.py unseen-fonts` runs that set alone);
+    tuned on (`python bench/redactions.py unseen-fonts` runs that set alone), and scanned in black
+    and white, one bit a pixel (`python bench/redactions.py black-and-white`);
   - real redacted releases from ../shared/corpus, labelled by hand in bench/redaction_labels.json
     (box counts per file, leaks, grounds; counted, not drawn, so matched by count);
   - real New Zealand releases from ../shared/corpus/nz, 30 pages labelled box by box in
@@ -27,7 +28,7 @@ from pathlib import Path
 import pymupdf
 from common import ROOT, verdict
 from labelled import PLACES, UNSEEN_LABEL_FONTS, release
-from pdfs import rough_scan, scanned_copy, watermarked
+from pdfs import black_and_white, rough_scan, scanned_copy, watermarked
 
 from app.config import load_settings
 from app.core.rects import iou
@@ -213,9 +214,25 @@ def unseen_fonts() -> None:
         report("rough scan", measure_generated(scan, moved, scanned=True), name)
 
 
+def black_and_white_scans() -> None:
+    """The hard set's kind of release (labels 7-9 pt in three fonts; seeds of their own) scanned
+    rough, then thresholded to one bit a pixel as a scanner's black-and-white mode does: at 200
+    and 300 dpi, labels beside their boxes, then half of them under, above or left of them."""
+    for places, seed in (((), SEED + 3), (PLACES, SEED + 4)):
+        pdf, truth = release(PAGES, seed, True, places)
+        for dpi in (200, 300):
+            scan, moved = rough_scan(pdf, truth, dpi, seed + dpi)
+            where = ", half the labels under, above or left of their boxes" if places else ""
+            name = f"black-and-white scan at {dpi} dpi (seed {seed}){where}"
+            report("rough scan", measure_generated(black_and_white(scan), moved, scanned=True), name)
+
+
+SECTIONS = {"unseen-fonts": unseen_fonts, "black-and-white": black_and_white_scans}
+
+
 def main() -> None:
-    if sys.argv[1:] == ["unseen-fonts"]:
-        unseen_fonts()
+    if sys.argv[1:2] and sys.argv[1] in SECTIONS:
+        SECTIONS[sys.argv[1]]()
         return
     pdf, truth = release(PAGES, SEED)
     report("electronic", measure_generated(pdf, truth, scanned=False))
@@ -231,6 +248,7 @@ def main() -> None:
     watermarked_scans(varied, varied_truth)
     labels_elsewhere()
     unseen_fonts()
+    black_and_white_scans()
     print("real releases from ../shared/corpus, hand-labelled (bench/redaction_labels.json), by count:")
     for line in measure_corpus():
         print(line)

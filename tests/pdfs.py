@@ -263,6 +263,21 @@ def watermarked(pdf: bytes, text: str, size: float, grey: float) -> bytes:
     return doc.tobytes()
 
 
+def black_and_white(scan: bytes, threshold: int = 128) -> bytes:
+    """A scan's pages as a scanner in black-and-white mode gives them: each page's image
+    thresholded and stored at one bit a pixel (small print's thin strokes break, grain turns to
+    specks)."""
+    source, doc = pymupdf.open(stream=scan, filetype="pdf"), pymupdf.open()
+    for page in source:
+        grey = pymupdf.Pixmap(source, page.get_images()[0][0])
+        pixels = np.frombuffer(grey.samples, np.uint8).reshape(grey.height, grey.width)
+        bits = np.packbits(pixels < threshold, axis=1)  # PBM: 1 is black
+        header = b"P4\n%d %d\n" % (grey.width, grey.height)
+        new = doc.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=header + bits.tobytes())
+    return doc.tobytes(deflate=True)
+
+
 def _turned(pixels: np.ndarray, degrees: float) -> np.ndarray:
     """An image turned about its centre (nearest pixel; paper shows where nothing maps)."""
     height, width = pixels.shape

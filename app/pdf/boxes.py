@@ -196,6 +196,12 @@ def scanned_in_grey(page: pymupdf.Page) -> bool:
     return _grey(page.get_image_info())
 
 
+def scanned_in_black_and_white(page: pymupdf.Page) -> bool:
+    """Whether the page's images are all of one bit a pixel (a scanner's black-and-white mode)."""
+    images = page.get_images()
+    return bool(images) and all(bits == 1 for _, _, _, _, bits, *_ in images)
+
+
 def _grey(images: list[dict]) -> bool:
     return all(info.get("colorspace", 3) == 1 for info in images)
 

@@ -10,7 +10,7 @@ import numpy as np
 import pymupdf
 
 from app.pdf import PageContent, PdfInfo, PdfRefused, looks_like_pdf
-from app.pdf.boxes import SCAN_COVER, FoundBox, find_boxes, scanned_in_grey
+from app.pdf.boxes import SCAN_COVER, FoundBox, find_boxes, scanned_in_black_and_white, scanned_in_grey
 from app.pdf.furniture import is_furniture
 from app.pdf.grain import without_grain
 from app.pdf.labels import read_labels
@@ -434,7 +434,7 @@ def _read_labels(
     _whiten_boxes(page, near, dpi, found, keep_near=True)
     to_pixels = page.rotation_matrix * pymupdf.Matrix(dpi / 72, dpi / 72)
     rects = [(pymupdf.Rect(b.rect) * to_pixels).irect for b in found]
-    labels = read_labels(grey, near, rects, dpi, languages, settled, page_reading)
+    labels = read_labels(grey, near, rects, dpi, languages, settled, page_reading, scanned_in_black_and_white(page))
     for box, label in zip(found, labels, strict=True):
         box.label = label
 

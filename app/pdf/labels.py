@@ -56,6 +56,7 @@ def read_labels(
     languages: str,
     settled: Callable[[str], bool],
     page_reading: Recognised,
+    black_and_white: bool = False,
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
     line per reading (_read_areas). A box whose strip gives no ground has the strip under it read
@@ -63,7 +64,8 @@ def read_labels(
     under a box, over it, or in the margin), until one gives a ground: those from near, the same
     page with the print near each box kept whole (on grey, a band around each box is blanked).
     Print that gave one box its ground is not read again for another: a label between two boxes
-    is the first's. app.redactions votes among the lines."""
+    is the first's. black_and_white: the page is a scan of one bit a pixel (_flattened).
+    app.redactions votes among the lines."""
     lines: list[list[str]] = [[] for _ in rects]
     claimed: list[pymupdf.IRect] = []
     pending, done = list(range(len(rects))), set()
@@ -71,9 +73,8 @@ def read_labels(
         image = grey if place is _area else near
         areas = [place(image, rects[i], rects, dpi) for i in pending]
         areas = [None if area is None or any(area.intersects(c) for c in claimed) else area for area in areas]
-        for index, area, found in zip(
-            pending, areas, _read_areas(image, areas, dpi, languages, settled, page_reading), strict=True
-        ):
+        readings = _read_areas(image, areas, dpi, languages, settled, page_reading, black_and_white)
+        for index, area, found in zip(pending, areas, readings, strict=True):
             lines[index] += found
             if any(settled(line) for line in found):
                 done.add(index)
@@ -92,6 +93,7 @@ def _read_areas(
     languages: str,
     settled: Callable[[str], bool],
     page_reading: Recognised,
+    black_and_white: bool,
 ) -> list[list[str]]:
     """Each area's readings. Where the page-wide reading of an area (page_reading, whose word
     boxes are pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing
@@ -105,7 +107,7 @@ def _read_areas(
             lines[index].append(printed)
     broad = round(BROAD_POINTS * dpi / 72)
     regions = [
-        _flattened(area_pixels(grey, area), broad) if area is not None and not lines[i] else None
+        _flattened(area_pixels(grey, area), broad, black_and_white) if area is not None and not lines[i] else None
         for i, area in enumerate(areas)
     ]
     present = [i for i, region in enumerate(regions) if region is not None]
@@ -324,15 +326,38 @@ def _same_line(a: pymupdf.IRect, b: pymupdf.IRect) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.height, b.height)
 
 
-def _flattened(region: np.ndarray, broad: int) -> np.ndarray:
-    """A strip made black print on even paper, once for every variant that reads it: a 3x3 median
-    (lone specks go, strokes stay); then each pixel lightened by as much as the paper behind it
+def _flattened(region: np.ndarray, broad: int, black_and_white: bool) -> np.ndarray:
+    """A strip made black print on even paper, once for every variant that reads it: its specks
+    taken away (_despeckled); then each pixel lightened by as much as the paper behind it
     (_background) is darker than the strip's lightest paper, less HAZE, so that a watermark's
     grey stroke across a label turns to paper and the label's print over it stays dark."""
-    smooth = median3(region)
+    smooth = _despeckled(region, black_and_white)
     behind = _background(smooth, broad).astype(np.float32)
     lightest = behind.max()
     return smooth * (lightest / np.minimum(behind + HAZE, lightest))
+
+
+def _despeckled(region: np.ndarray, black_and_white: bool) -> np.ndarray:
+    """A strip without its specks: a 3x3 median takes them from grey print and leaves its strokes.
+    On a scan in black and white (one bit a pixel), the scanner's threshold broke small print's
+    thin strokes, so the print is then made a pixel bolder (2x2 darkest). Such a strip of the
+    scan's own pixels (two levels, not enlarged for reading) loses its specks another way: a
+    median would take strokes one pixel wide with them, so only the pixels unlike all eight of
+    their neighbours change."""
+    if not black_and_white:
+        return median3(region)
+    own_pixels = bool(np.isin(region, (0, 255)).all())
+    return _running(_lone_pixels_turned(region) if own_pixels else median3(region), 2, np.minimum)
+
+
+def _lone_pixels_turned(region: np.ndarray) -> np.ndarray:
+    """A two-level strip with each dark pixel whose eight neighbours are all paper made paper,
+    and each paper pixel whose eight neighbours are all dark made dark."""
+    dark = region < 128
+    padded = np.pad(dark, 1, mode="edge").astype(np.uint8)
+    rows, columns = dark.shape
+    around = sum(padded[dy : dy + rows, dx : dx + columns] for dy in range(3) for dx in range(3)) - dark
+    return np.where(dark & (around == 0), 255, np.where(~dark & (around == 8), 0, region)).astype(np.uint8)
 
 
 def _background(region: np.ndarray, broad: int) -> np.ndarray:
