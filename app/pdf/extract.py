@@ -434,7 +434,8 @@ def _read_labels(
     _whiten_boxes(page, near, dpi, found, keep_near=True)
     to_pixels = page.rotation_matrix * pymupdf.Matrix(dpi / 72, dpi / 72)
     rects = [(pymupdf.Rect(b.rect) * to_pixels).irect for b in found]
-    labels = read_labels(grey, near, rects, dpi, languages, settled, page_reading, scanned_in_black_and_white(page))
+    one_bit_dpi = _scan_resolution(page) if scanned_in_black_and_white(page) else None
+    labels = read_labels(grey, near, rects, dpi, languages, settled, page_reading, one_bit_dpi)
     for box, label in zip(found, labels, strict=True):
         box.label = label
 

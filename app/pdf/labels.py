@@ -32,6 +32,7 @@ GAP_PIXELS = 24  # white between two strips in the stacked image
 BROAD_POINTS = 2.0  # a mark broader than this is not print but paper's shade (a watermark's stroke)
 HAZE = 32  # grey levels of shade left as they are: small print blurred together greys its paper this much
 REACH_POINTS = 2.0  # points kept either side of a word cut out of its strip (up to halfway to the next)
+OWN_PIXELS = 0.9  # a scan read at up to 1/0.9 of its own resolution is read from (nearly) its own pixels
 WHITELIST = "0123456789()[]abcdefghijklmnoprstuvwxyzAIOSW.,:"
 # Ways a strip is read, in turn until one gives a ground: the grey levels stretched to ink and
 # paper (faint print wants a high ink level, grainy paper a low paper level), and the resolution
@@ -56,7 +57,7 @@ def read_labels(
     languages: str,
     settled: Callable[[str], bool],
     page_reading: Recognised,
-    black_and_white: bool = False,
+    one_bit_dpi: int | None = None,
 ) -> list[str]:
     """The text of each box's label strip (pixel rectangles on grey, the page as displayed), one
     line per reading (_read_areas). A box whose strip gives no ground has the strip under it read
@@ -64,7 +65,8 @@ def read_labels(
     under a box, over it, or in the margin), until one gives a ground: those from near, the same
     page with the print near each box kept whole (on grey, a band around each box is blanked).
     Print that gave one box its ground is not read again for another: a label between two boxes
-    is the first's. black_and_white: the page is a scan of one bit a pixel (_flattened).
+    is the first's. one_bit_dpi: the resolution of the page's scan when it is one bit a pixel
+    (_despeckling).
     app.redactions votes among the lines."""
     lines: list[list[str]] = [[] for _ in rects]
     claimed: list[pymupdf.IRect] = []
@@ -73,7 +75,7 @@ def read_labels(
         image = grey if place is _area else near
         areas = [place(image, rects[i], rects, dpi) for i in pending]
         areas = [None if area is None or any(area.intersects(c) for c in claimed) else area for area in areas]
-        readings = _read_areas(image, areas, dpi, languages, settled, page_reading, black_and_white)
+        readings = _read_areas(image, areas, dpi, languages, settled, page_reading, one_bit_dpi)
         for index, area, found in zip(pending, areas, readings, strict=True):
             lines[index] += found
             if any(settled(line) for line in found):
@@ -93,7 +95,7 @@ def _read_areas(
     languages: str,
     settled: Callable[[str], bool],
     page_reading: Recognised,
-    black_and_white: bool,
+    one_bit_dpi: int | None,
 ) -> list[list[str]]:
     """Each area's readings. Where the page-wide reading of an area (page_reading, whose word
     boxes are pixels on grey) cites a ground (settled(text)), or was read surely and holds nothing
@@ -105,9 +107,9 @@ def _read_areas(
         printed, surely = _words_in(page_reading, area) if area is not None else ("", False)
         if printed and (settled(printed) or surely and not MIGHT_CITE.search(printed)):
             lines[index].append(printed)
-    broad = round(BROAD_POINTS * dpi / 72)
+    broad, despeckled = round(BROAD_POINTS * dpi / 72), _despeckling(one_bit_dpi, dpi)
     regions = [
-        _flattened(area_pixels(grey, area), broad, black_and_white) if area is not None and not lines[i] else None
+        _flattened(area_pixels(grey, area), broad, despeckled) if area is not None and not lines[i] else None
         for i, area in enumerate(areas)
     ]
     present = [i for i, region in enumerate(regions) if region is not None]
@@ -326,28 +328,28 @@ def _same_line(a: pymupdf.IRect, b: pymupdf.IRect) -> bool:
     return min(a.y1, b.y1) - max(a.y0, b.y0) > 0.5 * min(a.height, b.height)
 
 
-def _flattened(region: np.ndarray, broad: int, black_and_white: bool) -> np.ndarray:
+def _flattened(region: np.ndarray, broad: int, despeckled: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
     """A strip made black print on even paper, once for every variant that reads it: its specks
-    taken away (_despeckled); then each pixel lightened by as much as the paper behind it
+    taken away (_despeckling); then each pixel lightened by as much as the paper behind it
     (_background) is darker than the strip's lightest paper, less HAZE, so that a watermark's
     grey stroke across a label turns to paper and the label's print over it stays dark."""
-    smooth = _despeckled(region, black_and_white)
+    smooth = despeckled(region)
     behind = _background(smooth, broad).astype(np.float32)
     lightest = behind.max()
     return smooth * (lightest / np.minimum(behind + HAZE, lightest))
 
 
-def _despeckled(region: np.ndarray, black_and_white: bool) -> np.ndarray:
-    """A strip without its specks: a 3x3 median takes them from grey print and leaves its strokes.
-    On a scan in black and white (one bit a pixel), the scanner's threshold broke small print's
-    thin strokes, so the print is then made a pixel bolder (2x2 darkest). Such a strip of the
-    scan's own pixels (two levels, not enlarged for reading) loses its specks another way: a
-    median would take strokes one pixel wide with them, so only the pixels unlike all eight of
-    their neighbours change."""
-    if not black_and_white:
-        return median3(region)
-    own_pixels = bool(np.isin(region, (0, 255)).all())
-    return _running(_lone_pixels_turned(region) if own_pixels else median3(region), 2, np.minimum)
+def _despeckling(one_bit_dpi: int | None, dpi: int) -> Callable[[np.ndarray], np.ndarray]:
+    """How a strip read at dpi loses its specks: a 3x3 median takes them from grey print and leaves
+    its strokes. On a scan in black and white (one bit a pixel, at one_bit_dpi), the scanner's
+    threshold broke small print's thin strokes, so the print is then made a pixel bolder; read at
+    about the scan's own resolution (not enlarged), its specks are single pixels and a median
+    would take strokes one pixel wide with them, so only the pixels unlike all eight of their
+    neighbours change."""
+    if one_bit_dpi is None:
+        return median3
+    clean = _lone_pixels_turned if one_bit_dpi >= OWN_PIXELS * dpi else median3
+    return lambda region: _running(clean(region), 2, np.minimum)
 
 
 def _lone_pixels_turned(region: np.ndarray) -> np.ndarray:
