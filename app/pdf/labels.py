@@ -354,12 +354,18 @@ def _despeckling(one_bit_dpi: int | None, dpi: int) -> Callable[[np.ndarray], np
 
 def _lone_pixels_turned(region: np.ndarray) -> np.ndarray:
     """A two-level strip with each dark pixel whose eight neighbours are all paper made paper,
-    and each paper pixel whose eight neighbours are all dark made dark."""
+    and each paper pixel whose eight neighbours are all dark made dark; beyond the strip's edge
+    counts as neither (a speck, or a sliver of the next line, at the edge is lone too)."""
     dark = region < 128
-    padded = np.pad(dark, 1, mode="edge").astype(np.uint8)
-    rows, columns = dark.shape
-    around = sum(padded[dy : dy + rows, dx : dx + columns] for dy in range(3) for dx in range(3)) - dark
-    return np.where(dark & (around == 0), 255, np.where(~dark & (around == 8), 0, region)).astype(np.uint8)
+    lone_dark, lone_paper = dark & (_neighbours(dark) == 0), ~dark & (_neighbours(~dark) == 0)
+    return np.where(lone_dark, 255, np.where(lone_paper, 0, region)).astype(np.uint8)
+
+
+def _neighbours(mask: np.ndarray) -> np.ndarray:
+    """How many of each pixel's eight neighbours are set (none beyond the edge)."""
+    padded = np.pad(mask, 1).astype(np.uint8)
+    rows, columns = mask.shape
+    return sum(padded[dy : dy + rows, dx : dx + columns] for dy in range(3) for dx in range(3)) - mask
 
 
 def _background(region: np.ndarray, broad: int) -> np.ndarray:
