@@ -169,10 +169,13 @@ def test_a_page_image_drawn_after_the_viewer_opened_appears_without_a_reload(ser
     path = f"/api/projects/{project['id']}/documents"
     _, answer = request(base, token, path, "POST", body, {"Content-Type": content_type})
     document_id = answer["documents"][0]["id"]
-    for _ in range(300):
+    # Ready, images drawn: on a busy machine this can take well over 30 s, and an image the worker
+    # draws after the one below is moved away would be there when the viewer asks for it.
+    for _ in range(1200):
         if request(base, token, f"/api/documents/{document_id}")[1]["status"] == "ready":
             break
         time.sleep(0.1)
+    assert request(base, token, f"/api/documents/{document_id}")[1]["status"] == "ready"
     ARTIFACTS.mkdir(exist_ok=True)
     image = storage.page_image_path(env["UPLOAD_FOLDER"], document_id, 2, False)
     undrawn = image.with_name("undrawn.png")
