@@ -25,6 +25,11 @@ def _values(enum: type[StrEnum]) -> list[str]:
     return [member.value for member in enum]
 
 
+def cited_grounds(ground: str | None, more_grounds_json: str | None) -> list[str]:
+    """Every ground a box's label cites, in the order printed: its ground, then the further ones."""
+    return ([ground] if ground else []) + json.loads(more_grounds_json or "[]")
+
+
 class DocumentStatus(StrEnum):
     """Where a document is in processing."""
 
@@ -401,7 +406,9 @@ class RedactionBox(Base):
     x1: Mapped[float]
     y1: Mapped[float]
     kind: Mapped[str] = mapped_column(String(16))  # vector, image, annotation, or blank (text cut out, a label left)
-    ground: Mapped[str | None] = mapped_column(String(60))
+    ground: Mapped[str | None] = mapped_column(String(60))  # the first its label cites
+    # JSON list of the further grounds its label cites ("9(2)(f)(iv), 9(2)(g)(i)": ["9(2)(g)(i)"]).
+    more_grounds_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     regime: Mapped[str | None] = mapped_column(String(100))
     code: Mapped[str | None] = mapped_column(String(10))  # a keyed code printed on the box, as "23" for [23]
     out_of_scope: Mapped[bool] = mapped_column(default=False, server_default=false())  # not withheld: not asked for
@@ -416,6 +423,11 @@ class RedactionBox(Base):
     def rect(self) -> list[float]:
         """[x0, y0, x1, y1] in PDF points on the unrotated page."""
         return [self.x0, self.y0, self.x1, self.y1]
+
+    @property
+    def grounds(self) -> list[str]:
+        """Every ground its label cites, in the order printed."""
+        return cited_grounds(self.ground, self.more_grounds_json)
 
 
 class TagRule(Base):
@@ -453,6 +465,7 @@ class Suggestion(Base):
     exact: Mapped[str] = mapped_column(Text, default="")
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"))
     ground: Mapped[str | None] = mapped_column(String(60))
+    more_grounds_json: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")  # as on its box
     regime: Mapped[str | None] = mapped_column(String(100))  # the Act the ground belongs to
     source: Mapped[SuggestionSource] = mapped_column(_states(SuggestionSource, "suggestion_source"))
     # The rule that proposed it; None for boxes, and once the rule is deleted.
@@ -474,6 +487,11 @@ class Suggestion(Base):
         if self.rects_json:
             return json.loads(self.rects_json)
         return [json.loads(self.rect_json)] if self.rect_json else None
+
+    @property
+    def grounds(self) -> list[str]:
+        """Every ground its box's label cites, in the order printed."""
+        return cited_grounds(self.ground, self.more_grounds_json)
 
     @property
     def source_label(self) -> str:

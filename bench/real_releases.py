@@ -9,7 +9,8 @@ bench/nz_labels.json are then scored:
     is printed;
   - ground accuracy over the labelled boxes that were found: the ground read is one the label
     cites (none where none is printed; out of scope where so marked), keyed codes counted too
-    and also apart;
+    and also apart; and, of the boxes whose label cites a ground, those read with every ground it
+    cites and no other;
   - pages withheld in full and pages out of scope, right or wrong;
   - the facts read from each release (proactive release, its key of ground codes).
 Accuracy, not speed: the seconds printed are for the record only.
@@ -70,6 +71,7 @@ class Score:
     def __init__(self):
         self.truth = self.found = self.matched_truth = self.matched_found = 0
         self.grounds_right = self.grounds_scored = self.keyed_right = self.keyed_scored = 0
+        self.every_ground_right = self.every_ground_scored = 0
         self.withheld_right = self.withheld_wrong = self.scope_right = self.scope_wrong = 0
         self.misses: list[str] = []
 
@@ -105,6 +107,9 @@ class Score:
         else:
             grounds = truth["grounds"]
             right = not box["out_of_scope"] and (box["ground"] in grounds if grounds else box["ground"] is None)
+            if grounds:
+                self.every_ground_scored += 1
+                self.every_ground_right += not box["out_of_scope"] and set(box["grounds"]) == set(grounds)
         self.grounds_scored += 1
         self.grounds_right += right
         if truth.get("code"):
@@ -114,6 +119,8 @@ class Score:
             self.misses.append(
                 f"{where}: box {box['rect']} read {box['ground']!r} (oos {box['out_of_scope']}), labelled {truth}"
             )
+        elif truth.get("grounds") and set(box["grounds"]) != set(truth["grounds"]):
+            self.misses.append(f"{where}: box {box['rect']} read grounds {box['grounds']}, labelled {truth}")
 
     def _score_page(self, number: int, label: dict, summary: dict) -> None:
         withheld = number in summary["pages_withheld"]
@@ -160,6 +167,8 @@ def report(score: Score, whole: dict) -> None:
     print(f"  box recall {recall:.3f}, precision {precision:.3f} (target {TARGET}) {boxes_ok}")
     keyed = f"keyed codes {score.keyed_right}/{score.keyed_scored}"
     print(f"  ground accuracy {accuracy:.3f} (target {TARGET}) {verdict(accuracy >= TARGET)}; {keyed}")
+    every = score.every_ground_right / max(score.every_ground_scored, 1)
+    print(f"  every ground the label cites, and no other: {every:.3f} of {score.every_ground_scored} labelled boxes")
     withheld = f"{score.withheld_right} right, {score.withheld_wrong} wrong"
     print(f"  pages withheld in full: {withheld} {verdict(not score.withheld_wrong)}")
     print(

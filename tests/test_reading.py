@@ -56,6 +56,44 @@ def test_each_box_gets_its_own_ground(words, boxes, grounds):
     assert [b["ground"] for b in read(words, boxes)] == grounds
 
 
+def spaced(y: float, x: float, *texts: str) -> list[dict]:
+    """Words printed a space apart from x on the line with baseline y."""
+    pieces = []
+    for text in texts:
+        pieces.append((x, text))
+        x += 5 * len(text) + 3
+    return line(y, *pieces)
+
+
+@pytest.mark.parametrize(
+    ("words", "boxes", "grounds"),
+    [
+        # a label beside a box citing two grounds, and one citing three with "and"
+        (spaced(100, 230, "s", "9(2)(f)(iv),", "9(2)(g)(i)"), [box(72, 225, 100)], [["9(2)(f)(iv)", "9(2)(g)(i)"]]),
+        (
+            spaced(100, 230, "s", "6(a),", "9(2)(f)(iv)", "and", "9(2)(g)(i)"),
+            [box(72, 225, 100)],
+            [["6(a)", "9(2)(f)(iv)", "9(2)(g)(i)"]],
+        ),
+        # printed inside the box, the box's run of boxes below sharing it
+        (
+            spaced(100, 80, "9(2)(f)(iv),", "9(2)(g)(i)"),
+            [box(75, 400, 100), box(72, 400, 100 + 13)],
+            [["9(2)(f)(iv)", "9(2)(g)(i)"]] * 2,
+        ),
+        # two grounds a box apart on one line are two labels, one each
+        (
+            spaced(100, 130, "s", "9(2)(a)") + spaced(100, 330, "s", "9(2)(h)"),
+            [box(72, 125, 100), box(200, 325, 100)],
+            [["9(2)(a)"], ["9(2)(h)"]],
+        ),
+    ],
+)
+def test_a_box_whose_label_cites_several_grounds_is_withheld_under_them_all(words, boxes, grounds):
+    read_boxes = read(words, boxes)
+    assert [[b["ground"], *b["more_grounds"]] for b in read_boxes] == grounds
+
+
 @pytest.mark.parametrize(
     "label",
     [["[withheld", "under", "s", "6(a)]"], ["9(2)(g)(i)", "OIA"], ["section", "9(2)(a)"], ["s.", "9(2)(ba)(i)"]],
@@ -430,6 +468,35 @@ def test_the_readings_of_a_label_strip_vote_by_how_they_were_read(readings, expe
 
     ground = _label_ground("\n".join(readings), "nz-oia")
     assert (ground["ground"] if ground else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("readings", "expected"),
+    [
+        (["s 9(2)(f)(iv), 9(2)(g)(i)", "s 9(2)(f)(iv), 9(2)(g)(i)"], ["9(2)(f)(iv)", "9(2)(g)(i)"]),
+        # the second ground read whole once, cut short in another reading: the whole reading says it
+        (["$9(2)(f)(iv), 9(2)(g)(", "s 9(2)(f)(iv) and 9(2)(g)(i)"], ["9(2)(f)(iv)", "9(2)(g)(i)"]),
+        # a ground the Act does not have, or one cut short, is not a further ground
+        (["s 9(2)(a), 9(2)(h)(iv)"], ["9(2)(a)"]),
+        (["s 9(2)(a), 9(2)(g)"], ["9(2)(a)"]),
+        # a ground printed further along the line, after words, is not the box's
+        (["s 9(2)(a) of the Act covers 9(2)(h)"], ["9(2)(a)"]),
+    ],
+)
+def test_the_readings_of_a_label_strip_give_every_ground_printed_together(readings, expected):
+    from app.redactions.reading import _label_ground
+
+    assert _label_ground("\n".join(readings), "nz-oia")["grounds"] == expected
+
+
+def test_a_box_labelled_with_two_grounds_on_a_scan_is_withheld_under_both():
+    def draw(page):
+        page.insert_text((72, 100), "The funding options were:", fontsize=11)
+        page.draw_rect((72, 110, 300, 124), color=(0, 0, 0), fill=(0, 0, 0))
+        page.insert_text((306, 121), "s 9(2)(f)(iv), 9(2)(g)(i)", fontsize=9)
+
+    [found] = _read_as_a_scan(draw)
+    assert [found["ground"], *found["more_grounds"]] == ["9(2)(f)(iv)", "9(2)(g)(i)"]
 
 
 def test_a_label_printed_after_the_rest_of_the_line_is_read_on_a_scan():

@@ -172,3 +172,52 @@ def test_a_passage_redacted_in_one_ragged_shape_counts_as_one_redaction(api, pro
         "9(2)(g)(i)": (1, len(passage)),
         "9(2)(a)": (1, 1),
     }
+
+
+def two_ground_release() -> bytes:
+    """Page 1: a box labelled with two grounds ("s 9(2)(f)(iv), 9(2)(g)(i)"); page 2: a box with one."""
+    doc = pymupdf.open()
+    for label in ("s 9(2)(f)(iv), 9(2)(g)(i)", "s 9(2)(a)"):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 100), "The funding options considered were:", fontsize=11)
+        page.draw_rect((72, 110, 300, 124), color=BLACK, fill=BLACK)
+        page.insert_text((306, 121), label, fontsize=9)
+    return doc.tobytes()
+
+
+def test_a_box_labelled_with_two_grounds_is_withheld_under_both_everywhere(api, project):
+    """The box, the summary's counts, the search filter and facets, the suggestion, the annotation
+    made from it, the Markdown export and the complaint to the Ombudsman all carry both grounds."""
+    document = uploaded(api, project, "funding.pdf", two_ground_release())
+    summary = api.get(f"/api/documents/{document['id']}/redactions").get_json()
+    assert [(b["page"], b["ground"], b["grounds"]) for b in summary["boxes"]] == [
+        (1, "9(2)(f)(iv)", ["9(2)(f)(iv)", "9(2)(g)(i)"]),
+        (2, "9(2)(a)", ["9(2)(a)"]),
+    ]
+    assert summary["grounds"] == {"9(2)(f)(iv)": 1, "9(2)(g)(i)": 1, "9(2)(a)": 1}
+    assert "commercial" not in summary["meanings"]["9(2)(g)(i)"]["meaning"]  # its own meaning, not (f)(iv)'s
+
+    def search(q):
+        return api.get("/api/search", query_string={"q": q, "project": project["id"]}).get_json()
+
+    assert [r["page"] for r in search("funding ground:9(2)(g)(i)")["results"]] == [1]
+    assert [r["page"] for r in search("funding ground:9(2)(a)")["results"]] == [2]
+    facets = search("funding")["facets"]["grounds"]
+    assert sorted((f["ground"], f["count"]) for f in facets) == [("9(2)(a)", 1), ("9(2)(f)(iv)", 1), ("9(2)(g)(i)", 1)]
+
+    suggestions = api.get(f"/api/documents/{document['id']}/suggestions?status=pending").get_json()["suggestions"]
+    [both] = [s for s in suggestions if s["page"] == 1 and s["source"] == "redaction box"]
+    assert (both["ground"], both["grounds"]) == ("9(2)(f)(iv)", ["9(2)(f)(iv)", "9(2)(g)(i)"])
+    annotation_id = api.post(f"/api/suggestions/{both['id']}/accept").get_json()["annotation_id"]
+    annotation = api.get(f"/api/annotations/{annotation_id}").get_json()
+    assert annotation["ground"] == "9(2)(f)(iv), 9(2)(g)(i)"
+    assert [m["ground"] for m in annotation["ground_meanings"]] == ["9(2)(f)(iv)", "9(2)(g)(i)"]
+    api.post(f"/api/documents/{document['id']}/suggestions/reject-all")
+
+    markdown = api.get(f"/api/projects/{project['id']}/export?format=md").get_data(as_text=True)
+    said = next(line for line in markdown.splitlines() if "withheld under" in line)
+    assert "s 9(2)(f)(iv) (" in said and ") and s 9(2)(g)(i) (" in said
+    complaint = api.get(f"/api/projects/{project['id']}/export?format=complaint&document={document['id']}")
+    draft = complaint.get_data(as_text=True)
+    assert "1 redaction under s 9(2)(f)(iv)" in draft and ") and s 9(2)(g)(i) (" in draft
+    assert "Section 9(2)(g)(i)" in draft  # its own question in the grounds relied on

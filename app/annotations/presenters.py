@@ -2,12 +2,13 @@
 
 import orjson
 
-from app.core.grounds import explain
+from app.core.grounds import explain_each
 from app.models import Annotation, AnnotationChange
 
 
 def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | None = None) -> dict:
     """The API view of an annotation; with its history when given."""
+    meanings = explain_each(annotation.ground, annotation.document.project.jurisdiction)
     data = {
         "id": annotation.id,
         "document_id": annotation.document_id,
@@ -23,7 +24,8 @@ def annotation_json(annotation: Annotation, changes: list[AnnotationChange] | No
         "colours": [t.colour for t in annotation.tags],
         "note": annotation.note,
         "ground": annotation.ground,
-        "ground_meaning": explain(annotation.ground, annotation.document.project.jurisdiction),
+        "ground_meaning": meanings[0] if meanings else None,
+        "ground_meanings": meanings,
         "orphaned": annotation.orphaned,
         "visibility": "private" if annotation.private else "project",
         "author": annotation.author.email if annotation.author else None,

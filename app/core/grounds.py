@@ -184,6 +184,21 @@ def explain(ground: str | None, jurisdiction: str = "nz-oia") -> dict | None:
     }
 
 
+NAMED_APART = re.compile(r"\s*(?:[,;&]|\band\b)\s*", re.I)  # between grounds named together: "9(2)(a), 9(2)(b)"
+
+
+def explain_each(grounds: str | None, jurisdiction: str = "nz-oia") -> list[dict]:
+    """explain() for each ground a label or a person names ("9(2)(f)(iv), 9(2)(g)(i)", "s 6(a)
+    and 9(2)(b)"), in order, once each; the unknown left out."""
+    explained = [explain(part, jurisdiction) for part in NAMED_APART.split(grounds or "") if part]
+    return list({about["ground"]: about for about in explained if about}.values())
+
+
+def joined_grounds(grounds: list[str]) -> str | None:
+    """Grounds named together as a label names them ("9(2)(f)(iv), 9(2)(g)(i)"); None for none."""
+    return ", ".join(grounds) or None
+
+
 # Snapping a mangled reading to the catalogue. OCR of small print confuses these characters
 # (a swap costs half an edit), and reads a tiny bracket as almost anything or nothing (a bracket
 # of the ground matched by any one character, or by none, costs a third).
@@ -208,6 +223,23 @@ def whole_citation(text: str, jurisdiction: str) -> Citation | None:
     otherwise."""
     cited = next(iter(find_citations(text, jurisdiction)), None)
     return cited if cited and not cut_short(text, cited) and not divided(cited) else None
+
+
+# What may stand between grounds cited together in one label: "9(2)(f)(iv), 9(2)(g)(i)",
+# "s 6(a) and s 9(2)(b)(ii)", "ss 9(2)(a) & 9(2)(j)".
+BETWEEN_TOGETHER = re.compile(r"[\s,;&]*(?:(?:and|s|ss|sections?)\b[\s,;&.]*)*", re.I)
+
+
+def printed_together(text: str, citations: list[Citation]) -> list[list[Citation]]:
+    """The citations of text (in order) in groups printed together as one label: apart only by
+    commas, "and", "&" or a section sign's "s"."""
+    groups: list[list[Citation]] = []
+    for citation in citations:
+        if groups and BETWEEN_TOGETHER.fullmatch(text, groups[-1][-1].end, citation.start):
+            groups[-1].append(citation)
+        else:
+            groups.append([citation])
+    return groups
 
 
 def divided(cited: Citation) -> bool:

@@ -108,18 +108,20 @@ def _withheld(release: dict, redactions: dict, jurisdiction: str) -> list[Block]
                     f"{name}, “{row['title']}”{dated}: withheld under {_grounds_said(row['grounds'], jurisdiction)}.",
                 )
             )
-    pages, parts = defaultdict(set), defaultdict(set)  # by ground: the pages, and the redactions
+    pages, parts = defaultdict(set), defaultdict(set)  # by the grounds cited together: the pages, and the redactions
     for box in redactions["boxes"]:
         if not box["out_of_scope"]:
-            pages[box["ground"]].add(box["page"])
-            parts[box["ground"]].add(redaction_of(box["id"], box["page"], box["shape"]))
+            pages[tuple(box["grounds"])].add(box["page"])
+            parts[tuple(box["grounds"])].add(redaction_of(box["id"], box["page"], box["shape"]))
     if pages:
         count = redactions["redaction_count"]
         blocks.append(("heading", f"Information withheld from the released pages ({count} redactions)"))
-        for ground, numbers in sorted(pages.items(), key=lambda item: (item[0] is None, item[0] or "")):
+        for grounds, numbers in sorted(pages.items(), key=lambda item: (not item[0], item[0])):
             shown = ", ".join(place_of(page, release["schedule"]) for page in sorted(numbers))
-            counted = f"{len(parts[ground])} redaction{'s' if len(parts[ground]) != 1 else ''}"
-            under = f"under {_grounds_said([ground], jurisdiction)}" if ground else "with no ground printed beside it"
+            counted = f"{len(parts[grounds])} redaction{'s' if len(parts[grounds]) != 1 else ''}"
+            under = "with no ground printed beside it"
+            if grounds:
+                under = f"under {_grounds_said(list(grounds), jurisdiction)}"
             blocks.append(("item", f"{counted} {under}: {shown}."))
     if redactions["pages_withheld"]:
         shown = ", ".join(place_of(page, release["schedule"]) for page in redactions["pages_withheld"])
@@ -131,7 +133,7 @@ def _grounds(release: dict, redactions: dict, jurisdiction: str) -> list[Block]:
     """For each ground relied on: what it means, and the question to put."""
     cited = list(release["grounds"])
     cited += [g for row in release["schedule"] for g in row["grounds"] if row["decision"] != "released"]
-    cited += [box["ground"] for box in redactions["boxes"] if box["ground"] and not box["out_of_scope"]]
+    cited += [ground for box in redactions["boxes"] if not box["out_of_scope"] for ground in box["grounds"]]
     grounds = list(dict.fromkeys(cited))
     if not grounds:
         return []
@@ -169,7 +171,7 @@ def _grounds_said(grounds: list[str], jurisdiction: str) -> str:
     for ground in grounds:
         about = explain(ground, jurisdiction)
         said.append(f"s {ground}" + (f" ({about['meaning']})" if about else ""))
-    return "; ".join(said)
+    return " and ".join(said)
 
 
 def _day(iso: str | None) -> str | None:

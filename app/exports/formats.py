@@ -70,7 +70,7 @@ def _csv_row(excerpt: Excerpt, base_url: str) -> list:
         excerpt.created,
         excerpt.updated,
         annotation_link(base_url, excerpt),
-        excerpt.ground_meaning["meaning"] if excerpt.ground_meaning else "",
+        "; ".join(about["meaning"] for about in excerpt.ground_meanings),
         excerpt.kind,
         excerpt.id,
         excerpt.release,
@@ -107,16 +107,21 @@ def markdown_excerpt(excerpt: Excerpt, base_url: str) -> str:
     if excerpt.tags:
         facts.append("tags: " + ", ".join(markdown_text(t) for t in excerpt.tags))
     if excerpt.ground:
-        about = excerpt.ground_meaning
-        facts.append(
-            f"withheld under s {markdown_text(excerpt.ground)}"
-            + (f" ({markdown_text(about['meaning'])})" if about else "")
-        )
+        facts.append(markdown_text(withheld_under(excerpt)))
     lines.append(f"\n— {' · '.join(facts)} · [open]({annotation_link(base_url, excerpt)})")
     if excerpt.note:
         note = [markdown_text(line) for line in excerpt.note.splitlines()]
         lines.append("\nNote: " + "  \n".join(note))
     return "\n".join(lines) + "\n"
+
+
+def withheld_under(excerpt: Excerpt) -> str:
+    """ "withheld under s 9(2)(f)(iv) (meaning) and s 9(2)(g)(i) (meaning)": each ground the
+    excerpt names with what it means; a ground typed that the catalogue does not know, as typed."""
+    if not excerpt.ground_meanings:
+        return f"withheld under s {excerpt.ground}"
+    named = [f"s {about['ground']} ({about['meaning']})" for about in excerpt.ground_meanings]
+    return "withheld under " + " and ".join(named)
 
 
 def shown_quote(excerpt: Excerpt) -> str:
@@ -235,8 +240,7 @@ def docx_bytes(items: Iterable[Excerpt], heading: str) -> bytes:
         facts = [excerpt.place]
         facts += ["tags: " + ", ".join(excerpt.tags)] if excerpt.tags else []
         if excerpt.ground:
-            about = excerpt.ground_meaning
-            facts.append(f"withheld under s {excerpt.ground}" + (f" ({about['meaning']})" if about else ""))
+            facts.append(withheld_under(excerpt))
         word.add_paragraph(xml_safe(" · ".join(facts)))
         if excerpt.note:
             word.add_paragraph(xml_safe(f"Note: {excerpt.note}"))

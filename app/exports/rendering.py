@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app import storage
 from app.errors import Conflict
+from app.exports.formats import withheld_under
 from app.exports.service import Excerpt, clip_name, slug
 from app.pdf import PdfRefused
 from app.sandbox import Limits, Stopped, run_in_children
@@ -78,8 +79,8 @@ def _marks(items: list[Excerpt]) -> list[tuple]:
 def _content(excerpt: Excerpt) -> str:
     lines = [", ".join(excerpt.tags)]
     if excerpt.ground:
-        about = excerpt.ground_meaning
-        lines.append(f"Withheld under s {excerpt.ground}" + (f": {about['meaning']}" if about else ""))
+        said = withheld_under(excerpt)
+        lines.append(said[0].upper() + said[1:])
     if excerpt.note:
         lines.append(excerpt.note)
     return "\n".join(line for line in lines if line)

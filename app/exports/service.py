@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from app.core.bundles import place_of
-from app.core.grounds import explain
+from app.core.grounds import explain_each
 from app.db import reading_session, whole_number
 from app.errors import BadInput
 from app.models import Annotation, AnnotationTag, Document, Page, Project, Suggestion, SuggestionSource, Tag, User
@@ -71,7 +71,7 @@ class Excerpt:
     tags: list[str]
     colours: list[str]
     ground: str | None
-    ground_meaning: dict | None
+    ground_meanings: list[dict]  # what each ground it names means (app.core.grounds.explain_each)
     withheld_as: str  # what hid the passage of a region with a ground: "a redaction box", "a blank-space redaction"
     note: str
     author: str | None
@@ -200,7 +200,7 @@ def _excerpt(annotation: Annotation, jurisdiction: str, rotation: int, source: s
         tags=[t.full_name for t in annotation.tags],
         colours=[t.colour for t in annotation.tags],
         ground=annotation.ground,
-        ground_meaning=explain(annotation.ground, jurisdiction),
+        ground_meanings=explain_each(annotation.ground, jurisdiction),
         note=annotation.note,
         author=annotation.author.email if annotation.author else None,
         created=annotation.created_at.isoformat(timespec="seconds"),

@@ -45,7 +45,7 @@ MAX_ATTEMPTS = 3
 READ_REFUSALS = (PdfRefused,)  # what a reading child raises with a sentence for the user
 FLUSH_EVERY_SECONDS = 0.25
 FLUSH_EVERY_PAGES = 100
-BOX_FIELDS = ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text")
+BOX_FIELDS = ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text", "shape")
 
 
 @dataclass
@@ -321,10 +321,8 @@ def store_pages(sessions: sessionmaker[Session], claim: Claim, rows: list[dict])
 
 def _box_row(document_id: int, number: int, box: dict) -> dict:
     x0, y0, x1, y1 = box["rect"]
-    fields = {
-        key: box[key]
-        for key in ("kind", "ground", "regime", "code", "out_of_scope", "text_under", "hidden_text", "shape")
-    }
+    fields = {key: box[key] for key in BOX_FIELDS}
+    fields["more_grounds_json"] = orjson.dumps(box.get("more_grounds", [])).decode()
     return {"document_id": document_id, "page": number, "x0": x0, "y0": y0, "x1": x1, "y1": y1, **fields}
 
 

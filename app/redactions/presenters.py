@@ -18,6 +18,7 @@ def box_json(box: RedactionBox) -> dict:
         "rect": box.rect,
         "kind": box.kind,
         "ground": box.ground,
+        "grounds": box.grounds,
         "regime": box.regime,
         "code": box.code,
         "out_of_scope": box.out_of_scope,

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from app.core.anchoring import word_offsets
-from app.core.grounds import cut_short, divided, find_citations, in_catalogue, snap_ground
+from app.core.grounds import cut_short, divided, find_citations, in_catalogue, printed_together, snap_ground
 from app.core.rects import bounds
 
 BLACKED_OUT = "█"
@@ -65,7 +65,7 @@ class _Box:
     leaked: list[int] = field(default_factory=list)  # of those, text of the document's own flow
     shading: bool = False  # a grey fill over readable text of the flow: no redaction at all
     band: bool = False  # white print on a dark band of a scan (a heading): no redaction at all
-    ground: dict | None = None
+    ground: dict | None = None  # {"ground", "regime"}, and "grounds": every ground its label cites
     labelled: bool = False  # its ground or out-of-scope mark is printed on it, not beside it
     code: str | None = None
     out_of_scope: bool = False
@@ -78,6 +78,7 @@ def read_page(
     run of boxes it belongs to, or as a keyed code), out-of-scope marks, text leaked under boxes,
     and grounds standing alone in a gap of the text (blank-space redactions)."""
     citations = _citations(text, words, jurisdiction, ocr)
+    labels = _labels(citations, words)
     if not (boxes or citations):  # most pages: nothing to read
         return PageRedactions(released_words=sum(1 for w in words if _has_text(w)))
     cited_words = {i for c in citations for i in c["words"]}
@@ -94,7 +95,6 @@ def read_page(
     _share_labels(read, words)
     _share_within_shapes(read)
     read = [box for box in read if box.shade < DARK_SHADE or box.ground or box.code or box.out_of_scope]
-    labels = _labels(citations, words)
     lone = [c for c in labels if not _near_a_box(c, read) and _alone(c, words, accent_words)]
     blanks = [_blank(c, words) for c in lone]
     result = PageRedactions(citations=[{k: c[k] for k in ("regime", "ground", "rect")} for c in citations])
@@ -232,20 +232,27 @@ def _has_text(word: dict) -> bool:
 
 def _labels(citations: list[dict], words: list[dict]) -> list[dict]:
     """Citations printed together as one label ("s 6(a), 9(2)(f)(iv)") joined into one, which
-    keeps the first's ground."""
+    keeps the first's ground. Each citation is given its label's grounds, in the order printed:
+    a box paired with any of them is withheld under them all."""
     labels: list[dict] = []
     for citation in citations:
         last = labels[-1] if labels else None
         between = range(last["words"][-1] + 1, citation["words"][0]) if last else range(0)
         joined = last is not None and all(_bare(words[i]) in ("", "and", "&") for i in between) and len(between) <= 2
-        if joined and _same_line(words[citation["words"][0]], last["rect"]):
+        side_by_side = joined and all(_adjacent(words[i], words[i + 1]) for i in range(between.start - 1, between.stop))
+        if side_by_side and _same_line(words[citation["words"][0]], last["rect"]):
             labels[-1] = {
                 **last,
                 "words": last["words"] + citation["words"],
                 "rect": _union([last["rect"], citation["rect"]]),
+                "parts": last["parts"] + [citation],
             }
         else:
-            labels.append(citation)
+            labels.append({**citation, "parts": [citation]})
+    for label in labels:
+        grounds = list(dict.fromkeys(part["ground"] for part in label["parts"]))
+        for part in [label, *label["parts"]]:
+            part["grounds"] = grounds
     return labels
 
 
@@ -290,10 +297,12 @@ def _blank(citation: dict, words: list[dict]) -> _Box:
 
 def _stored(box: _Box, words: list[dict]) -> dict:
     hidden = [words[i]["text"] for i in box.leaked]
+    grounds = (box.ground.get("grounds") or [box.ground["ground"]]) if box.ground else [None]
     return {
         "rect": [round(v, 2) for v in box.rect],
         "kind": box.kind,
-        "ground": box.ground["ground"] if box.ground else None,
+        "ground": grounds[0],
+        "more_grounds": grounds[1:],
         "regime": box.ground["regime"] if box.ground else None,
         "code": box.code,
         "out_of_scope": box.out_of_scope,
@@ -347,7 +356,26 @@ def _label_ground(label: str | None, jurisdiction: str) -> dict | None:
 
     surest = {ground: max(w for g, _, w in votes if g == ground) for ground in weights}
     ground, regime, _ = max(candidates, key=lambda vote: (support(vote[0]), surest[vote[0]]))
-    return {"ground": ground, "regime": regime}
+    return {"ground": ground, "regime": regime, "grounds": _grounds_together(label, ground, jurisdiction)}
+
+
+def _grounds_together(label: str, ground: str, jurisdiction: str) -> list[str]:
+    """Every ground a label strip cites with the ground voted for ("9(2)(f)(iv), 9(2)(g)(i)"), in
+    the order printed: the grounds printed together with it in one reading, each whole and known
+    to the Act; of the readings that give more than it alone, the most given. [ground] if none."""
+    together: Counter = Counter()
+    for line in label.splitlines():
+        for group in printed_together(line, find_citations(line, jurisdiction)):
+            if ground not in (c.ground for c in group):
+                continue
+            kept = tuple(c.ground for c in group if c.ground == ground or _whole_and_known(line, c))
+            if len(kept) > 1:
+                together[kept] += 1
+    return list(together.most_common(1)[0][0]) if together else [ground]
+
+
+def _whole_and_known(line: str, cited) -> bool:
+    return in_catalogue(cited.regime, cited.ground) and not cut_short(line, cited) and not divided(cited)
 
 
 def _reading_ground(line: str, jurisdiction: str) -> tuple[str, str, float] | None:

@@ -120,7 +120,7 @@ def _summary(boxes: list[RedactionBox], pages: list[tuple]) -> dict:
     total_area = sum(w * h for w, h in sizes.values()) or 1
     redactions = _redactions(withholding)
     grounds = Counter(ground for cited in redactions.values() for ground in cited)
-    regimes = {box.ground: box.regime for box in withholding if box.ground}
+    regimes = {ground: box.regime for box in withholding for ground in box.grounds}
     return {
         "redaction_count": len(redactions),
         "box_count": len(withholding),
@@ -151,7 +151,7 @@ def _redactions(boxes: list[RedactionBox]) -> dict[tuple, set[str]]:
     redactions: dict[tuple, set[str]] = {}
     for box in boxes:
         cited = redactions.setdefault(redaction_of(box.id, box.page, box.shape, box.document_id), set())
-        cited.update([box.ground] if box.ground else [])
+        cited.update(box.grounds)
     return redactions
 
 

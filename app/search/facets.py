@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from functools import cache
 
 from sqlalchemy import (
+    JSON,
     CompoundSelect,
     Float,
     FromClause,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     select,
     table,
     text,
+    true,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -49,7 +51,7 @@ def counted_facets(
         if pages is MATCHES:
             rows = session.execute(_counts_over_matches(), {"reader": reader.id}).all()
         else:
-            parts = _counts_by_facet(pages, reader.id)
+            parts = _counts_by_facet(pages, reader.id, engine_of(session))
             if ranking is not None:
                 parts.append(_ranked_rows(ranking(pages)))
             rows = session.execute(union_all(*parts)).all()
@@ -87,12 +89,14 @@ def _ranked_rows(ranked: Select) -> Select:
 def _counts_over_matches() -> CompoundSelect:
     """SQLite: the counts' statement over the table of matches, built once (it is the same for
     every search but for its reader, bound when it runs): building it was 1 ms of a search."""
-    return union_all(*_counts_by_facet(MATCHES, bindparam("reader")))
+    return union_all(*_counts_by_facet(MATCHES, bindparam("reader"), "sqlite"))
 
 
-def _counts_by_facet(pages, reader_id) -> list[Select]:
+def _counts_by_facet(pages, reader_id, engine: str) -> list[Select]:
     """Selects of (facet, key, matching pages, no score) for the documents, tags and grounds of the
-    matching pages; tags of the annotations the reader (an id, or a parameter bound later) sees."""
+    matching pages; tags of the annotations the reader (an id, or a parameter bound later) sees;
+    every ground a box's label cites (engine: "sqlite" or "postgresql", which read its JSON list
+    of further grounds each their own way)."""
     by_document = (
         select(
             literal("documents").label("facet"),
@@ -110,10 +114,22 @@ def _counts_by_facet(pages, reader_id) -> list[Select]:
         .join(Tag, Tag.id == AnnotationTag.tag_id)
         .where(annotations_visible_to(reader_id))
     )
-    boxed = select(RedactionBox.ground.label("key"), RedactionBox.document_id, RedactionBox.page).where(
+    first = select(RedactionBox.ground.label("key"), RedactionBox.document_id, RedactionBox.page).where(
         RedactionBox.ground.is_not(None)
     )
-    return [by_document, _pages_by("tags", tagged, pages), _pages_by("grounds", boxed, pages)]
+    boxed = union_all(first, _further_grounds(engine)).subquery("boxed")
+    return [by_document, _pages_by("tags", tagged, pages), _pages_by("grounds", select(boxed), pages)]
+
+
+def _further_grounds(engine: str) -> Select:
+    """(ground, document_id, page) for each further ground a box's label cites, from its JSON list."""
+    listed = RedactionBox.more_grounds_json
+    if engine == "sqlite":
+        each = func.json_each(listed).table_valued("value")
+    else:
+        each = func.json_array_elements_text(cast(listed, JSON)).table_valued("value")
+    further = select(each.c.value.label("key"), RedactionBox.document_id, RedactionBox.page).select_from(RedactionBox)
+    return further.join(each, true()).where(listed != "[]")
 
 
 # SQLite: the places of one search's matching pages, in a temporary table of the connection's

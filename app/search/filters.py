@@ -4,6 +4,7 @@ the pages searched; what cannot be used is said in a notice, never an error."""
 import re
 from datetime import date
 
+import orjson
 from sqlalchemy import and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 
@@ -74,11 +75,23 @@ def _has_ground(value: str, reader: User, by_id: bool):
     """A box on the page, or an annotation on it the reader sees, carries the ground ("s 9(2)(a)" is 9(2)(a))."""
     cited = find_citations(value)
     ground = cited[0].ground if cited else value.strip()
-    boxed = select(RedactionBox.document_id, RedactionBox.page).where(RedactionBox.ground == ground)
+    further = RedactionBox.more_grounds_json.contains(orjson.dumps(ground).decode(), autoescape=True)
+    boxed = select(RedactionBox.document_id, RedactionBox.page).where(or_(RedactionBox.ground == ground, further))
     noted = select(Annotation.document_id, Annotation.page).where(
-        visible_annotations(reader), Annotation.ground == ground
+        visible_annotations(reader), _names(Annotation.ground, ground)
     )
     return _on_pages(union_all(boxed, noted), by_id)
+
+
+def _names(grounds, ground: str):
+    """An annotation's ground names this one, alone or among others as a label names them
+    ("9(2)(f)(iv), 9(2)(g)(i)": app.core.grounds.joined_grounds)."""
+    return or_(
+        grounds == ground,
+        grounds.startswith(f"{ground}, ", autoescape=True),
+        grounds.endswith(f", {ground}", autoescape=True),
+        grounds.contains(f", {ground}, ", autoescape=True),
+    )
 
 
 def _on_pages(places, by_id: bool) -> object:

@@ -33,6 +33,7 @@ def suggestion_json(suggestion: Suggestion) -> dict:
         "tag": suggestion.tag.full_name,
         "colour": suggestion.tag.colour,
         "ground": suggestion.ground,
+        "grounds": suggestion.grounds,
         "meaning": meaning(suggestion.regime, suggestion.ground) if suggestion.ground else None,
         "statute": statute(suggestion.regime, suggestion.ground) if suggestion.ground else None,
         "source": suggestion.source_label,

@@ -11,6 +11,7 @@ from app import queue
 from app.access import get_openable
 from app.annotations.schemas import NewAnnotation
 from app.annotations.service import add_annotation
+from app.core.grounds import joined_grounds
 from app.core.matching import RuleRefused, compile_rule, matches
 from app.core.presets import OIA_RULES
 from app.core.rects import bounds
@@ -150,7 +151,7 @@ def _box_suggestions(session: Session, document: Document, known: set[str]) -> l
         redactions.setdefault(redaction_of(box.id, box.page, box.shape), []).append(box)
     rows = []
     for parts in redactions.values():
-        grounds = {box.ground for box in parts if box.ground}
+        grounds = {tuple(box.grounds) for box in parts if box.grounds}
         if len(parts) > 1 and len(grounds) <= 1 and not known & {_box_fingerprint(b.page, b.rect) for b in parts}:
             rows.append(_region_row(document.id, redaction.id, parts))
         else:
@@ -170,6 +171,7 @@ def _region_row(document_id: int, tag_id: int, parts: list[RedactionBox]) -> dic
         rects_json=json.dumps([box.rect for box in parts]) if len(parts) > 1 else None,
         tag_id=tag_id,
         ground=cited.ground,
+        more_grounds_json=cited.more_grounds_json,
         regime=cited.regime,
         source=_box_source(parts),
         fingerprint=_box_fingerprint(parts[0].page, around),
@@ -192,6 +194,7 @@ def _row(document_id: int, page: int, **fields) -> dict:
     return {
         **dict.fromkeys(optional),
         "exact": "",
+        "more_grounds_json": "[]",
         "document_id": document_id,
         "page": page,
         "status": SuggestionStatus.PENDING,
@@ -317,7 +320,7 @@ def _accept(session: Session, user: User, suggestion: Suggestion) -> None:
     document = session.get(Document, suggestion.document_id)
     body = {"page": suggestion.page, "tags": [suggestion.tag.full_name]}
     if suggestion.kind == "region":
-        body |= {"rects": suggestion.rects, "ground": suggestion.ground}
+        body |= {"rects": suggestion.rects, "ground": joined_grounds(suggestion.grounds)}
     else:
         body |= {"start": suggestion.start, "end": suggestion.end}
     annotation = add_annotation(session, user, document, validated(NewAnnotation, body))
